@@ -1,0 +1,7 @@
+/** Command ids; package.json's `contributes.commands` lists the same strings. */
+export const COMMANDS = {
+  newNotebook: 'tunebook.newNotebook',
+  restartKernel: 'tunebook.restartKernel',
+  interruptKernel: 'tunebook.interruptKernel',
+  showLog: 'tunebook.showLog',
+} as const;

@@ -1,0 +1,55 @@
+/**
+ * Tunebook's VS Code entry point. activate() only wires parts together; each part owns what it
+ * creates and everything lands in context.subscriptions. A part that fails to wire is logged and
+ * skipped, so activation itself never throws.
+ */
+import * as vscode from 'vscode';
+import { registerCommands, type CommandDeps } from './commands';
+import { Log, describeError } from './common/log';
+import { KernelStatusBar } from './kernel/kernelStatus';
+import { NotebookRuntimes } from './kernel/notebookRuntimes';
+import { watchKernelSettings } from './kernel/settingsChangePrompt';
+import { startKernel } from './kernel/startKernel';
+import { TunebookController } from './notebook/controller';
+import { FtnbSerializer } from './notebook/ftnbSerializer';
+import { NOTEBOOK_TYPE } from './notebook/notebookType';
+
+let runtimes: NotebookRuntimes | undefined;
+
+export function activate(context: vscode.ExtensionContext): void {
+  const log = new Log();
+  context.subscriptions.push(log);
+  const wire = (part: string, create: () => vscode.Disposable | vscode.Disposable[]): void => {
+    try {
+      const created = create();
+      context.subscriptions.push(...(Array.isArray(created) ? created : [created]));
+    } catch (error) {
+      log.error(`Tunebook could not set up ${part}`, describeError(error));
+    }
+  };
+
+  // Commands first: test harnesses and users may call them as soon as the extension is active.
+  const deps: CommandDeps = { log };
+  wire('its commands', () => registerCommands(deps));
+  wire('the .ftnb serializer', () =>
+    vscode.workspace.registerNotebookSerializer(NOTEBOOK_TYPE, new FtnbSerializer(), { transientOutputs: false }),
+  );
+  wire('kernels', () => {
+    runtimes = new NotebookRuntimes((notebook) => startKernel(notebook, context.extensionUri, log), log);
+    deps.runtimes = runtimes;
+    return runtimes;
+  });
+  if (runtimes) {
+    const kernels = runtimes;
+    wire('the notebook controller', () => (deps.controller = new TunebookController(kernels, log)));
+    wire('the kernel status bar item', () => new KernelStatusBar(kernels));
+    wire('the settings watcher', () => watchKernelSettings(kernels, log));
+  }
+  log.info(`Tunebook activated (VS Code ${vscode.version}, workspace ${vscode.workspace.isTrusted ? 'trusted' : 'not trusted'})`);
+}
+
+/** Stops every kernel process before VS Code shuts the extension host down. */
+export async function deactivate(): Promise<void> {
+  await runtimes?.closeAll();
+  runtimes = undefined;
+}

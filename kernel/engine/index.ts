@@ -1,0 +1,10 @@
+// What `import ... from "tunebook"` gives a notebook cell. Other engine modules append one export line each.
+import * as tf from '@tensorflow/tfjs-core';
+export { tf };
+export { load } from './load';
+export type { LoadOptions } from './load';
+export { create } from './models/create';
+export type { Model, LayerInfo, ModelInput, ForwardOptions } from './models/model';
+export type { GenerateOptions, GenerateResult } from './generate/types';
+export * from './io';
+export * from './data'; export { Rng } from './train/rng'; export type { RngState } from './train/rng'; export { createSchedule, warmupStepsFromRatio } from './train/schedule'; export type { ScheduleConfig, ScheduleKind, LearningRateSchedule } from './train/schedule'; export { RunningMean, weightedMean, accuracy, f1Score, perClassScores, perplexity, argmaxRows } from './train/metrics'; export type { ClassLabel, F1Average, F1Options, PerClassScores } from './train/metrics'; export { saveCheckpoint, loadCheckpoint, listCheckpoints, latestCheckpoint, pruneCheckpoints, checkpointDirName } from './train/checkpoint'; export type { TrainingCheckpoint, TrainerState, BestMetric, OptimizerStateSnapshot, LoadedCheckpoint, LoadedOptimizerState, CheckpointTensor } from './train/checkpoint'; export { TrainingCheckpointError } from './train/trainingCheckpointError'; export { TrainingProgress, renderProgressSvg } from './train/progress'; export type { ProgressOptions, ProgressPoint, ProgressSnapshot } from './train/progress';
