@@ -38,9 +38,10 @@ def log(msg):
 
 
 def write_json(path, obj):
+    """One top-level key per line, values compact (the fixtures are mostly number arrays)."""
+    lines = [f"  {json.dumps(k)}: {json.dumps(v, ensure_ascii=False, separators=(',', ':'))}" for k, v in obj.items()]
     with open(path, "w", encoding="utf8") as f:
-        json.dump(obj, f, indent=1, ensure_ascii=False)
-        f.write("\n")
+        f.write("{\n" + ",\n".join(lines) + "\n}\n")
 
 
 def verify_tokenizer_in_node(folder, samples):

@@ -1,4 +1,5 @@
 import { readHfFolder } from './io/hfFolder';
+import { ensureBackend } from './backend';
 import { resolveSource } from './io/hub';
 import { Tokenizer } from './io/tokenizer';
 import { chooseArchitecture, family } from './models/architectures';
@@ -30,9 +31,11 @@ export interface LoadOptions {
  * Loads a Hugging Face model folder (or Hub id, downloaded through io/hub): config.json, model.safetensors
  * (single or sharded), and when present tokenizer.json / tokenizer_config.json / preprocessor_config.json.
  * Checkpoint names are mapped onto the architecture's canonical names (with or without the base prefix, legacy
- * gamma/beta); what was renamed, ignored or freshly initialised is in `model.loadReport`.
+ * gamma/beta); what was renamed, ignored or freshly initialised is in `model.loadReport`. Starts the compute
+ * backend (TUNEBOOK_BACKEND, default best available) if none runs yet.
  */
 export async function load(source: string, options: LoadOptions = {}): Promise<Model> {
+  await ensureBackend();
   const dir = await resolveSource(source, { offline: options.offline, cacheDir: options.cacheDir, revision: options.revision });
   const folder = await readHfFolder(dir);
   const f = family(folder.config.model_type, dir);

@@ -20,7 +20,7 @@ HPARAMS = {
     "n_positions": 256,
     # (sequence length, batch size, steps): short windows first (cheaper attention), then full-length windows
     # so that every position embedding is trained.
-    "phases": [(128, 16, 480), (256, 8, 120)],
+    "phases": [(128, 16, 500), (256, 8, 100)],
     "peak_lr": 4e-3,
     "warmup": 40,
     "weight_decay": 0.1,

@@ -42,7 +42,7 @@ describe('Tunebook in the VS Code workbench', { timeout: 10 * 60_000 }, () => {
     const { page } = wb;
     try {
       await openNotebook(page, 'ui-run-all.ftnb');
-      await countOf(page, '.notebook-editor .code-cell-row', 2, 30_000);
+      await countOf(page, '.notebook-editor .code-cell-row', 2, 90_000);
       await page.locator('.notebook-toolbar-container .kernel-action-view-item', { hasText: 'Tunebook' }).waitFor({ timeout: 30_000 });
       await screenshot(page, 'run-all-1-opened');
 

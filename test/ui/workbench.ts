@@ -79,7 +79,7 @@ export async function openNotebook(page: Page, fileName: string): Promise<void> 
   for (let attempt = 1; ; attempt++) {
     await quickOpen(page, fileName);
     const opened = await notebook
-      .waitFor({ state: 'visible', timeout: 15_000 })
+      .waitFor({ state: 'visible', timeout: 30_000 })
       .then(() => true)
       .catch(() => false);
     if (opened) return;

@@ -131,7 +131,7 @@ export class LayerNorm extends Module {
     const mean = tf.mean(x, -1, true);
     const centered = tf.sub(x, mean);
     const variance = tf.mean(tf.square(centered), -1, true);
-    const normed = tf.mul(centered, tf.rsqrt(tf.add(variance, 1e-5)));
+    const normed = tf.mul(centered, tf.rsqrt(tf.add(variance, this.eps)));
     return tf.add(tf.mul(normed, this.weight), this.bias);
   }
 }

@@ -70,6 +70,25 @@ describe('kernel cells', () => {
     assert.ok(events[0].at < result.durationMs - 300, `first line arrived at ${events[0].at} ms, before the 400 ms wait ended`);
   });
 
+  it('offers the display API as cell globals, with handles that redraw in place', async () => {
+    const run = await runCell(
+      client,
+      [
+        "const md = display.markdown('loading');",
+        "display.table([{ k: 'a', v: 1 }]);",
+        "display.image(Uint8Array.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a, 0]));",
+        "display.json({ ok: true });",
+        "md.update('done');",
+        "display('last')",
+      ].join('\n'),
+    );
+    assert.equal(run.result.success, true);
+    assert.deepEqual(
+      run.outputs.outputs.map((o) => o.items.map((i) => `${i.mime}:${i.mime === MIME.png ? i.encoding : i.data.slice(0, 12)}`)),
+      [[`${MIME.markdown}:done`], [`${MIME.html}:<table><thea`, `${MIME.text}:k  v\n-  -\na `], [`${MIME.png}:base64`, `${MIME.text}:[PNG image, `], [`${MIME.json}:{\n  "ok": tr`], [`${MIME.text}:last`]],
+    );
+  });
+
   it('reports a thrown error with its message and the cell line it came from', async () => {
     const run = await runCell(client, 'type T = { x: number };\nconst t: T = { x: 1 };\nfunction fail(): never {\n  throw new RangeError(`bad ${t.x}`);\n}\nfail();', 'Cell 12');
     assert.equal(run.result.success, false);

@@ -38,6 +38,8 @@ export class CsvRowParser {
   private quoteColumn = 0;
   private previousWasCr = false;
   private atStart = true;
+  private readonly quotedStops = /["\r\n]/g;
+  private readonly unquotedStops: RegExp;
 
   constructor(
     private readonly file: string,
@@ -49,6 +51,7 @@ export class CsvRowParser {
     if (this.delimiter.length !== 1 || this.delimiter === '"' || this.delimiter === '\n' || this.delimiter === '\r') {
       throw new RangeError(`CSV delimiter must be one character other than a quote or line break, got ${JSON.stringify(this.delimiter)}`);
     }
+    this.unquotedStops = new RegExp(`[${this.delimiter.replace(/[\\\]^-]/g, '\\$&')}"\r\n]`, 'g');
   }
 
   push(chunk: string): CsvRow[] {
@@ -65,6 +68,18 @@ export class CsvRowParser {
         if (c === '\n') {
           // Second half of a CRLF whose CR already ended the line (or was kept inside quotes).
           if (this.state === State.Quoted) this.field += c;
+          continue;
+        }
+      }
+      if (this.state === State.Unquoted || this.state === State.Quoted) {
+        // Fast path: copy the run of ordinary characters up to the next one that matters.
+        const stops = this.state === State.Quoted ? this.quotedStops : this.unquotedStops;
+        stops.lastIndex = i;
+        const stop = stops.exec(chunk)?.index ?? chunk.length;
+        if (stop > i) {
+          this.field += chunk.slice(i, stop);
+          this.column += stop - i;
+          i = stop - 1;
           continue;
         }
       }

@@ -18,7 +18,8 @@ export class JsonlParser implements ChunkParser {
     const text = this.pending + chunk;
     const records: RawRecord[] = [];
     let start = 0;
-    for (let newline = text.indexOf('\n'); newline !== -1; newline = text.indexOf('\n', start)) {
+    // The pending part holds no newline, so a long line spanning many chunks is scanned once.
+    for (let newline = text.indexOf('\n', this.pending.length); newline !== -1; newline = text.indexOf('\n', start)) {
       this.parseLine(text.slice(start, newline), records);
       start = newline + 1;
     }

@@ -5,9 +5,9 @@ import * as tf from '@tensorflow/tfjs-core';
 import { create } from '../../../../../kernel/engine/models/create';
 import type { LayerInfo } from '../../../../../kernel/engine/models/model';
 import { ModelConfigError } from '../../../../../kernel/engine/models/modelConfigError';
-import { useCpuBackend } from './testBackend';
+import { useTestBackend } from './testBackend';
 
-before(useCpuBackend);
+before(useTestBackend);
 
 const tinyGpt2 = { model_type: 'gpt2', vocab_size: 100, n_positions: 16, n_embd: 24, n_layer: 3, n_head: 4 };
 

@@ -10,12 +10,12 @@ import { load } from '../../../../../kernel/engine/load';
 import type { Model } from '../../../../../kernel/engine/models/model';
 import { ModelInputError } from '../../../../../kernel/engine/models/modelInputError';
 import { expected, fixtureDir } from './golden';
-import { useCpuBackend } from './testBackend';
+import { useTestBackend } from './testBackend';
 
 let gpt2: Model;
 let untied: Model;
 before(async () => {
-  await useCpuBackend();
+  await useTestBackend();
   gpt2 = await load(fixtureDir('gpt2'));
   untied = await load(fixtureDir('gpt2_untied'));
 });

@@ -6,9 +6,9 @@ import * as tf from '@tensorflow/tfjs-core';
 import { create } from '../../../../../kernel/engine/models/create';
 import { load } from '../../../../../kernel/engine/load';
 import { expected, fixtureDir } from './golden';
-import { useCpuBackend } from './testBackend';
+import { useTestBackend } from './testBackend';
 
-before(useCpuBackend);
+before(useTestBackend);
 
 /** Mean next-token cross-entropy of a causal LM on ids [B, T]. */
 function lmLoss(logits: tf.Tensor, ids: number[][]): tf.Scalar {

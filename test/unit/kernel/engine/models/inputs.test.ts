@@ -5,13 +5,13 @@ import * as tf from '@tensorflow/tfjs-core';
 import { create } from '../../../../../kernel/engine/models/create';
 import type { Model } from '../../../../../kernel/engine/models/model';
 import { ModelInputError } from '../../../../../kernel/engine/models/modelInputError';
-import { useCpuBackend } from './testBackend';
+import { useTestBackend } from './testBackend';
 
 let gpt2: Model;
 let bert: Model;
 let vit: Model;
 before(async () => {
-  await useCpuBackend();
+  await useTestBackend();
   gpt2 = create({ model_type: 'gpt2', vocab_size: 50, n_positions: 8, n_embd: 8, n_layer: 1, n_head: 2 }, { seed: 1 });
   bert = create({ model_type: 'bert', vocab_size: 50, hidden_size: 8, num_hidden_layers: 1, num_attention_heads: 2, intermediate_size: 16, max_position_embeddings: 8 }, { seed: 1 });
   vit = create({ model_type: 'vit', image_size: 8, patch_size: 4, hidden_size: 8, num_hidden_layers: 1, num_attention_heads: 2, intermediate_size: 16 }, { seed: 1 });

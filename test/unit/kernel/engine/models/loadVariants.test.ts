@@ -11,10 +11,10 @@ import { CheckpointError } from '../../../../../kernel/engine/models/checkpointE
 import { ModelConfigError } from '../../../../../kernel/engine/models/modelConfigError';
 import type { TransformerModel } from '../../../../../kernel/engine/models/transformerModel';
 import { assertClose, expected, fixtureDir } from './golden';
-import { useCpuBackend } from './testBackend';
+import { useTestBackend } from './testBackend';
 
 const scratch = mkdtempSync(join(tmpdir(), 'tunebook-models-load-'));
-before(useCpuBackend);
+before(useTestBackend);
 after(() => rmSync(scratch, { recursive: true, force: true }));
 
 /** A copy of a fixture with its config and weights edited. */

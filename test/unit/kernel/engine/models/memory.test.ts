@@ -4,9 +4,9 @@ import * as assert from 'node:assert/strict';
 import * as tf from '@tensorflow/tfjs-core';
 import { load } from '../../../../../kernel/engine/load';
 import { expected, fixtureDir, goldenTensor } from './golden';
-import { useCpuBackend } from './testBackend';
+import { useTestBackend } from './testBackend';
 
-before(useCpuBackend);
+before(useTestBackend);
 
 for (const name of ['gpt2', 'bert', 'distilbert', 'vit']) {
   test(`${name}: 100 forward passes leave no tensors behind`, async () => {

@@ -6,9 +6,9 @@ import * as tf from '@tensorflow/tfjs-core';
 import { load } from '../../../../../kernel/engine/load';
 import type { TransformerModel } from '../../../../../kernel/engine/models/transformerModel';
 import { assertClose, expected, fixtureDir, goldenTensor, maskedPositions } from './golden';
-import { useCpuBackend } from './testBackend';
+import { useTestBackend } from './testBackend';
 
-before(useCpuBackend);
+before(useTestBackend);
 
 async function withModel(name: string, run: (model: TransformerModel, exp: Record<string, any>) => void | Promise<void>) {
   const model = (await load(fixtureDir(name))) as TransformerModel;

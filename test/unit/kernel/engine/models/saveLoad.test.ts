@@ -10,10 +10,10 @@ import { load } from '../../../../../kernel/engine/load';
 import { parseSafetensors } from '../../../../../kernel/engine/io/safetensors';
 import type { Model } from '../../../../../kernel/engine/models/model';
 import { expected, fixtureDir, goldenTensor } from './golden';
-import { useCpuBackend } from './testBackend';
+import { useTestBackend } from './testBackend';
 
 const scratch = mkdtempSync(join(tmpdir(), 'tunebook-models-save-'));
-before(useCpuBackend);
+before(useTestBackend);
 after(() => rmSync(scratch, { recursive: true, force: true }));
 
 function assertSameParams(a: Model, b: Model) {

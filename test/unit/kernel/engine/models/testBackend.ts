@@ -1,8 +1,8 @@
-// Test support: run engine tests on the tfjs cpu backend (registered here, as the engine's backend module does).
-import '@tensorflow/tfjs-backend-cpu';
-import * as tf from '@tensorflow/tfjs-core';
+// Test support: the engine tests run on the tfjs cpu backend, or on the one TUNEBOOK_BACKEND names
+// (e.g. `TUNEBOOK_BACKEND=wasm node --import tsx --test ...`), started through the engine's own backend module.
+import { backendChoiceFromEnv, initBackend, type BackendReport } from '../../../../../kernel/engine/backend';
 
-export async function useCpuBackend(): Promise<void> {
-  await tf.setBackend('cpu');
-  await tf.ready();
+export async function useTestBackend(): Promise<BackendReport> {
+  process.env.TUNEBOOK_BACKEND ||= 'cpu';
+  return initBackend(backendChoiceFromEnv());
 }

@@ -1,0 +1,164 @@
+// `npm test`: build, unit tests, then (unless --unit) the VS Code integration and UI suites.
+// Prints a timing per phase and ends with exactly one line: `tests: N passed, N failed[, N skipped]`.
+import { spawn } from 'node:child_process';
+import { existsSync, mkdirSync, readFileSync, readdirSync, rmSync } from 'node:fs';
+import { dirname, join, relative } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const root = join(dirname(fileURLToPath(import.meta.url)), '..');
+const resultsDir = join(root, 'test-results');
+const unitOnly = process.argv.includes('--unit');
+
+const MINUTE = 60_000;
+const totals = { passed: 0, failed: 0, skipped: 0 };
+const timings = [];
+const running = new Set();
+
+function killGroup(child) {
+  try {
+    process.kill(-child.pid, 'SIGKILL');
+  } catch {
+    // already gone
+  }
+}
+process.on('exit', () => running.forEach(killGroup));
+for (const [signal, code] of [['SIGINT', 130], ['SIGTERM', 143], ['SIGHUP', 129]]) {
+  process.once(signal, () => {
+    running.forEach(killGroup);
+    process.exit(code);
+  });
+}
+
+/** Runs a command in its own process group, streaming its output; kills the group at the deadline. */
+function run(command, args, { timeoutMs, env = {} }) {
+  return new Promise((resolve) => {
+    const child = spawn(command, args, {
+      cwd: root,
+      stdio: ['ignore', 'inherit', 'inherit'],
+      detached: true,
+      env: { ...process.env, FORCE_COLOR: '0', ...env },
+    });
+    running.add(child);
+    let timedOut = false;
+    const timer = setTimeout(() => {
+      timedOut = true;
+      console.error(`\n[test] ${command} ${args.join(' ')} ran past ${timeoutMs / MINUTE} min; killing it`);
+      killGroup(child);
+    }, timeoutMs);
+    child.on('error', (err) => {
+      console.error(`[test] could not start ${command}: ${err.message}`);
+    });
+    child.on('close', (code, signal) => {
+      clearTimeout(timer);
+      // Reap anything the child left behind in its group (browsers, servers, kernels).
+      killGroup(child);
+      running.delete(child);
+      resolve({ code: code ?? (signal ? 128 : 1), timedOut });
+    });
+  });
+}
+
+async function phase(name, fn) {
+  console.log(`\n=== ${name} ===`);
+  const started = Date.now();
+  let ok = false;
+  try {
+    ok = await fn();
+  } catch (err) {
+    console.error(`[test] ${name} failed: ${err instanceof Error ? err.stack : err}`);
+  }
+  const seconds = (Date.now() - started) / 1000;
+  timings.push({ name, seconds, ok });
+  console.log(`=== ${name}: ${ok ? 'ok' : 'FAILED'} in ${seconds.toFixed(1)} s ===`);
+  return ok;
+}
+
+function findTests(dir) {
+  if (!existsSync(dir)) return [];
+  const found = [];
+  for (const entry of readdirSync(dir, { withFileTypes: true })) {
+    const path = join(dir, entry.name);
+    if (entry.isDirectory()) found.push(...findTests(path));
+    else if (entry.isFile() && entry.name.endsWith('.test.ts')) found.push(path);
+  }
+  return found.sort();
+}
+
+/** Reads node:test's TAP summary (`# pass N` ...). */
+function tapCounts(tapFile) {
+  const text = existsSync(tapFile) ? readFileSync(tapFile, 'utf8') : '';
+  const count = (key) => {
+    const matches = [...text.matchAll(new RegExp(`^# ${key} (\\d+)$`, 'gm'))];
+    return matches.length ? Number(matches[matches.length - 1][1]) : undefined;
+  };
+  const pass = count('pass');
+  if (pass === undefined) return undefined;
+  return {
+    passed: pass,
+    failed: (count('fail') ?? 0) + (count('cancelled') ?? 0),
+    skipped: (count('skipped') ?? 0) + (count('todo') ?? 0),
+  };
+}
+
+/** Runs test files with node:test: spec to stdout, TAP to a file that is then counted. */
+async function nodeTests(label, files, timeoutMs) {
+  if (files.length === 0) {
+    console.log(`[test] no ${label} test files found`);
+    return true;
+  }
+  const tapFile = join(resultsDir, `${label}.tap`);
+  rmSync(tapFile, { force: true });
+  const args = [
+    '--import', 'tsx',
+    '--test',
+    '--test-reporter=spec', '--test-reporter-destination=stdout',
+    '--test-reporter=tap', `--test-reporter-destination=${tapFile}`,
+    ...files.map((f) => relative(root, f)),
+  ];
+  const { code, timedOut } = await run(process.execPath, args, { timeoutMs });
+  const counts = tapCounts(tapFile);
+  if (!counts) {
+    console.error(`[test] ${label}: the test runner produced no summary (exit code ${code})`);
+    totals.failed += 1;
+    return false;
+  }
+  totals.passed += counts.passed;
+  totals.failed += counts.failed;
+  totals.skipped += counts.skipped;
+  console.log(`[test] ${label}: ${counts.passed} passed, ${counts.failed} failed, ${counts.skipped} skipped`);
+  if ((code !== 0 || timedOut) && counts.failed === 0) {
+    console.error(`[test] ${label}: runner exited with code ${code}${timedOut ? ' (timed out)' : ''} although no test failed`);
+    totals.failed += 1;
+    return false;
+  }
+  return code === 0 && counts.failed === 0;
+}
+
+/** A phase that is not a test itself but without which tests cannot run counts as one failure. */
+async function step(name, command, args, timeoutMs) {
+  const ok = await phase(name, async () => (await run(command, args, { timeoutMs })).code === 0);
+  if (!ok) totals.failed += 1;
+  return ok;
+}
+
+mkdirSync(resultsDir, { recursive: true });
+const built = await step('build', process.execPath, ['scripts/build.mjs'], 10 * MINUTE);
+await phase('unit tests', () => nodeTests('unit', findTests(join(root, 'test', 'unit')), 30 * MINUTE));
+
+if (!unitOnly) {
+  const ready = await step('setup VS Code (code-server, Node 24, Chromium)', 'bash', ['scripts/setup-vscode.sh'], 20 * MINUTE);
+  if (built && ready) {
+    await phase('integration tests (extension host in code-server)', () =>
+      nodeTests('integration', [join(root, 'test', 'integration', 'extensionHost.test.ts')], 20 * MINUTE),
+    );
+    await phase('UI tests (workbench in Chromium)', () => nodeTests('ui', findTests(join(root, 'test', 'ui')), 15 * MINUTE));
+  } else {
+    console.error('[test] integration and UI tests not run: the build or the VS Code setup failed');
+  }
+}
+
+console.log('\nphase timings:');
+for (const t of timings) console.log(`  ${t.ok ? 'ok    ' : 'FAILED'} ${t.seconds.toFixed(1).padStart(7)} s  ${t.name}`);
+const skipped = totals.skipped > 0 ? `, ${totals.skipped} skipped` : '';
+console.log(`tests: ${totals.passed} passed, ${totals.failed} failed${skipped}`);
+process.exitCode = totals.failed > 0 ? 1 : 0;
