@@ -9,7 +9,6 @@ import { createMessageConnection, StreamMessageReader, StreamMessageWriter } fro
 import { KernelSession } from './cells/session';
 
 const writeStdout = process.stdout.write.bind(process.stdout);
-const writeStderr = process.stderr.write.bind(process.stderr);
 
 const protocolOut = new Writable({
   write(chunk: Buffer, _encoding, callback) {
@@ -27,7 +26,6 @@ const session = new KernelSession(connection, {
   captureOutput: true,
   changeDirectory: true,
   exit: (code) => process.exit(code),
-  logToStderr: (text) => writeStderr(text),
 });
 
 process.on('uncaughtException', (error) => session.reportBackgroundError(error));

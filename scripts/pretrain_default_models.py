@@ -25,7 +25,7 @@ import time
 import torch
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from pretrain import corpus, distilbert_pretrain, golden, gpt2_pretrain  # noqa: E402
+from pretrain import byte_bpe, corpus, distilbert_pretrain, golden, gpt2_pretrain, wordpiece  # noqa: E402
 
 REPO_ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 MODELS_DIR = os.path.join(REPO_ROOT, "kernel", "assets", "models")
@@ -71,39 +71,61 @@ def environment_line(seed):
 def gpt2(seed):
     out = os.path.join(MODELS_DIR, "tiny-gpt2")
     r = gpt2_pretrain.run(REPO_ROOT, out, seed, log)
-    tok = r["tokenizer"]
-    moby_train, moby_held = corpus.split_documents(corpus.moby_dick_documents(REPO_ROOT))
+    check_gpt2(out, r["tokenizer"], r["config"])
+    write_readme_gpt2(out, r, seed)
+    return r
+
+
+def check_gpt2(out, tok, cfg):
+    """Node tokenizer check on edge cases + held-out paragraphs, then the golden fixture."""
+    _, moby_held = corpus.split_documents(corpus.moby_dick_documents(REPO_ROOT))
     texts = golden.TOKENIZER_EDGE_CASES + held_out_paragraphs(moby_held, 400)
     samples = [{"text": t, "ids": tok.encode(t), "decoded": tok.decode(tok.encode(t), skip_special_tokens=True)}
                for t in texts]
     for s in samples:
         assert s["decoded"] == s["text"].replace("<|endoftext|>", ""), s["text"]
     verify_tokenizer_in_node(out, samples)
-    g = golden.gpt2_golden(out, r["config"], tok, held_out_paragraphs(moby_held, 1)[0][:300], "Call me Ishmael.", 12,
+    g = golden.gpt2_golden(out, cfg, tok, held_out_paragraphs(moby_held, 1)[0][:300], "Call me Ishmael.", 12,
                            gpt2_pretrain.generate)
     g["tokenizer_samples"] = samples[:len(golden.TOKENIZER_EDGE_CASES) + 5]
     write_json(os.path.join(FIXTURES_DIR, "tiny-gpt2.golden.json"), g)
-    write_readme_gpt2(out, r, seed)
-    return r
 
 
 def distilbert(seed):
     out = os.path.join(MODELS_DIR, "tiny-distilbert")
     r = distilbert_pretrain.run(REPO_ROOT, out, seed, log)
-    tok = r["tokenizer"]
+    check_distilbert(out, r["tokenizer"], r["config"])
+    write_readme_distilbert(out, r, seed)
+    return r
+
+
+def check_distilbert(out, tok, cfg):
     _, moby_held = corpus.split_documents(corpus.moby_dick_documents(REPO_ROOT))
     _, sotu_held = corpus.split_documents(corpus.sotu_documents(REPO_ROOT))
     texts = golden.TOKENIZER_EDGE_CASES + held_out_paragraphs(moby_held, 200) + held_out_paragraphs(sotu_held, 200)
     samples = [{"text": t, "ids": tok.encode(t), "decoded": tok.decode(tok.encode(t))} for t in texts]
     verify_tokenizer_in_node(out, samples)
-    g = golden.distilbert_golden(out, r["config"], tok, [
+    g = golden.distilbert_golden(out, cfg, tok, [
         "Call me Ishmael. Some years ago, never mind how long precisely.",
         "The whale [MASK] the boat.",
         "Mr. Speaker, the state of the Union is strong."])
     g["tokenizer_samples"] = samples[:len(golden.TOKENIZER_EDGE_CASES) + 5]
     write_json(os.path.join(FIXTURES_DIR, "tiny-distilbert.golden.json"), g)
-    write_readme_distilbert(out, r, seed)
-    return r
+
+
+def check_committed(which):
+    """--check-only: re-verify the committed folders and rewrite the golden fixtures, without training."""
+    for name, tok_cls, check in (("tiny-gpt2", byte_bpe.ByteLevelBPE, check_gpt2),
+                                 ("tiny-distilbert", wordpiece.WordPiece, check_distilbert)):
+        if which and name != f"tiny-{which}":
+            continue
+        out = os.path.join(MODELS_DIR, name)
+        with open(os.path.join(out, "tokenizer.json"), encoding="utf8") as f:
+            tok = tok_cls.from_tokenizer_json(json.load(f))
+        with open(os.path.join(out, "config.json"), encoding="utf8") as f:
+            cfg = json.load(f)
+        check(out, tok, cfg)
+        log(f"{name}: tokenizer verified, fixture written")
 
 
 def corpus_versions():
@@ -247,6 +269,8 @@ def main():
     ap.add_argument("--only", choices=["gpt2", "distilbert"])
     ap.add_argument("--smoke", metavar="DIR",
                     help="pipeline check: 2 steps per phase, models and fixtures written under DIR instead")
+    ap.add_argument("--check-only", action="store_true",
+                    help="no training: verify the committed tokenizers in node and rewrite the golden fixtures")
     args = ap.parse_args()
     global MODELS_DIR, FIXTURES_DIR
     if args.smoke:
@@ -255,6 +279,9 @@ def main():
             mod.HPARAMS["phases"] = [(t, b, 2) for t, b, _ in mod.HPARAMS["phases"]]
     torch.use_deterministic_algorithms(True)
     os.makedirs(FIXTURES_DIR, exist_ok=True)
+    if args.check_only:
+        check_committed(args.only)
+        return
     t0 = time.time()
     summary = {}
     if args.only in (None, "gpt2"):

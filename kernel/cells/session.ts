@@ -42,8 +42,6 @@ export interface KernelSessionOptions {
   changeDirectory: boolean;
   /** Called after a shutdown request was answered, or when the client went away. */
   exit(code: number): void;
-  /** Kernel diagnostics that must not reach stdout. */
-  logToStderr(text: string): void;
 }
 
 interface Execution {

@@ -152,6 +152,14 @@ class ByteLevelBPE:
         self.eos_id = self.vocab[END_OF_TEXT]
         self._cache = {}
 
+    @classmethod
+    def from_tokenizer_json(cls, obj):
+        merges = [tuple(m.split(" ")) if isinstance(m, str) else tuple(m) for m in obj["model"]["merges"]]
+        tok = cls(merges)
+        if tok.vocab != obj["model"]["vocab"]:
+            raise ValueError("tokenizer.json vocab is not the one its merges produce")
+        return tok
+
     @property
     def vocab_size(self):
         return len(self.id_to_token)

@@ -35,6 +35,11 @@ def _rounded(t, digits=6):
         _rounded(row, digits) for row in t]
 
 
+def _top2_gap(logits):
+    top = torch.topk(logits, 2, dim=-1).values
+    return top[..., 0] - top[..., 1]
+
+
 def reload_gpt2(folder, cfg):
     tensors, _ = load_safetensors(os.path.join(folder, "model.safetensors"))
     model = GPT2LMHeadModel(dict(cfg, attn_pdrop=0.0, resid_pdrop=0.0, embd_pdrop=0.0))
@@ -57,6 +62,9 @@ def gpt2_golden(folder, cfg, tok, text, prompt, greedy_tokens, generate):
     ids = tok.encode(text)
     logits = model(torch.tensor([ids]))[0]  # [T, V]
     prompt_ids = tok.encode(prompt)
+    new_ids = generate(model, prompt_ids, greedy_tokens)[len(prompt_ids):]
+    full = torch.tensor([prompt_ids + new_ids])
+    gaps = _top2_gap(model(full)[0, len(prompt_ids) - 1:-1]).tolist()  # margin of each greedy choice
     return {
         "description": "Outputs of the PyTorch reference GPT-2 (HF semantics) on the committed weights, eval mode.",
         "tolerance": {"abs": 1e-3, "note": "float32 on different kernels; logits are O(10)"},
@@ -65,8 +73,9 @@ def gpt2_golden(folder, cfg, tok, text, prompt, greedy_tokens, generate):
         "logits_head": _rounded(logits[:, :HEAD]),
         "logits_logsumexp": _rounded(torch.logsumexp(logits, dim=-1)),
         "logits_argmax": logits.argmax(-1).tolist(),
-        "greedy": {"prompt": prompt, "prompt_ids": prompt_ids,
-                   "new_ids": generate(model, prompt_ids, greedy_tokens)[len(prompt_ids):]},
+        "logits_top2_gap": _rounded(_top2_gap(logits)),
+        "greedy": {"prompt": prompt, "prompt_ids": prompt_ids, "new_ids": new_ids,
+                   "min_top2_gap": round(min(gaps), 6)},
     }
 
 
@@ -90,6 +99,7 @@ def distilbert_golden(folder, cfg, tok, texts):
         "hidden_head": _rounded(h[:, :HEAD]),
         "mlm_logsumexp": _rounded(torch.logsumexp(logits, dim=-1)),
         "mlm_argmax": logits.argmax(-1).tolist(),
+        "mlm_top2_gap": _rounded(_top2_gap(logits)),
         "padded_batch": {
             "texts": texts,
             "input_ids": ids.tolist(),

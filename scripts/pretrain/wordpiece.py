@@ -143,6 +143,11 @@ class WordPiece:
         self.pad_id, self.unk_id, self.cls_id, self.sep_id, self.mask_id = (self.vocab[s] for s in SPECIALS)
         self._cache = {}
 
+    @classmethod
+    def from_tokenizer_json(cls, obj):
+        vocab = obj["model"]["vocab"]
+        return cls(sorted(vocab, key=vocab.get))
+
     @property
     def vocab_size(self):
         return len(self.id_to_token)

@@ -19,12 +19,12 @@ import {
 const sha256 = (path: string) => createHash('sha256').update(readFileSync(path)).digest('hex');
 
 async function countOf(page: Page, selector: string, expected: number, timeoutMs: number): Promise<void> {
-  await page
-    .waitForFunction(([s, n]) => document.querySelectorAll(s as string).length >= (n as number), [selector, expected] as const, { timeout: timeoutMs })
-    .catch(async () => {
-      const found = await page.locator(selector).count();
-      throw new Error(`expected ${expected} of ${selector} on screen within ${timeoutMs} ms, found ${found}`);
-    });
+  const deadline = Date.now() + timeoutMs;
+  let found = 0;
+  while ((found = await page.locator(selector).count()) < expected) {
+    if (Date.now() > deadline) throw new Error(`expected ${expected} of ${selector} on screen within ${timeoutMs} ms, found ${found}`);
+    await page.waitForTimeout(250);
+  }
 }
 
 describe('Tunebook in the VS Code workbench', { timeout: 10 * 60_000 }, () => {

@@ -54,6 +54,8 @@ export async function openWorkbench(): Promise<Workbench> {
 
 export async function screenshot(page: Page, name: string): Promise<string> {
   const path = join(uiResultsDir, `${name}.png`);
+  // Park the pointer on empty status bar space so no hover tooltip covers the picture.
+  await page.mouse.move(720, 893);
   await page.screenshot({ path, timeout: 15_000 });
   return path;
 }
@@ -111,7 +113,7 @@ export async function notebookOutputText(page: Page): Promise<string> {
   const texts: string[] = [];
   for (const frame of page.frames()) {
     if (!frame.url().includes('/webview/')) continue;
-    const text = await frame.evaluate(() => document.body?.innerText ?? '').catch(() => '');
+    const text = await frame.locator('body').innerText({ timeout: 5_000 }).catch(() => '');
     texts.push(text);
   }
   return texts.join('\n');

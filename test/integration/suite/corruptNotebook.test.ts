@@ -18,7 +18,7 @@ suite('corrupt notebook', () => {
     const uri = vscode.Uri.file(file);
     const before = sha256(readFileSync(file));
 
-    await assert.rejects(vscode.workspace.openNotebookDocument(uri), (err: Error) => {
+    await assert.rejects(Promise.resolve(vscode.workspace.openNotebookDocument(uri)), (err: Error) => {
       assert.match(err.message, /not valid JSON/);
       assert.match(err.message, /line \d+, column \d+/);
       return true;

@@ -100,6 +100,17 @@ describe('kernel cells', () => {
     assert.equal(JSON.parse(output!.data).message, 'bad 1');
   });
 
+  it('shows errors thrown in the background of a running cell on its stderr, and keeps the kernel alive', async () => {
+    const run = await runCell(
+      client,
+      "setTimeout(() => { throw new Error('late timer') }, 5);\nvoid Promise.reject(new Error('lost promise'));\nawait new Promise((r) => setTimeout(r, 100));\n'still here'",
+    );
+    assert.equal(run.result.success, true);
+    assert.match(run.stderr, /Uncaught \(in background\) Error: lost promise/);
+    assert.match(run.stderr, /Uncaught \(in background\) Error: late timer\n\s+at Timeout\._onTimeout \(Cell 1:1:/);
+    assert.deepEqual(run.texts, ["'still here'"]);
+  });
+
   it('reports a syntax error with its line without running anything', async () => {
     const run = await runCell(client, 'globalThis.ranBeforeSyntaxError = true;\nconst x = ;', 'Cell 13');
     assert.equal(run.result.error?.name, 'SyntaxError');

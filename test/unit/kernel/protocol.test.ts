@@ -40,7 +40,6 @@ describe('kernel protocol over in-memory streams', () => {
       captureOutput: false,
       changeDirectory: false,
       exit: (code) => exits.push(code),
-      logToStderr: () => undefined,
     });
     client.onNotification(StatusNotification.type, (p) => states.push(p.state));
     client.onNotification(DisplayNotification.type, (p) => displays.push(p));

@@ -63,6 +63,7 @@ describe('engine imports', () => {
     assert.equal(run.result.interrupted, true);
     const progress = run.outputs.outputs.flatMap((o) => o.items).find((i) => i.mime === MIME.markdown);
     assert.match(progress!.data, /^step [1-9]\d*$/, 'progress was redrawn in place');
+    await sleep(50); // a step already waiting on its 5 ms timer may still finish
     const stepsAtStop = Number(await valueOf(client, 'tb.stepsRun'));
     await sleep(100);
     assert.equal(Number(await valueOf(client, 'tb.stepsRun')), stepsAtStop, 'the engine loop stopped too');
