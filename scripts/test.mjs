@@ -1,4 +1,5 @@
 // `npm test`: build, unit tests, then (unless --unit) the VS Code integration and UI suites.
+// `--vscode` skips the unit tests (for working on the VS Code suites).
 // Prints a timing per phase and ends with exactly one line: `tests: N passed, N failed[, N skipped]`.
 import { spawn } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, readdirSync, rmSync } from 'node:fs';
@@ -8,23 +9,64 @@ import { fileURLToPath } from 'node:url';
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const resultsDir = join(root, 'test-results');
 const unitOnly = process.argv.includes('--unit');
+const vscodeOnly = process.argv.includes('--vscode');
 
 const MINUTE = 60_000;
 const totals = { passed: 0, failed: 0, skipped: 0 };
 const timings = [];
 const running = new Set();
 
-function killGroup(child) {
+/** Every descendant of `rootPid`, from /proc (processes that left the group, e.g. Chromium, included). */
+function descendantsOf(rootPid) {
+  const children = new Map();
+  let entries = [];
   try {
-    process.kill(-child.pid, 'SIGKILL');
+    entries = readdirSync('/proc').filter((name) => /^\d+$/.test(name));
+  } catch {
+    return [];
+  }
+  for (const name of entries) {
+    try {
+      const stat = readFileSync(`/proc/${name}/stat`, 'utf8');
+      const ppid = Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]);
+      children.set(ppid, [...(children.get(ppid) ?? []), Number(name)]);
+    } catch {
+      // exited meanwhile
+    }
+  }
+  const found = [];
+  const queue = [rootPid];
+  while (queue.length) for (const pid of children.get(queue.shift()) ?? []) found.push(pid), queue.push(pid);
+  return found;
+}
+
+function sendSignal(pid, sig) {
+  try {
+    process.kill(pid, sig);
   } catch {
     // already gone
   }
 }
-process.on('exit', () => running.forEach(killGroup));
-for (const [signal, code] of [['SIGINT', 130], ['SIGTERM', 143], ['SIGHUP', 129]]) {
-  process.once(signal, () => {
-    running.forEach(killGroup);
+
+/** Kills a child's process group and all its descendants: SIGTERM first so they clean up, then SIGKILL. */
+async function killTree(child, graceMs = 5000) {
+  const pids = descendantsOf(child.pid);
+  sendSignal(-child.pid, 'SIGTERM');
+  for (const pid of pids) sendSignal(pid, 'SIGTERM');
+  await new Promise((r) => setTimeout(r, graceMs));
+  sendSignal(-child.pid, 'SIGKILL');
+  for (const pid of [...pids, ...descendantsOf(child.pid)]) sendSignal(pid, 'SIGKILL');
+}
+
+function killNow(child) {
+  const pids = descendantsOf(child.pid);
+  sendSignal(-child.pid, 'SIGKILL');
+  for (const pid of pids) sendSignal(pid, 'SIGKILL');
+}
+process.on('exit', () => running.forEach(killNow));
+for (const [sig, code] of [['SIGINT', 130], ['SIGTERM', 143], ['SIGHUP', 129]]) {
+  process.once(sig, () => {
+    running.forEach(killNow);
     process.exit(code);
   });
 }
@@ -42,16 +84,16 @@ function run(command, args, { timeoutMs, env = {} }) {
     let timedOut = false;
     const timer = setTimeout(() => {
       timedOut = true;
-      console.error(`\n[test] ${command} ${args.join(' ')} ran past ${timeoutMs / MINUTE} min; killing it`);
-      killGroup(child);
+      console.error(`\n[test] ${command} ${args.join(' ')} ran past ${timeoutMs / MINUTE} min; stopping it`);
+      void killTree(child);
     }, timeoutMs);
     child.on('error', (err) => {
       console.error(`[test] could not start ${command}: ${err.message}`);
     });
     child.on('close', (code, signal) => {
       clearTimeout(timer);
-      // Reap anything the child left behind in its group (browsers, servers, kernels).
-      killGroup(child);
+      // Reap anything the child left behind in its group (servers, kernels).
+      sendSignal(-child.pid, 'SIGKILL');
       running.delete(child);
       resolve({ code: code ?? (signal ? 128 : 1), timedOut });
     });
@@ -143,7 +185,7 @@ async function step(name, command, args, timeoutMs) {
 
 mkdirSync(resultsDir, { recursive: true });
 const built = await step('build', process.execPath, ['scripts/build.mjs'], 10 * MINUTE);
-await phase('unit tests', () => nodeTests('unit', findTests(join(root, 'test', 'unit')), 30 * MINUTE));
+if (!vscodeOnly) await phase('unit tests', () => nodeTests('unit', findTests(join(root, 'test', 'unit')), 30 * MINUTE));
 
 if (!unitOnly) {
   const ready = await step('setup VS Code (code-server, Node 24, Chromium)', 'bash', ['scripts/setup-vscode.sh'], 20 * MINUTE);

@@ -21,7 +21,7 @@ HPARAMS = {
     "hidden_dim": 512,
     "max_position_embeddings": 256,
     # (sequence length incl. [CLS]/[SEP], batch size, steps)
-    "phases": [(128, 16, 600), (256, 8, 100)],
+    "phases": [(128, 16, 520), (256, 8, 80)],
     "mask_prob": 0.2,  # of which 80% [MASK], 10% random token, 10% unchanged
     "moby_dick_tokenizer_weight": 4,  # Moby-Dick is ~9x smaller than the addresses; weight its words when training
     "peak_lr": 1.5e-3,

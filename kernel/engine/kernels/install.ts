@@ -4,6 +4,7 @@
  */
 import * as tf from '@tensorflow/tfjs-core';
 import { makeBatchMatMulConfig } from './batchMatMul';
+import { makeFusedMatMulConfig } from './fusedMatMul';
 import { unsortedSegmentSumConfig } from './unsortedSegmentSum';
 
 let installed = false;
@@ -12,10 +13,12 @@ export function installWasmKernels(): void {
   if (installed) return;
   const stockMatMul = tf.getKernel('BatchMatMul', 'wasm');
   const stockTranspose = tf.getKernel('Transpose', 'wasm');
-  if (stockMatMul == null || stockTranspose == null) {
+  const stockFusedMatMul = tf.getKernel('_FusedMatMul', 'wasm');
+  if (stockMatMul == null || stockTranspose == null || stockFusedMatMul == null) {
     throw new Error('tfjs-backend-wasm kernels are not registered; import @tensorflow/tfjs-backend-wasm first');
   }
   replaceKernel(makeBatchMatMulConfig(stockMatMul, stockTranspose));
+  replaceKernel(makeFusedMatMulConfig(stockFusedMatMul, stockTranspose));
   replaceKernel(unsortedSegmentSumConfig);
   installed = true;
 }

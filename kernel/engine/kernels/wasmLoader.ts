@@ -60,7 +60,16 @@ export function wantedThreads(env: NodeJS.ProcessEnv = process.env): number {
  * Registers and activates tfjs's `wasm` backend with our kernels installed. Resolves with what it got;
  * rejects only if no build at all could start.
  */
+let started: WasmStartResult | undefined;
+
 export async function startWasmBackend(threads: number): Promise<WasmStartResult> {
+  // One wasm module per process: switching back to wasm reuses it (its threads and heap stay up).
+  if (started && tf.findBackend('wasm') != null && (await tf.setBackend('wasm'))) return started;
+  started = await startFresh(threads);
+  return started;
+}
+
+async function startFresh(threads: number): Promise<WasmStartResult> {
   // Importing the package registers its kernels for 'wasm' and a 'wasm' backend factory we replace below.
   const wasmPackage = require('@tensorflow/tfjs-backend-wasm') as typeof import('@tensorflow/tfjs-backend-wasm');
   installWasmKernels();

@@ -87,13 +87,17 @@ export class Linear extends Module {
   }
 }
 
-/** x [..., in] times a 2-D weight, as one 2-D (fused bias) matmul. `transposeW` for `[out, in]` weights. */
+/**
+ * x [..., in] times a 2-D weight as one 2-D matmul plus bias. `transposeW` for `[out, in]` weights. (Not
+ * tf.fused.matMul: tfjs-backend-wasm 4.22's _FusedMatMul gives wrong results with transposeB and a bias.)
+ */
 export function dense(x: tf.Tensor, w: tf.Tensor, bias: tf.Tensor | undefined, transposeW: boolean): tf.Tensor {
   const inF = x.shape[x.shape.length - 1];
   const outF = (transposeW ? w.shape[0] : w.shape[1]) as number;
   const lead = x.shape.slice(0, -1);
   const x2 = tf.reshape(x, [-1, inF]); // [N, in]
-  const y = tf.fused.matMul({ a: x2 as tf.Tensor2D, b: w as tf.Tensor2D, transposeB: transposeW, bias }); // [N, out]
+  const product = tf.matMul(x2, w, false, transposeW); // [N, out]
+  const y = bias ? tf.add(product, bias) : product;
   return tf.reshape(y, [...lead, outF]);
 }
 
