@@ -54,10 +54,12 @@ ensure_code_server() {
   # Its postinstall checks the Node major and builds native modules against Node 24's headers (offline).
   PATH="$node_pkg/bin:$PATH" \
     npm_config_nodedir="$node_pkg" \
-    npm install --prefix "$cs_dir" --no-save --no-package-lock --no-audit --no-fund --unsafe-perm \
+    npm install --prefix "$cs_dir" --no-save --no-package-lock --no-audit --no-fund \
     "code-server@$CODE_SERVER_VERSION" >"$tools/code-server-install.log" 2>&1 ||
     { tail -40 "$tools/code-server-install.log" >&2; log "code-server install failed (log: $tools/code-server-install.log)" >&2; exit 1; }
   [ -f "$cs_pkg/out/node/entry.js" ] || { log "code-server entry point missing after install" >&2; exit 1; }
+  # Its postinstall installs VS Code's own modules; npm may skip install scripts without failing.
+  [ -d "$cs_pkg/lib/vscode/node_modules" ] || { log "code-server's postinstall did not run (lib/vscode/node_modules missing)" >&2; exit 1; }
   rm -f "$tools"/.setup-vscode.*
   touch "$stamp"
 }

@@ -5,14 +5,15 @@
  */
 import type { TensorInfo } from '@tensorflow/tfjs-core';
 import type { BackendWasm } from '@tensorflow/tfjs-backend-wasm';
+import type { WasmMemory } from './simd/wasmApi';
 
 interface HeapOwner {
-  wasmMemory?: WebAssembly.Memory;
-  asm?: { memory?: WebAssembly.Memory };
+  wasmMemory?: WasmMemory;
+  asm?: { memory?: WasmMemory };
   HEAPU8: Uint8Array;
 }
 
-export function wasmMemoryOf(backend: BackendWasm): WebAssembly.Memory | undefined {
+export function wasmMemoryOf(backend: BackendWasm): WasmMemory | undefined {
   const module = backend.wasm as unknown as HeapOwner;
   return module.wasmMemory ?? module.asm?.memory;
 }

@@ -4,10 +4,16 @@
  */
 import * as tf from '@tensorflow/tfjs-core';
 import { makeBatchMatMulConfig } from './batchMatMul';
+import { makeBroadcastBinaryConfig } from './broadcastBinary';
 import { makeFusedMatMulConfig } from './fusedMatMul';
+import { makeIdentityConfig } from './identity';
+import { makeTransposeConfig } from './transpose';
+import { makePowConfig, makeSquareConfig, makeTanhConfig } from './unaryMath';
 import { unsortedSegmentSumConfig } from './unsortedSegmentSum';
 
 let installed = false;
+let ours: tf.KernelConfig[] = [];
+let stock: tf.KernelConfig[] = [];
 
 export function installWasmKernels(): void {
   if (installed) return;
@@ -17,10 +23,41 @@ export function installWasmKernels(): void {
   if (stockMatMul == null || stockTranspose == null || stockFusedMatMul == null) {
     throw new Error('tfjs-backend-wasm kernels are not registered; import @tensorflow/tfjs-backend-wasm first');
   }
-  replaceKernel(makeBatchMatMulConfig(stockMatMul, stockTranspose));
-  replaceKernel(makeFusedMatMulConfig(stockFusedMatMul, stockTranspose));
-  replaceKernel(unsortedSegmentSumConfig);
+  const stockOf = (name: string) => {
+    const config = tf.getKernel(name, 'wasm');
+    if (config == null) throw new Error(`tfjs-backend-wasm has no ${name} kernel to extend`);
+    return config;
+  };
+  const [add, sub, mul, div, tanh, pow, square, identity] = ['Add', 'Sub', 'Multiply', 'RealDiv', 'Tanh', 'Pow', 'Square', 'Identity'].map(stockOf);
+  stock = [stockMatMul, stockFusedMatMul, add, sub, mul, div, tanh, pow, square, identity, stockTranspose];
+  ours = [
+    makeBatchMatMulConfig(stockMatMul, stockTranspose),
+    makeFusedMatMulConfig(stockFusedMatMul, stockTranspose),
+    unsortedSegmentSumConfig,
+    makeBroadcastBinaryConfig(add, 'add'),
+    makeBroadcastBinaryConfig(sub, 'sub'),
+    makeBroadcastBinaryConfig(mul, 'mul'),
+    makeBroadcastBinaryConfig(div, 'div'),
+    makeTanhConfig(tanh),
+    makePowConfig(pow),
+    makeSquareConfig(square),
+    makeIdentityConfig(identity),
+    makeTransposeConfig(stockTranspose),
+  ];
+  for (const config of ours) replaceKernel(config);
   installed = true;
+}
+
+/**
+ * For benchmarks: switch back to tfjs-wasm's stock kernels (false) or to ours (true). With stock kernels the
+ * wasm backend again has no UnsortedSegmentSum, so embeddings cannot be trained.
+ */
+export function setWasmFastPaths(enabled: boolean): void {
+  if (!installed) throw new Error('setWasmFastPaths: the wasm kernels are not installed (start the wasm backend first)');
+  for (const config of ours) {
+    if (tf.getKernel(config.kernelName, config.backendName) != null) tf.unregisterKernel(config.kernelName, config.backendName);
+  }
+  for (const config of enabled ? ours : stock) tf.registerKernel(config);
 }
 
 function replaceKernel(config: tf.KernelConfig): void {

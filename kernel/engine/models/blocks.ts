@@ -181,8 +181,8 @@ export function attention(
   dropoutRate: number | undefined,
   ctx: ForwardContext,
 ): tf.Tensor4D {
-  let scores = tf.matMul(q, k, false, true); // [B, H, Tq, Tk]
-  if (scale !== 1) scores = tf.mul(scores, scale);
+  // scaling q ([.., Tq, D]) is cheaper than scaling the scores ([.., Tq, Tk]) and equal up to rounding
+  let scores = tf.matMul(scale === 1 ? q : tf.mul(q, scale), k, false, true); // [B, H, Tq, Tk]
   if (bias) scores = tf.add(scores, bias);
   const probs = dropout(tf.softmax(scores, -1), dropoutRate, ctx);
   return tf.matMul(probs, v) as tf.Tensor4D; // [B, H, Tq, D]

@@ -18,7 +18,7 @@ export async function saveModel(model: TransformerModel, dir: string): Promise<v
     config,
     weights,
     tokenizerJson: model.tokenizer?.toJson(),
-    tokenizerConfig: model.tokenizerConfig,
+    tokenizerConfig: model.tokenizer ? model.tokenizer.toConfigJson() : model.tokenizerConfig,
     preprocessorConfig: model.preprocessorConfig,
   });
 }

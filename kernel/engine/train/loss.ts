@@ -9,18 +9,22 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { IGNORE_INDEX } from '../data/encode/causalLm';
 
-/** Sum of -log softmax(logits)[target] over rows with weight 1; logits [N, V], one target and weight per row. */
+/**
+ * Sum of -log softmax(logits)[target] over rows with weight 1; logits [N, V], one target and weight per row.
+ * The target logit is picked with a one-hot mask rather than a gather: gather's gradient is UnsortedSegmentSum,
+ * which the tfjs cpu backend runs as one op per segment (here N·V of them).
+ */
 export function crossEntropySum(logits: tf.Tensor2D, targets: ArrayLike<number>, weights: ArrayLike<number>): tf.Scalar {
   const [N, V] = logits.shape;
-  const flatIndex = new Int32Array(N);
+  const picks = new Int32Array(N);
   const mask = new Float32Array(N);
   for (let i = 0; i < N; i++) {
     const counted = weights[i] !== 0;
-    flatIndex[i] = i * V + (counted ? targets[i] : 0);
-    mask[i] = weights[i];
+    picks[i] = counted ? targets[i] : -1; // -1: an all-zero one-hot row
+    mask[i] = counted ? weights[i] : 0;
   }
   const logNormalizer = tf.logSumExp(logits, 1); // [N]
-  const picked = tf.gather(tf.reshape(logits, [-1]), tf.tensor1d(flatIndex, 'int32')); // [N]
+  const picked = tf.sum(tf.mul(logits, tf.oneHot(tf.tensor1d(picks, 'int32'), V, 1, 0, 'float32')), 1); // [N]
   return tf.sum(tf.mul(tf.sub(logNormalizer, picked), tf.tensor1d(mask))) as tf.Scalar;
 }
 

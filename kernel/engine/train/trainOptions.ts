@@ -1,11 +1,12 @@
 /** What `train()` accepts, with Hugging Face `TrainingArguments` defaults, and its validation. */
 import type { ScheduleKind } from './schedule';
+import type { TrainData } from './trainData';
 import { TrainerError } from './trainerError';
 
 export type TrainTask = 'classification' | 'causal-lm';
 export type IntervalStrategy = 'no' | 'steps' | 'epoch';
 
-export interface TrainOptions<EvalData = unknown> {
+export interface TrainOptions {
   /** Default: from the data ({text,label} / {inputIds,label} → classification; anything else → causal LM). */
   task?: TrainTask;
   /** Passes over the data; default 3. Ignored when `maxSteps` is set. */
@@ -43,7 +44,8 @@ export interface TrainOptions<EvalData = unknown> {
   /** Apply the model's dropout while training; default true. */
   dropout?: boolean;
 
-  evalData?: EvalData;
+  /** Held-out data of the same kind as the training data. */
+  evalData?: TrainData;
   /** When to evaluate; default 'epoch' with evalData ('steps' when evalSteps is given), else 'no'. */
   evalStrategy?: IntervalStrategy;
   evalSteps?: number;

@@ -7,6 +7,7 @@
  * as trained so far and returns its history with `interrupted: true`. A live progress bar with loss and metric
  * curves is redrawn in the cell while it runs.
  */
+import { join } from 'node:path';
 import * as tf from '@tensorflow/tfjs-core';
 import type { Model } from '../models/model';
 import { currentSignal } from '../runtime/kernelBridge';
@@ -16,6 +17,7 @@ import { evaluatePrepared, type EvalMetrics } from './evaluate';
 import { addGradients, clipByGlobalNorm } from './gradients';
 import { AdamW } from './optim';
 import { TrainingProgress } from './progress';
+import type { Rng } from './rng';
 import { createSchedule, warmupStepsFromRatio } from './schedule';
 import { withSeededRandom } from './seededRandom';
 import { dropoutRng, epochAfter, epochOrder, microBatchIndices, planSteps, spanOfStep, type StepPlan } from './stepPlan';
@@ -25,9 +27,8 @@ import { padTokenIdFor, prepareData, type TrainData } from './trainData';
 import { TrainerError } from './trainerError';
 import { resolveTrainOptions, type ResolvedTrainOptions, type TrainOptions } from './trainOptions';
 import { displayable, type EvalLogEntry, type TrainLogEntry, type TrainResult, type TrainStatus } from './trainResult';
-import { join } from 'node:path';
 
-export async function train(model: Model, data: TrainData, options: TrainOptions<TrainData> = {}): Promise<TrainResult> {
+export async function train(model: Model, data: TrainData, options: TrainOptions = {}): Promise<TrainResult> {
   const startedAt = performance.now();
   const opts = resolveTrainOptions(options);
   const trainSet = prepareData(model, data, { task: options.task, maxLength: options.maxLength, labels: options.labels, what: 'training data' });
@@ -211,7 +212,7 @@ class RunState {
   constructor(
     private readonly opts: ResolvedTrainOptions,
     private readonly plan: StepPlan,
-    readonly rng: ReturnType<typeof dropoutRng>,
+    readonly rng: Rng,
   ) {
     this.seed = opts.seed;
   }

@@ -7,14 +7,23 @@ import type { TensorInfo } from '@tensorflow/tfjs-core';
 import type { BackendWasm } from '@tensorflow/tfjs-backend-wasm';
 import type { GemmShape } from '../gemmJs';
 import { byteOffsetOf, wasmMemoryOf } from '../heap';
+import { buildBinaryKernels, buildCube, buildTanh } from './elementwiseKernels';
 import { buildGemm } from './gemmKernel';
+import { wasmApi } from './wasmApi';
 import { encodeModule } from './wasmEncoder';
 
+export type BinaryOp = 'add' | 'sub' | 'mul' | 'div';
+
+/** Kernels on the backend's heap; addresses are byte offsets, steps and counts are in elements. */
 export interface SimdKernels {
   gemmBatched(a: TensorInfo, b: TensorInfo, out: TensorInfo, shape: GemmShape): void;
+  /** out[i] = a[i·aStep] op b[i·bStep] for i < n; steps are 0 or 1. */
+  binaryRow(op: BinaryOp, out: number, a: number, aStep: number, b: number, bStep: number, n: number): void;
+  tanh(out: number, x: number, n: number): void;
+  cube(out: number, x: number, n: number): void;
 }
 
-type GemmExport = (...args: number[]) => void;
+type Export = (...args: number[]) => void;
 
 const instances = new WeakMap<BackendWasm, SimdKernels | null>();
 let disabled = false;
@@ -34,16 +43,20 @@ function compile(backend: BackendWasm): SimdKernels | null {
   const memory = wasmMemoryOf(backend);
   if (!memory) return null;
   const shared = typeof SharedArrayBuffer === 'function' && memory.buffer instanceof SharedArrayBuffer;
-  let exports: WebAssembly.Exports;
+  let exports: Record<string, unknown>;
   try {
-    const module = new WebAssembly.Module(encodeModule([buildGemm()], shared));
-    exports = new WebAssembly.Instance(module, { env: { memory } }).exports;
+    const module = new wasmApi.Module(encodeModule([buildGemm(), ...buildBinaryKernels(), buildTanh(), buildCube()], shared));
+    exports = new wasmApi.Instance(module, { env: { memory } }).exports;
   } catch {
     return null;
   }
-  const gemm = exports.gemm as GemmExport;
+  const gemm = exports.gemm as Export;
+  const binary = { add: exports.add, sub: exports.sub, mul: exports.mul, div: exports.div } as Record<BinaryOp, Export>;
   const scratch = new Scratch(backend);
   return {
+    binaryRow: (op, out, a, aStep, b, bStep, n) => binary[op](out, a, aStep, b, bStep, n),
+    tanh: exports.tanh as Export,
+    cube: exports.cube as Export,
     gemmBatched(a, b, out, s) {
       const packed = scratch.reserve(s.k * ((s.n + 7) & ~7) * 4);
       const aRow = s.transposeA ? 1 : s.k;

@@ -90,6 +90,10 @@ export const f32 = {
   sqrt: (a: Bytes): Bytes => [...a, 0x91],
   neg: (a: Bytes): Bytes => [...a, 0x8c],
   gt: bin(0x5e),
+  lt: bin(0x5d),
+  abs: (a: Bytes): Bytes => [...a, 0x8b],
+  /** cond ? yes : no, both evaluated. */
+  select: (yes: Bytes, no: Bytes, cond: Bytes): Bytes => [...yes, ...no, ...cond, 0x1b],
   load: (addr: Bytes, offset = 0): Bytes => [...addr, 0x2a, 2, ...uleb(offset)],
   store: (addr: Bytes, value: Bytes, offset = 0): Bytes => [...addr, ...value, 0x38, 2, ...uleb(offset)],
   fromI32: (a: Bytes): Bytes => [...a, 0xb2],
@@ -105,6 +109,10 @@ export const f32x4 = {
   div: vbin(231),
   max: vbin(233),
   min: vbin(232),
+  lt: vbin(67),
+  abs: (a: Bytes): Bytes => [...a, ...simd(224)],
+  /** Lane-wise mask ? yes : no (v128.bitselect). */
+  bitselect: (yes: Bytes, no: Bytes, mask: Bytes): Bytes => [...yes, ...no, ...mask, ...simd(82)],
   splat: (a: Bytes): Bytes => [...a, ...simd(19)],
   extractLane: (v: Bytes, lane: number): Bytes => [...v, ...simd(31), lane],
   load: (addr: Bytes, offset = 0): Bytes => [...addr, ...simd(0), 4, ...uleb(offset)],

@@ -25,7 +25,7 @@ function find(layers: LayerInfo[], path: string): LayerInfo | undefined {
 }
 
 function stats(v: tf.Tensor): { mean: number; std: number } {
-  const data = v.dataSync();
+  const data = Array.from(v.dataSync() as Float32Array);
   const mean = data.reduce((a, b) => a + b, 0) / data.length;
   const variance = data.reduce((a, b) => a + (b - mean) ** 2, 0) / data.length;
   return { mean, std: Math.sqrt(variance) };

@@ -15,7 +15,7 @@ function lmLoss(logits: tf.Tensor, ids: number[][]): tf.Scalar {
   const [B, T, V] = logits.shape;
   const inputs = tf.slice(logits, [0, 0, 0], [B, T - 1, V]);
   const targets = tf.oneHot(tf.tensor2d(ids.map((r) => r.slice(1)), undefined, 'int32'), V);
-  return tf.neg(tf.mean(tf.sum(tf.mul(targets, tf.logSoftmax(inputs)), -1)));
+  return tf.neg(tf.mean(tf.sum(tf.mul(targets, tf.logSoftmax(inputs)), -1))) as tf.Scalar;
 }
 
 test('gpt2: every parameter gets a finite, non-zero gradient', async () => {
