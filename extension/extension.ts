@@ -32,7 +32,7 @@ export function activate(context: vscode.ExtensionContext): void {
   const deps: CommandDeps = { log };
   wire('its commands', () => registerCommands(deps));
   wire('the .ftnb serializer', () =>
-    vscode.workspace.registerNotebookSerializer(NOTEBOOK_TYPE, new FtnbSerializer(), { transientOutputs: false }),
+    vscode.workspace.registerNotebookSerializer(NOTEBOOK_TYPE, new FtnbSerializer((message) => log.warn(message)), { transientOutputs: false }),
   );
   wire('kernels', () => {
     runtimes = new NotebookRuntimes((notebook) => startKernel(notebook, context.extensionUri, log), log);

@@ -197,6 +197,7 @@ if (!unitOnly) {
     await phase('integration tests (extension host in code-server)', () =>
       nodeTests('integration', [join(root, 'test', 'integration', 'extensionHost.test.ts')], 20 * MINUTE),
     );
+    rmSync(join(resultsDir, 'ui'), { recursive: true, force: true });
     await phase('UI tests (workbench in Chromium)', () => nodeTests('ui', findTests(join(root, 'test', 'ui')), 15 * MINUTE));
   } else {
     console.error('[test] integration and UI tests not run: the build or the VS Code setup failed');

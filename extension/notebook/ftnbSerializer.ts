@@ -1,7 +1,7 @@
 /**
- * VS Code <-> .ftnb files. Invalid files make deserializeNotebook throw the FtnbFormatError: VS Code
- * then shows "The editor could not be opened" with the message and an "Open in Text Editor" action,
- * and no notebook model exists that could be saved over the file.
+ * VS Code <-> .ftnb files. Invalid files make deserializeNotebook throw the FtnbFormatError, so no notebook
+ * model exists that could be saved over the file. VS Code itself only says "The editor could not be opened
+ * due to an unexpected error", so the specific reason is also shown as an error notification and logged.
  */
 import * as vscode from 'vscode';
 import { parseFtnbBytes, serializeFtnbBytes } from '../../kernel/format/ftnb';
@@ -9,8 +9,18 @@ import { readSettings } from '../common/settings';
 import { ftnbToPlain, plainToFtnb, type PlainCell, type PlainNotebook, type PlainOutput } from './cellConversion';
 
 export class FtnbSerializer implements vscode.NotebookSerializer {
+  constructor(private readonly log?: (message: string) => void) {}
+
   deserializeNotebook(content: Uint8Array): vscode.NotebookData {
-    const plain = ftnbToPlain(parseFtnbBytes(content, 'This .ftnb file'));
+    let plain: PlainNotebook;
+    try {
+      plain = ftnbToPlain(parseFtnbBytes(content, 'This .ftnb file'));
+    } catch (error) {
+      const message = error instanceof Error ? error.message : String(error);
+      this.log?.(`Could not open a notebook: ${message}`);
+      void vscode.window.showErrorMessage(`Tunebook could not open the notebook. ${message} The file was left unchanged.`);
+      throw error;
+    }
     const data = new vscode.NotebookData(plain.cells.map(cellFromPlain));
     data.metadata = plain.metadata;
     return data;

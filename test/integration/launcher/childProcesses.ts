@@ -30,7 +30,8 @@ export function killAllTracked(): void {
 function hookExit(): void {
   if (hooked) return;
   hooked = true;
-  process.on('exit', killAllTracked);
+  // First among exit handlers: processes die before their folders are removed.
+  process.prependListener('exit', killAllTracked);
   const codes = { SIGINT: 130, SIGTERM: 143, SIGHUP: 129 } as const;
   for (const signal of Object.keys(codes) as (keyof typeof codes)[]) {
     process.once(signal, () => {

@@ -1,9 +1,9 @@
 // A temporary copy of test/fixtures/notebooks to open as the workspace, so tests may run,
 // edit and save notebooks without touching the repository.
-import { cpSync, mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { cpSync } from 'node:fs';
 import { join } from 'node:path';
 import { repoRoot } from './paths';
+import { makeTempDir } from './tempDirs';
 
 export interface FixtureWorkspace {
   dir: string;
@@ -11,7 +11,7 @@ export interface FixtureWorkspace {
 }
 
 export function copyNotebookFixtures(): FixtureWorkspace {
-  const dir = mkdtempSync(join(tmpdir(), 'tunebook-ws-'));
+  const { dir, remove } = makeTempDir('tunebook-ws-');
   cpSync(join(repoRoot, 'test', 'fixtures', 'notebooks'), dir, { recursive: true });
-  return { dir, remove: () => rmSync(dir, { recursive: true, force: true, maxRetries: 3 }) };
+  return { dir, remove };
 }

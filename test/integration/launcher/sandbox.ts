@@ -1,8 +1,8 @@
 // A throwaway home for one code-server run: user data (with test settings), extensions,
 // config file, XDG dirs. Nothing in the developer's own VS Code profile is touched.
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { makeTempDir } from './tempDirs';
 
 export interface Sandbox {
   root: string;
@@ -38,7 +38,7 @@ export const testUserSettings: Record<string, unknown> = {
 };
 
 export function createSandbox(extraSettings: Record<string, unknown> = {}): Sandbox {
-  const root = mkdtempSync(join(tmpdir(), 'tunebook-vscode-'));
+  const { dir: root, remove } = makeTempDir('tunebook-vscode-');
   const userDataDir = join(root, 'user-data');
   const extensionsDir = join(root, 'extensions');
   const xdgDir = join(root, 'xdg');
@@ -58,6 +58,6 @@ export function createSandbox(extraSettings: Record<string, unknown> = {}): Sand
     extensionsDir,
     configFile,
     xdgDir,
-    remove: () => rmSync(root, { recursive: true, force: true, maxRetries: 3 }),
+    remove,
   };
 }

@@ -70,7 +70,8 @@ test('tanh on wasm is within 2 ulp of cpu, including saturation, tiny values and
   const special = [0, -0, 1e-8, -3e-4, 5e-4, 0.5, -0.5, 3, -3, 7.9, 8, -20, 1e6, -1e6, Number.NaN];
   await assertSameOnBothBackends('tanh special', () => tf.tanh(tf.tensor(special)), 0, 2.4e-7);
   await assertSameOnBothBackends('tanh random', () => tf.tanh(randomTensor([1001], 16, 6)), 1e-7, 2.4e-7);
-  await assertSameOnBothBackends('tanh grad', () => tf.grad((x: tf.Tensor) => tf.sum(tf.tanh(x)))(randomTensor([257], 17, 4)), 3e-7, 1e-6);
+  // 1 − tanh² near saturation turns tanh's 2.4e-7 relative error into up to ~5e-7 absolute.
+  await assertSameOnBothBackends('tanh grad', () => tf.grad((x: tf.Tensor) => tf.sum(tf.tanh(x)))(randomTensor([257], 17, 4)), 5e-7, 1e-6);
 });
 
 test('pow with exponents 1, 2, 3 (multiplies) and 2.5 (stock) on wasm equals cpu, with gradients', async () => {
