@@ -4,4 +4,5 @@ export const COMMANDS = {
   restartKernel: 'tunebook.restartKernel',
   interruptKernel: 'tunebook.interruptKernel',
   showLog: 'tunebook.showLog',
+  showFreezeMap: 'tunebook.showFreezeMap',
 } as const;

@@ -4,6 +4,7 @@ import { COMMANDS } from './commandIds';
 import { describeError, type Log } from './common/log';
 import type { NotebookRuntimes } from './kernel/notebookRuntimes';
 import type { TunebookController } from './notebook/controller';
+import type { FreezeMapPanels } from './panels/freezeMapPanel';
 import { NOTEBOOK_TYPE } from './notebook/notebookType';
 import { UNTRUSTED_ERROR, canRunCells } from './notebook/workspaceTrust';
 import { CELL_LANGUAGE, MARKDOWN_LANGUAGE } from './notebook/cellConversion';
@@ -13,6 +14,7 @@ export interface CommandDeps {
   log: Log;
   runtimes?: NotebookRuntimes;
   controller?: TunebookController;
+  freezeMaps?: FreezeMapPanels;
 }
 
 export function registerCommands(deps: CommandDeps): vscode.Disposable[] {
@@ -38,6 +40,13 @@ export function registerCommands(deps: CommandDeps): vscode.Disposable[] {
       }),
     ),
     vscode.commands.registerCommand(COMMANDS.showLog, () => deps.log.show()),
+    vscode.commands.registerCommand(COMMANDS.showFreezeMap, (arg?: unknown) =>
+      guarded(deps.log, 'show the layer freeze map', async () => {
+        const notebook = targetNotebook(arg) ?? lastNotebook(deps);
+        if (!notebook || !deps.freezeMaps) return void vscode.window.showInformationMessage('Tunebook: open a .ftnb notebook whose kernel holds a model to show its freeze map.');
+        return deps.freezeMaps.show(notebook);
+      }),
+    ),
   ];
 }
 
@@ -58,6 +67,12 @@ function targetNotebook(arg: unknown): vscode.NotebookDocument | undefined {
     ? vscode.workspace.notebookDocuments.find((doc) => doc.uri.toString() === uri.toString())
     : vscode.window.activeNotebookEditor?.notebook;
   return notebook?.notebookType === NOTEBOOK_TYPE ? notebook : undefined;
+}
+
+/** With a webview focused there is no active notebook editor: the one visible Tunebook notebook then. */
+function lastNotebook(deps: CommandDeps): vscode.NotebookDocument | undefined {
+  const visible = vscode.window.visibleNotebookEditors.map((e) => e.notebook).filter((n) => n.notebookType === NOTEBOOK_TYPE);
+  return visible.find((n) => deps.runtimes?.find(n)) ?? visible[0];
 }
 
 function uriFrom(arg: unknown): vscode.Uri | undefined {

@@ -12,6 +12,7 @@ import { watchKernelSettings } from './kernel/settingsChangePrompt';
 import { startKernel } from './kernel/startKernel';
 import { TunebookController } from './notebook/controller';
 import { FtnbSerializer } from './notebook/ftnbSerializer';
+import { FreezeMapPanels } from './panels/freezeMapPanel';
 import { NOTEBOOK_TYPE } from './notebook/notebookType';
 
 let runtimes: NotebookRuntimes | undefined;
@@ -44,6 +45,7 @@ export function activate(context: vscode.ExtensionContext): void {
     wire('the notebook controller', () => (deps.controller = new TunebookController(kernels, log)));
     wire('the kernel status bar item', () => new KernelStatusBar(kernels));
     wire('the settings watcher', () => watchKernelSettings(kernels, log));
+    wire('the freeze map panels', () => (deps.freezeMaps = new FreezeMapPanels(kernels, context.extensionUri, log)));
   }
   log.info(`Tunebook activated (VS Code ${vscode.version}, workspace ${vscode.workspace.isTrusted ? 'trusted' : 'not trusted'})`);
 }

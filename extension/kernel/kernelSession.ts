@@ -4,7 +4,9 @@
  * per kernel process, like Jupyter). Free of `vscode`: the extension passes a factory that starts a
  * KernelClient with the current settings, unit tests pass fakes.
  */
+import type { NotificationType, RequestType } from 'vscode-jsonrpc';
 import type { ExecuteCellResult, KernelState, OutputItem } from '../../kernel/protocol';
+import { NoKernelError } from './noKernelError';
 
 export interface ExecuteSink {
   onStream(stream: 'stdout' | 'stderr', text: string): void;
@@ -18,6 +20,9 @@ export interface SessionKernel {
   execute(params: { code: string; cellName: string }, sink: ExecuteSink): Promise<ExecuteCellResult>;
   interrupt(): Promise<'cooperative' | 'restarted' | 'idle'>;
   dispose(): Promise<void>;
+  /** Panels: a request to the running kernel, and kernel notifications (optional: test fakes may omit them). */
+  request?<P, R>(type: RequestType<P, R, void>, params: P): Promise<R>;
+  onNotification?<P>(type: NotificationType<P>, listener: (params: P) => void): { dispose(): void };
 }
 
 /** The sink a cell run passes: the kernel's events plus the execution number once it is known. */
@@ -36,6 +41,8 @@ export class KernelSession {
   private kernel: SessionKernel | undefined;
   private starting: Promise<SessionKernel> | undefined;
   private stateListeners = new Set<(state: SessionState) => void>();
+  private readonly kernelNotifications = new Set<{ type: NotificationType<any>; listener: (params: any) => void }>();
+  private readonly kernelSubscriptions = new Map<object, { dispose(): void }>();
   private executionCount = 0;
   private current: SessionState = 'none';
   /** Bumped on restart/shutdown so a kernel that finishes starting late is thrown away. */
@@ -87,6 +94,35 @@ export class KernelSession {
     }
   }
 
+  /** Panels: a request to the running kernel. Never starts one; rejects with NoKernelError when none runs. */
+  async request<P, R>(type: RequestType<P, R, void>, params: P): Promise<R> {
+    const kernel = this.kernel;
+    if (!kernel || kernel.state === 'dead' || !kernel.request) throw new NoKernelError();
+    return kernel.request(type, params);
+  }
+
+  /** Panels: a kernel notification, from this kernel and every later one. */
+  onKernelNotification<P>(type: NotificationType<P>, listener: (params: P) => void): { dispose(): void } {
+    const entry = { type, listener };
+    this.kernelNotifications.add(entry);
+    if (this.kernel) this.kernelSubscriptions.set(entry, this.kernel.onNotification?.(type, listener) ?? { dispose: () => undefined });
+    return {
+      dispose: () => {
+        this.kernelNotifications.delete(entry);
+        this.kernelSubscriptions.get(entry)?.dispose();
+        this.kernelSubscriptions.delete(entry);
+      },
+    };
+  }
+
+  private subscribeKernelNotifications(kernel: SessionKernel): void {
+    for (const subscription of this.kernelSubscriptions.values()) subscription.dispose();
+    this.kernelSubscriptions.clear();
+    for (const entry of this.kernelNotifications) {
+      this.kernelSubscriptions.set(entry, kernel.onNotification?.(entry.type, entry.listener) ?? { dispose: () => undefined });
+    }
+  }
+
   /** Interrupts the running cell, if a kernel exists. */
   async interrupt(): Promise<'cooperative' | 'restarted' | 'idle'> {
     const kernel = this.kernel;
@@ -125,6 +161,7 @@ export class KernelSession {
       }
       this.executionCount = 0;
       this.kernel = kernel;
+      this.subscribeKernelNotifications(kernel);
       kernel.onDidChangeState((state) => {
         if (this.kernel !== kernel) return;
         if (state === 'starting') this.executionCount = 0; // the client replaced its process itself

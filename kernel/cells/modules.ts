@@ -59,6 +59,11 @@ export class ModuleLoader {
     return loaded.exports;
   }
 
+  /** The engine's exports if a cell already loaded it; never loads it. */
+  loadedEngine(): Record<string, unknown> | undefined {
+    return this.engineExports;
+  }
+
   /** The engine bundle's exports, loading it on first use. */
   engine(): Record<string, unknown> {
     if (this.engineExports) return this.engineExports;

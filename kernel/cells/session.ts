@@ -29,6 +29,7 @@ import { errorPayload } from './errorPayload';
 import { InterruptedError } from './interruptedError';
 import { ModuleLoader } from './modules';
 import { Repl } from './repl';
+import { ModelPanelHandlers } from '../panels/modelPanelHandlers';
 import { StreamBuffer } from './streamBuffer';
 
 export interface KernelSessionOptions {
@@ -55,6 +56,7 @@ export class KernelSession {
   private readonly loader: ModuleLoader;
   private readonly repl: Repl;
   private readonly streams: StreamBuffer;
+  private readonly modelPanels: ModelPanelHandlers;
   private notebookDir = process.cwd();
   private running: Execution | undefined;
   private readonly waiting: Execution[] = [];
@@ -73,6 +75,7 @@ export class KernelSession {
     const currentSignal = () => this.currentExecution()?.controller.signal;
     const runtime = createCellRuntime(this.loader, currentSignal, () => this.notebookDir);
     this.repl = new Repl(runtime, (specifier) => this.loader.require(specifier));
+    this.modelPanels = new ModelPanelHandlers(connection, { globalNames: () => this.repl.names(), loadedEngine: () => this.loader.loadedEngine() });
     this.streams = new StreamBuffer((executionId, stream, text) => connection.sendNotification(StreamNotification.type, { executionId, stream, text }));
 
     const display = createDisplay({
@@ -172,6 +175,7 @@ export class KernelSession {
       return result;
     } finally {
       this.running = undefined;
+      this.modelPanels.afterCell();
       if (this.waiting.length === 0) this.setState('idle');
     }
   }

@@ -20,6 +20,7 @@ import {
   type LogParams,
   type OutputItem,
 } from '../protocol';
+import type { NotificationType, RequestType } from 'vscode-jsonrpc';
 import { failedCell, kernelDiedError, killedError, type KillReason } from './cellFailures';
 import { KernelProcess } from './kernelProcess';
 
@@ -60,6 +61,9 @@ export class KernelClient {
   private readonly pending = new Map<string, PendingCell>();
   private readonly stateListeners = new Set<(state: KernelState) => void>();
   private readonly logListeners = new Set<(entry: LogParams) => void>();
+  /** Listeners of other kernel notifications (panels), by method; they survive kernel restarts. */
+  private readonly notificationListeners = new Map<string, Set<(params: unknown) => void>>();
+  private readonly hookedMethods = new WeakMap<KernelProcess, Set<string>>();
   private currentState: KernelState = 'dead';
   private executionCounter = 0;
   private disposed = false;
@@ -92,6 +96,34 @@ export class KernelClient {
   onDidLog(listener: (entry: LogParams) => void): Disposable {
     this.logListeners.add(listener);
     return { dispose: () => this.logListeners.delete(listener) };
+  }
+
+  /** Sends a request to the running kernel (used by panels). Never starts a kernel: rejects when none runs. */
+  async request<P, R>(type: RequestType<P, R, void>, params: P): Promise<R> {
+    const kernel = this.kernel;
+    if (!kernel?.alive) throw new Error('No kernel is running for this notebook; run a cell first.');
+    return kernel.connection.sendRequest(type, params);
+  }
+
+  /** Listens to a kernel notification (used by panels), also from kernels started later. */
+  onNotification<P>(type: NotificationType<P>, listener: (params: P) => void): Disposable {
+    let listeners = this.notificationListeners.get(type.method);
+    if (!listeners) this.notificationListeners.set(type.method, (listeners = new Set()));
+    const untyped = listener as (params: unknown) => void;
+    listeners.add(untyped);
+    if (this.kernel?.alive) this.hookNotification(this.kernel, type.method);
+    return { dispose: () => listeners.delete(untyped) };
+  }
+
+  private hookNotification(kernel: KernelProcess, method: string): void {
+    let hooked = this.hookedMethods.get(kernel);
+    if (!hooked) this.hookedMethods.set(kernel, (hooked = new Set()));
+    if (hooked.has(method)) return;
+    hooked.add(method);
+    kernel.connection.onNotification(method, (params: unknown) => {
+      if (kernel !== this.kernel) return;
+      for (const listener of [...(this.notificationListeners.get(method) ?? [])]) listener(params);
+    });
   }
 
   /** Last lines the kernel process wrote to stderr. */
@@ -207,6 +239,7 @@ export class KernelClient {
       if (kernel === this.kernel && kernel.alive) this.setState(p.state);
     });
     c.onNotification(LogNotification.type, (p) => this.emitLog(p));
+    for (const method of this.notificationListeners.keys()) this.hookNotification(kernel, method);
     this.setState('idle');
     void kernel.exited.then((exit) => {
       const reason = kernel.killReason;

@@ -1,5 +1,6 @@
 import { readHfFolder } from './io/hfFolder';
 import { ensureBackend } from './backend';
+import { builtinModelDir } from './io/builtinModels';
 import { resolveSource } from './io/hub';
 import { Tokenizer } from './io/tokenizer';
 import { chooseArchitecture, family } from './models/architectures';
@@ -32,11 +33,12 @@ export interface LoadOptions {
  * (single or sharded), and when present tokenizer.json / tokenizer_config.json / preprocessor_config.json.
  * Checkpoint names are mapped onto the architecture's canonical names (with or without the base prefix, legacy
  * gamma/beta); what was renamed, ignored or freshly initialised is in `model.loadReport`. Starts the compute
- * backend (TUNEBOOK_BACKEND, default best available) if none runs yet.
+ * backend (TUNEBOOK_BACKEND, default best available) if none runs yet. `tunebook/<name>` names a model that
+ * ships with Tunebook (`tunebook/tiny-gpt2`, `tunebook/tiny-distilbert`, `tunebook/tiny-vit`).
  */
 export async function load(source: string, options: LoadOptions = {}): Promise<Model> {
   await ensureBackend();
-  const dir = await resolveSource(source, { offline: options.offline, cacheDir: options.cacheDir, revision: options.revision });
+  const dir = builtinModelDir(source) ?? (await resolveSource(source, { offline: options.offline, cacheDir: options.cacheDir, revision: options.revision }));
   const folder = await readHfFolder(dir);
   const f = family(folder.config.model_type, dir);
   const architecture = chooseArchitecture(f, folder.config, options.architecture, true, dir);

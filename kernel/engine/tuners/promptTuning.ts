@@ -210,7 +210,7 @@ export async function loadPromptTuning(model: Model, dir: string): Promise<void>
   if (!entry) throw new AdapterError(`${weightsPath} has no tensor prompt_embeddings`);
   const dim = wordEmbedding(transformerOf(model, 'loadPromptTuning')).weight.shape[1];
   if (entry.shape.length !== 2 || entry.shape[0] !== n || entry.shape[1] !== dim || !(entry.data instanceof Float32Array)) {
-    throw new AdapterError(`${weightsPath}: prompt_embeddings is ${entry.dtype} [${entry.shape}], the model needs F32 [${n}, ${dim}] (num_virtual_tokens × hidden size)`);
+    throw new AdapterError(`${weightsPath}: prompt_embeddings is ${entry.dtype} [${entry.shape.join(', ')}], the model needs F32 [${n}, ${dim}] (num_virtual_tokens × hidden size)`);
   }
   const existing = states.get(model);
   if (existing && existing.n !== n) throw new AdapterError(`${configPath}: ${n} virtual tokens, the model's soft prompt has ${existing.n}`);

@@ -5,13 +5,14 @@ import { describe, it } from 'node:test';
 
 const root = join(__dirname, '..', '..', '..');
 
-/** What may ship in the .vsix: only what runs. */
+/** What may ship in the .vsix: only what runs (the embedded default models included). */
 const ALLOWED_INCLUDES = [
   /^package\.json$/,
   /^(README|CHANGELOG)\.md$/,
   /^LICENSE(\.md|\.txt)?$/,
   /^dist\/\*\*\/\*\.(js|wasm|css)$/,
   /^(snippets|media)\/\*\*$/,
+  /^kernel\/assets\/models\/\*\*$/,
 ];
 
 describe('.vscodeignore', () => {
@@ -30,7 +31,7 @@ describe('.vscodeignore', () => {
     for (const include of includes) {
       assert.ok(ALLOWED_INCLUDES.some((allowed) => allowed.test(include)), `.vscodeignore puts back "${include}", which is not a runtime file`);
     }
-    for (const needed of ['package.json', 'dist/**/*.js', 'dist/**/*.wasm', 'snippets/**']) {
+    for (const needed of ['package.json', 'dist/**/*.js', 'dist/**/*.wasm', 'snippets/**', 'kernel/assets/models/**']) {
       assert.ok(includes.includes(needed), `.vscodeignore must put back ${needed}`);
     }
   });

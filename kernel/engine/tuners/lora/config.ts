@@ -49,12 +49,22 @@ export function resolveLoraConfig(options: LoraOptions, modelType: ModelType, ar
   if (typeof alpha !== 'number' || !Number.isFinite(alpha)) throw new AdapterError(`LoRA alpha must be a finite number, got ${alpha}`);
   const dropout = options.dropout ?? 0;
   if (typeof dropout !== 'number' || !(dropout >= 0 && dropout < 1)) throw new AdapterError(`LoRA dropout must be in [0, 1), got ${dropout}`);
-  const targets = options.targets === undefined ? DEFAULT_TARGETS[modelType] : typeof options.targets === 'string' ? options.targets : [...options.targets];
-  if (Array.isArray(targets) && (targets.length === 0 || targets.some((t) => typeof t !== 'string' || t === ''))) {
-    throw new AdapterError(`LoRA targets must be non-empty module names, got ${JSON.stringify(options.targets)}`);
+  const targets = options.targets === undefined ? DEFAULT_TARGETS[modelType] : typeof options.targets === 'string' ? options.targets : Array.isArray(options.targets) ? [...options.targets] : undefined;
+  if (targets === undefined || targets === '' || (Array.isArray(targets) && (targets.length === 0 || targets.some((t) => typeof t !== 'string' || t === '')))) {
+    throw new AdapterError(`LoRA targets must be a regular expression or a list of module names, got ${JSON.stringify(options.targets)}`);
   }
-  const layers = options.layers === undefined ? undefined : typeof options.layers === 'number' ? [options.layers] : [...options.layers];
+  if (typeof targets === 'string') {
+    try {
+      new RegExp(targets);
+    } catch {
+      throw new AdapterError(`LoRA targets ${JSON.stringify(targets)} is not a valid regular expression`);
+    }
+  }
+  const layers = options.layers === undefined ? undefined : typeof options.layers === 'number' ? [options.layers] : Array.isArray(options.layers) ? [...options.layers] : [NaN];
   if (layers && layers.some((l) => !Number.isSafeInteger(l) || l < 0)) throw new AdapterError(`LoRA layers must be block indices, got ${JSON.stringify(options.layers)}`);
+  if (options.modulesToSave !== undefined && (!Array.isArray(options.modulesToSave) || options.modulesToSave.some((m) => typeof m !== 'string' || m === ''))) {
+    throw new AdapterError(`modulesToSave must be a list of module names, got ${JSON.stringify(options.modulesToSave)}`);
+  }
   const classifier = architecture.endsWith('ForSequenceClassification') || architecture.endsWith('ForImageClassification');
   const modulesToSave = options.modulesToSave ? [...options.modulesToSave] : classifier ? ['classifier'] : [];
   return { r, alpha, dropout, targets, layers, modulesToSave, seed: options.seed };

@@ -1,4 +1,4 @@
-export { lora, merge, unmerge, withAdaptersDisabled, loraLayers, removeLora } from './inject';
+export { lora, merge, unmerge, withAdaptersDisabled, loraLayers, removeLora, mergeAndUnload } from './inject';
 export type { LoraSummary, LoraLayerInfo } from './inject';
 export type { LoraOptions } from './config';
 export { saveAdapter, loadAdapter } from './peftFormat';

@@ -165,10 +165,20 @@ export function loraLayers(model: Model): LoraLayerInfo[] {
  * trainable flags from before `lora`, and disposes A and B.
  */
 export function removeLora(model: Model): void {
-  const state = requireLora(model, 'removeLora');
-  const tm = transformerOf(model, 'removeLora');
+  unload(model, 'removeLora', false);
+}
+
+/** PEFT's `merge_and_unload`: folds the adapters into the base weights for good and removes them (then `save` writes a plain model). */
+export function mergeAndUnload(model: Model): void {
+  merge(model);
+  unload(model, 'mergeAndUnload', true);
+}
+
+function unload(model: Model, what: string, keepMerged: boolean): void {
+  const state = requireLora(model, what);
+  const tm = transformerOf(model, what);
   for (const layer of state.layers) {
-    if (!quantizedLinears.has(layer.linear)) layer.unmerge();
+    if (!keepMerged && !quantizedLinears.has(layer.linear)) layer.unmerge();
     layer.restore();
     for (const child of [...layer.linear.children()]) if (child instanceof LoraAdapterModule) detachChild(layer.linear, child);
     const names = LoraLayer.paramNames(layer.path);

@@ -150,7 +150,7 @@ function assignAdapter(
     const t = tensors.get(key);
     if (!t) throw new AdapterError(`${weightsPath} has no tensor ${key}`);
     if (t.shape.length !== variable.shape.length || t.shape.some((d, i) => d !== variable.shape[i])) {
-      throw new AdapterError(`${weightsPath}: ${key} has shape [${t.shape}], the model needs [${variable.shape}]`);
+      throw new AdapterError(`${weightsPath}: ${key} has shape [${t.shape.join(', ')}], the model needs [${variable.shape.join(', ')}]`);
     }
     if (!(t.data instanceof Float32Array)) throw new AdapterError(`${weightsPath}: ${key} is ${t.dtype}; expected a float tensor`);
     used.add(key);

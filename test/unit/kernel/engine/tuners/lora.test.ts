@@ -11,8 +11,10 @@ import * as tf from '@tensorflow/tfjs-core';
 import { load } from '../../../../../kernel/engine/load';
 import { create } from '../../../../../kernel/engine/models/create';
 import { train } from '../../../../../kernel/engine/train/trainer';
-import { lora, loraLayers, merge, removeLora, unmerge, withAdaptersDisabled } from '../../../../../kernel/engine/tuners/lora/inject';
-import { loadAdapter, saveAdapter } from '../../../../../kernel/engine/tuners/lora/peftFormat';
+import { lora, loraLayers, merge, mergeAndUnload, removeLora, unmerge, withAdaptersDisabled } from '../../../../../kernel/engine/tuners/lora/inject';
+import { loadAdapter, loraOptionsFromPeft, saveAdapter } from '../../../../../kernel/engine/tuners/lora/peftFormat';
+import { resolveLoraConfig } from '../../../../../kernel/engine/tuners/lora/config';
+import { AdapterError } from '../../../../../kernel/engine/tuners/lora/loraError';
 import { parseSafetensors } from '../../../../../kernel/engine/io/safetensors';
 import { fixtureDir, maxAbsDiff } from '../models/golden';
 import { useTestBackend } from '../models/testBackend';
@@ -91,7 +93,14 @@ test('PEFT GPT-2 adapter (Conv1D, fan_in_fan_out, layers_to_transform) gives the
   unmerge(model);
   const unmerged = model.logits(want.ids);
   assert.ok(maxDiff(unmerged, logits) <= 1e-5);
-  tf.dispose([logits, base, merged, baseWhileMerged, again, unmerged]);
+  // merge_and_unload: a plain model (no adapter parameters) with the adapted logits
+  const paramsBefore = model.params.size;
+  mergeAndUnload(model);
+  assert.equal(model.params.size, paramsBefore - 6);
+  assert.equal(loraLayers(model).length, 0);
+  const plain = model.logits(want.ids);
+  assert.ok(maxAbsDiff(plain, want.logits) <= 1e-4);
+  tf.dispose([logits, base, merged, baseWhileMerged, again, unmerged, plain]);
   model.dispose();
 });
 
@@ -202,4 +211,85 @@ test('train(): only A and B change, frozen weights stay bit-identical; dropout o
   assert.equal(loraLayers(model).length, 0);
   assert.equal(model.trainableVariables().length, model.params.size);
   model.dispose();
+});
+
+test('BERT and ViT default targets (query, value); forward leaks no tensors; async withAdaptersDisabled restores after the promise', async () => {
+  const bert = await load(fixtureDir('bert'));
+  const ids = [[2, 7, 9, 3]];
+  const base = bert.logits(ids);
+  const summary = lora(bert, { seed: 1 });
+  assert.ok(summary.adapted.length > 0 && summary.adapted.every((p) => /\.attention\.self\.(query|value)$/.test(p)));
+  for (const l of loraLayers(bert)) {
+    const b = bert.params.get(`${l.path}.lora_B.weight`)!;
+    tf.tidy(() => b.assign(tf.onesLike(b)));
+  }
+  const tensors = tf.memory().numTensors;
+  const adapted = bert.logits(ids);
+  assert.equal(tf.memory().numTensors, tensors + 1);
+  assert.ok(maxDiff(adapted, base) > 1e-3);
+  const during = await withAdaptersDisabled(bert, async () => {
+    await new Promise((resolve) => setImmediate(resolve));
+    return bert.logits(ids);
+  });
+  assert.equal(maxDiff(during, base), 0);
+  const afterwards = bert.logits(ids);
+  assert.equal(maxDiff(afterwards, adapted), 0);
+  assert.throws(() => withAdaptersDisabled(bert, () => { throw new Error('boom'); }), /boom/);
+  const again = bert.logits(ids);
+  assert.equal(maxDiff(again, adapted), 0, 'adapters back on after a throwing fn');
+  const vit = await load(fixtureDir('vit'));
+  const vitSummary = lora(vit);
+  assert.ok(vitSummary.adapted.length > 0 && vitSummary.adapted.every((p) => /\.(query|value)$/.test(p)));
+  tf.dispose([base, adapted, during, afterwards, again]);
+  [bert, vit].forEach((m) => m.dispose());
+});
+
+test('adapter folders PEFT settings the engine cannot reproduce are refused clearly', async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'lora-bad-'));
+  try {
+    const cfg = JSON.parse(readFileSync(join(ADAPTERS, 'lora_gpt2', 'adapter_config.json'), 'utf8'));
+    copyFileSync(join(ADAPTERS, 'lora_gpt2', 'adapter_model.safetensors'), join(dir, 'adapter_model.safetensors'));
+    const cases: Array<[Record<string, unknown>, RegExp]> = [
+      [{ use_dora: true }, /use_dora adapters are not supported/],
+      [{ bias: 'all' }, /bias "all" is not supported/],
+      [{ peft_type: 'IA3' }, /peft_type is "IA3"/],
+      [{ rank_pattern: { c_attn: 2 } }, /rank_pattern is not supported/],
+      [{ r: 2 }, /has shape \[4, 32\], the model needs \[2, 32\]/],
+    ];
+    for (const [change, error] of cases) {
+      writeFileSync(join(dir, 'adapter_config.json'), JSON.stringify({ ...cfg, ...change }));
+      const model = await load(fixtureDir('gpt2'));
+      await assert.rejects(loadAdapter(model, dir), error);
+      assert.equal(loraLayers(model).length, 0);
+      model.dispose();
+    }
+    writeFileSync(join(dir, 'adapter_config.json'), '{ not json');
+    const model = await load(fixtureDir('gpt2'));
+    await assert.rejects(loadAdapter(model, dir), /cannot read .*adapter_config\.json/);
+    model.dispose();
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+test('fuzz: any adapter_config.json either resolves to valid options or fails with an AdapterError', () => {
+  let seed = 12345;
+  const rand = () => ((seed = (Math.imul(seed, 1103515245) + 12345) >>> 0) / 2 ** 32);
+  const pick = <T>(xs: T[]): T => xs[Math.floor(rand() * xs.length)];
+  const values = [undefined, null, 0, -1, 1, 2.5, 8, 'x', '', 'c_attn', ['c_attn'], [], [1], {}, { a: 1 }, true, NaN, [0, 1], 'c_.*'];
+  const fields = ['peft_type', 'r', 'lora_alpha', 'lora_dropout', 'target_modules', 'layers_to_transform', 'modules_to_save', 'bias', 'use_dora', 'rank_pattern'];
+  let accepted = 0;
+  for (let i = 0; i < 2000; i++) {
+    const cfg: Record<string, unknown> = { peft_type: 'LORA', r: 4, lora_alpha: 8, target_modules: ['c_attn'] };
+    for (const f of fields) if (rand() < 0.3) cfg[f] = pick(values);
+    try {
+      const options = loraOptionsFromPeft(cfg, 'fuzz');
+      const resolved = resolveLoraConfig(options, 'gpt2', 'GPT2LMHeadModel');
+      assert.ok(Number.isSafeInteger(resolved.r) && resolved.r > 0 && resolved.dropout >= 0 && resolved.dropout < 1);
+      accepted++;
+    } catch (error) {
+      assert.ok(error instanceof AdapterError, `config ${JSON.stringify(cfg)} threw ${(error as Error).stack}`);
+    }
+  }
+  assert.ok(accepted > 100, `only ${accepted} accepted`);
 });

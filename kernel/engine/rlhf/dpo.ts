@@ -1,0 +1,160 @@
+/**
+ * `dpo(policy, pairs, options)`: Direct Preference Optimisation with the sigmoid loss. Reference log-probabilities
+ * of every pair are computed once before training and cached; with LoRA adapters the reference is the base model
+ * (adapters disabled), otherwise a frozen copy of the policy that is freed right after.
+ */
+import * as tf from '@tensorflow/tfjs-core';
+import type { Model } from '../models/model';
+import { AdamW } from '../train/optim';
+import { TrainingProgress } from '../train/progress';
+import { Rng } from '../train/rng';
+import { sequenceLogprobs } from './logprobs';
+import { dpoLoss } from './losses';
+import { checkPairs, chunks, splitPairs, type PreferencePair } from './pairs';
+import { referencePolicy } from './reference';
+import { RlhfError } from './rlhfError';
+import { collateSequences, encodeSequence, padIdOf, type Sequence } from './sequences';
+
+export interface DpoOptions {
+  /** Strength of the implicit KL constraint (default 0.1). */
+  beta?: number;
+  epochs?: number;
+  batchSize?: number;
+  lr?: number;
+  weightDecay?: number;
+  /** Fraction held out for implicit-reward accuracy (default 0), or explicit pairs. */
+  heldOut?: number | readonly PreferencePair[];
+  maxLength?: number;
+  seed?: number;
+  progress?: boolean;
+}
+
+export interface DpoLogEntry {
+  step: number;
+  loss: number;
+  /** Share of the batch where β·(log-ratio chosen − log-ratio rejected) > 0. */
+  accuracy: number;
+  /** Mean implicit reward margin. */
+  margin: number;
+  chosenReward: number;
+  rejectedReward: number;
+}
+
+export interface DpoEval {
+  loss: number;
+  accuracy: number;
+  margin: number;
+}
+
+export interface DpoResult {
+  log: DpoLogEntry[];
+  /** Implicit-reward metrics on held-out pairs (undefined when none are held out). */
+  heldOut?: DpoEval;
+  /** The same metrics on the training pairs after training. */
+  train: DpoEval;
+  referenceMode: 'adapters-disabled' | 'frozen-copy';
+  seconds: number;
+}
+
+interface EncodedPair {
+  chosen: Sequence;
+  rejected: Sequence;
+  refChosen: number;
+  refRejected: number;
+}
+
+export async function dpo(policy: Model, pairs: readonly PreferencePair[], options: DpoOptions = {}): Promise<DpoResult> {
+  const all = checkPairs(pairs, 'dpo');
+  const tokenizer = policy.tokenizer;
+  if (!tokenizer) throw new RlhfError('dpo needs a policy with a tokenizer');
+  const beta = options.beta ?? 0.1;
+  if (!(beta > 0) || !Number.isFinite(beta)) throw new RlhfError(`dpo: beta must be a positive number, got ${beta}`);
+  const seed = options.seed ?? 0;
+  const maxLength = options.maxLength ?? 64;
+  const batchSize = options.batchSize ?? 8;
+  const epochs = options.epochs ?? 1;
+  const padId = padIdOf(tokenizer, policy.config);
+  const split = splitPairs(all, options.heldOut ?? 0, seed);
+  const started = performance.now();
+
+  const reference = referencePolicy(policy);
+  const encodeAll = (list: PreferencePair[]): EncodedPair[] => {
+    const encoded = list.map((p) => ({ chosen: encodeSequence(tokenizer, p.prompt, p.chosen, maxLength), rejected: encodeSequence(tokenizer, p.prompt, p.rejected, maxLength), refChosen: 0, refRejected: 0 }));
+    for (const part of chunks(encoded, batchSize)) {
+      const batch = collateSequences([...part.map((e) => e.chosen), ...part.map((e) => e.rejected)], padId);
+      const logp = tf.tidy(() => tf.sum(reference.tokenLogprobs(batch), 1));
+      const values = logp.dataSync();
+      logp.dispose();
+      part.forEach((e, i) => {
+        e.refChosen = values[i];
+        e.refRejected = values[part.length + i];
+      });
+    }
+    return encoded;
+  };
+  let train: EncodedPair[];
+  let heldOut: EncodedPair[];
+  try {
+    train = encodeAll(split.train);
+    heldOut = encodeAll(split.heldOut);
+  } finally {
+    reference.dispose();
+  }
+
+  const optimizer = new AdamW({ lr: options.lr ?? 5e-4, weightDecay: options.weightDecay ?? 0, noDecay: 'bias-and-norm' });
+  const variables = policy.trainableVariables();
+  const rng = Rng.fromSeed(seed);
+  const steps = epochs * Math.ceil(train.length / batchSize);
+  const progress = options.progress === false ? undefined : new TrainingProgress({ totalSteps: steps, title: `DPO (β = ${beta})` });
+  const log: DpoLogEntry[] = [];
+  for (let epoch = 0; epoch < epochs; epoch++) {
+    const order = rng.permutation(train.length).map((i) => train[i]);
+    for (const part of chunks(order, batchSize)) {
+      let stats: number[] = [];
+      const loss = optimizer.minimize(() => {
+        const parts = batchLoss(policy, part, beta, padId);
+        stats = [...tf.mean(parts.chosenRewards).dataSync(), ...tf.mean(parts.rejectedRewards).dataSync(), ...tf.mean(tf.cast(tf.greater(parts.chosenRewards, parts.rejectedRewards), 'float32')).dataSync()];
+        return parts.loss;
+      }, variables);
+      const entry = { step: log.length + 1, loss, accuracy: stats[2], margin: stats[0] - stats[1], chosenReward: stats[0], rejectedReward: stats[1] };
+      log.push(entry);
+      progress?.update({ step: entry.step, loss, epoch: epoch + 1 });
+      await new Promise((resolve) => setImmediate(resolve));
+    }
+  }
+  const result: DpoResult = { log, train: evaluatePairs(policy, train, beta, padId, batchSize), referenceMode: reference.mode, seconds: 0 };
+  if (heldOut.length > 0) {
+    result.heldOut = evaluatePairs(policy, heldOut, beta, padId, batchSize);
+    progress?.logEval(log.length, { heldOutAccuracy: result.heldOut.accuracy, heldOutMargin: result.heldOut.margin });
+  }
+  result.seconds = (performance.now() - started) / 1000;
+  progress?.finish();
+  return result;
+}
+
+function batchLoss(policy: Model, part: readonly EncodedPair[], beta: number, padId: number) {
+  const n = part.length;
+  const logp = sequenceLogprobs(policy, collateSequences([...part.map((e) => e.chosen), ...part.map((e) => e.rejected)], padId)); // [2n]
+  return dpoLoss(tf.slice(logp, [0], [n]), tf.slice(logp, [n], [n]), tf.tensor1d(part.map((e) => e.refChosen)), tf.tensor1d(part.map((e) => e.refRejected)), beta);
+}
+
+function evaluatePairs(policy: Model, pairs: readonly EncodedPair[], beta: number, padId: number, batchSize: number): DpoEval {
+  let loss = 0;
+  let correct = 0;
+  let margin = 0;
+  for (const part of chunks(pairs, batchSize)) {
+    const [l, c, m] = tf.tidy(() => {
+      const parts = batchLoss(policy, part, beta, padId);
+      const diff = tf.sub(parts.chosenRewards, parts.rejectedRewards);
+      return [tf.mul(parts.loss, part.length), tf.sum(tf.cast(tf.greater(diff, 0), 'float32')), tf.sum(diff)];
+    }).map((t) => {
+      const v = t.dataSync()[0];
+      t.dispose();
+      return v;
+    });
+    loss += l;
+    correct += c;
+    margin += m;
+  }
+  return { loss: loss / pairs.length, accuracy: correct / pairs.length, margin: margin / pairs.length };
+}

@@ -1,0 +1,109 @@
+/**
+ * Kernel side of the model panels (freeze map): lists the models the notebook holds, answers their
+ * layers, applies freeze/unfreeze, and tells the client after each cell what the models look like now.
+ * The engine is never loaded here: models only exist once a cell loaded it, and it is asked for then.
+ */
+import { ResponseError, type MessageConnection } from 'vscode-jsonrpc';
+import type { FreezeSummary, LayerSelector } from '../engine/tuners/freeze';
+import type { Model } from '../engine/models/model';
+import {
+  ModelLayersRequest,
+  ModelPanelErrorCode,
+  ModelSetTrainableRequest,
+  ModelsChangedNotification,
+  ModelsListRequest,
+  type ModelLayer,
+  type ModelLayersResult,
+  type ModelSetTrainableParams,
+  type ModelSetTrainableResult,
+  type ModelSummary,
+} from '../protocol';
+import { heldModels, summarizeModel, type HeldModel } from './heldModels';
+
+/** The engine functions these handlers use. */
+export interface FreezeFunctions {
+  freeze(model: Model, selector: LayerSelector): FreezeSummary;
+  unfreeze(model: Model, selector: LayerSelector): FreezeSummary;
+}
+
+export interface ModelPanelDeps {
+  /** Names the notebook's cells declared so far. */
+  globalNames(): readonly string[];
+  /** The engine's exports if a cell already loaded it, else undefined. */
+  loadedEngine(): Partial<FreezeFunctions> | undefined;
+  /** Where the globals live (default globalThis). */
+  scope?: object;
+}
+
+export class ModelPanelHandlers {
+  private lastSentCount = 0;
+
+  constructor(
+    private readonly connection: Pick<MessageConnection, 'onRequest' | 'sendNotification'>,
+    private readonly deps: ModelPanelDeps,
+  ) {
+    connection.onRequest(ModelsListRequest.type, () => ({ models: this.summaries() }));
+    connection.onRequest(ModelLayersRequest.type, (params) => this.layersOf(this.find(params?.model)));
+    connection.onRequest(ModelSetTrainableRequest.type, (params) => this.setTrainable(params));
+  }
+
+  /** Called after every cell: sends `models/changed` when models exist now or existed at the last notice. */
+  afterCell(): void {
+    const models = this.summaries();
+    if (models.length === 0 && this.lastSentCount === 0) return;
+    this.lastSentCount = models.length;
+    void this.connection.sendNotification(ModelsChangedNotification.type, { models });
+  }
+
+  summaries(): ModelSummary[] {
+    return this.held().map(summarizeModel);
+  }
+
+  private held(): HeldModel[] {
+    return heldModels(this.deps.globalNames(), this.deps.scope ?? globalThis);
+  }
+
+  private find(name: unknown): HeldModel {
+    const held = this.held();
+    const found = typeof name === 'string' ? held.find((m) => m.name === name) : undefined;
+    if (!found) {
+      const known = held.length ? `the notebook holds: ${held.map((m) => m.name).join(', ')}` : 'the notebook holds no model now';
+      throw new ResponseError(ModelPanelErrorCode.noSuchModel, `No model named ${JSON.stringify(name)} in the kernel (${known}).`);
+    }
+    return found;
+  }
+
+  private layersOf(held: HeldModel): ModelLayersResult {
+    return { model: summarizeModel(held), layers: held.model.layers().map(plainLayer) };
+  }
+
+  private setTrainable(params: ModelSetTrainableParams): ModelSetTrainableResult {
+    const held = this.find(params?.model);
+    if (!Array.isArray(params.paths) || params.paths.length === 0 || params.paths.some((p) => typeof p !== 'string' || p === '')) {
+      throw new ResponseError(ModelPanelErrorCode.badSelector, `model/setTrainable needs a non-empty list of module paths, got ${JSON.stringify(params.paths)}.`);
+    }
+    const engine = this.deps.loadedEngine();
+    const apply = params.trainable ? engine?.unfreeze : engine?.freeze;
+    if (!apply) throw new ResponseError(ModelPanelErrorCode.noSuchModel, 'The Tunebook engine is not loaded in this kernel, so no model can be changed.');
+    let summary: FreezeSummary;
+    try {
+      summary = apply(held.model, params.paths);
+    } catch (error) {
+      throw new ResponseError(ModelPanelErrorCode.badSelector, error instanceof Error ? error.message : String(error));
+    }
+    return { ...this.layersOf(held), changedParams: summary.changedParams };
+  }
+}
+
+/** A copy with only the protocol's fields (layers() may carry more, and must not leak live objects). */
+function plainLayer(layer: ModelLayer): ModelLayer {
+  const plain: ModelLayer = {
+    path: layer.path,
+    kind: layer.kind,
+    params: layer.params,
+    trainableParams: layer.trainableParams,
+    trainable: layer.trainable,
+  };
+  if (layer.children?.length) plain.children = layer.children.map(plainLayer);
+  return plain;
+}
