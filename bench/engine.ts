@@ -61,6 +61,7 @@ async function main(): Promise<void> {
   const torch = WITH_TORCH ? runTorch(primary.threads) : { skipped: 'disabled with --no-torch' };
 
   const torchMs = 'stepMsMedian' in torch ? (torch.stepMsMedian as number) : null;
+  const torchCpuMs = 'cpuMsPerStep' in torch ? (torch.cpuMsPerStep as number) : null;
   const result = {
     date: new Date().toISOString(),
     machine: { cpus: os.cpus().length, cpuModel: os.cpus()[0]?.model, node: process.version, loadAverageBefore: loadBefore, loadAverageAfter: os.loadavg() },
@@ -71,6 +72,8 @@ async function main(): Promise<void> {
       tunebookMs: round(train.medianMs),
       torchMs: torchMs === null ? null : round(torchMs),
       ratio: torchMs === null ? null : round(train.medianMs / torchMs),
+      /** CPU time per step (all threads), less sensitive than wall time to other processes on the machine. */
+      cpuRatio: torchCpuMs === null ? null : round(train.cpuMsPerStep / torchCpuMs),
       target: 'ratio <= 4 (long term <= 1.5)',
       tunebook: train,
       torch,
@@ -241,7 +244,7 @@ function runTorch(threads: number): Record<string, unknown> {
 
 function printTables(result: {
   matmul: MatmulRow[];
-  tinyGptTrainStep: { tunebookMs: number; torchMs: number | null; ratio: number | null; tunebook: { cpuMsPerStep: number; loss: number } };
+  tinyGptTrainStep: { tunebookMs: number; torchMs: number | null; ratio: number | null; cpuRatio: number | null; tunebook: { cpuMsPerStep: number; loss: number }; torch: Record<string, unknown> };
   generation: Array<Record<string, number>>;
   peakRssMb: Record<string, number | null>;
 }): void {
@@ -257,7 +260,17 @@ function printTables(result: {
   console.table([...byKey.values()]);
   const t = result.tinyGptTrainStep;
   console.log('tiny GPT train step (ms, median)');
-  console.table([{ tunebook: t.tunebookMs, torch: t.torchMs ?? 'n/a', ratio: t.ratio ?? 'n/a', 'tunebook cpu ms': t.tunebook.cpuMsPerStep, loss: t.tunebook.loss }]);
+  console.table([
+    {
+      tunebook: t.tunebookMs,
+      torch: t.torchMs ?? 'n/a',
+      ratio: t.ratio ?? 'n/a',
+      'tunebook cpu ms': t.tunebook.cpuMsPerStep,
+      'torch cpu ms': typeof t.torch.cpuMsPerStep === 'number' ? round(t.torch.cpuMsPerStep) : 'n/a',
+      'cpu ratio': t.cpuRatio ?? 'n/a',
+      loss: t.tunebook.loss,
+    },
+  ]);
   console.log('generation (tiny GPT, greedy)');
   console.table(result.generation);
   console.log('peak RSS (MB)');

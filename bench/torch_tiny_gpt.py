@@ -92,16 +92,19 @@ def step():
 for _ in range(WARMUP):
     step()
 times = []
+cpu0 = time.process_time()
 for _ in range(STEPS):
     t0 = time.perf_counter()
     loss = step()
     times.append((time.perf_counter() - t0) * 1000)
+cpu_ms = (time.process_time() - cpu0) * 1000 / STEPS
 
 print(json.dumps({
     "torchVersion": torch.__version__,
     "threads": torch.get_num_threads(),
     "stepMsMedian": statistics.median(times),
     "stepMsMin": min(times),
+    "cpuMsPerStep": cpu_ms,
     "loss": loss,
     "params": sum(p.numel() for p in model.parameters()),
     "peakRssMb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,

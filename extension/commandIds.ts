@@ -5,4 +5,7 @@ export const COMMANDS = {
   interruptKernel: 'tunebook.interruptKernel',
   showLog: 'tunebook.showLog',
   showFreezeMap: 'tunebook.showFreezeMap',
+  comparePrompts: 'tunebook.comparePrompts',
+  openRankingPanel: 'tunebook.openRankingPanel',
+  loadRankingQueue: 'tunebook.loadRankingQueue',
 } as const;

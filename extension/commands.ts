@@ -8,6 +8,8 @@ import type { FreezeMapPanels } from './panels/freezeMapPanel';
 import { NOTEBOOK_TYPE } from './notebook/notebookType';
 import { UNTRUSTED_ERROR, canRunCells } from './notebook/workspaceTrust';
 import { CELL_LANGUAGE, MARKDOWN_LANGUAGE } from './notebook/cellConversion';
+import type { PromptComparePanels } from './panels/promptComparePanel';
+import type { RankingViewProvider } from './panels/rankingView';
 
 /** What the commands act on; filled in as activation proceeds, so commands exist before the rest. */
 export interface CommandDeps {
@@ -15,6 +17,9 @@ export interface CommandDeps {
   runtimes?: NotebookRuntimes;
   controller?: TunebookController;
   freezeMaps?: FreezeMapPanels;
+  /** Webview panels (ranking side panel, prompt comparison). */
+  ranking?: RankingViewProvider;
+  promptCompare?: PromptComparePanels;
 }
 
 export function registerCommands(deps: CommandDeps): vscode.Disposable[] {
@@ -40,6 +45,25 @@ export function registerCommands(deps: CommandDeps): vscode.Disposable[] {
       }),
     ),
     vscode.commands.registerCommand(COMMANDS.showLog, () => deps.log.show()),
+    vscode.commands.registerCommand(COMMANDS.openRankingPanel, () =>
+      guarded(deps.log, 'open the ranking panel', async () => {
+        if (!deps.ranking) throw new Error('the ranking panel did not start; the Tunebook output channel has details');
+        await deps.ranking.reveal();
+        return true;
+      }),
+    ),
+    vscode.commands.registerCommand(COMMANDS.loadRankingQueue, (arg?: unknown) =>
+      guarded(deps.log, 'load the ranking queue', async () => {
+        if (!deps.ranking) throw new Error('the ranking panel did not start; the Tunebook output channel has details');
+        return deps.ranking.loadQueue(arg instanceof vscode.Uri ? arg : typeof arg === 'string' ? vscode.Uri.file(arg) : undefined);
+      }),
+    ),
+    vscode.commands.registerCommand(COMMANDS.comparePrompts, () =>
+      guarded(deps.log, 'open the prompt comparison', async () => {
+        if (!deps.promptCompare) throw new Error('the prompt comparison did not start; the Tunebook output channel has details');
+        return deps.promptCompare.open();
+      }),
+    ),
     vscode.commands.registerCommand(COMMANDS.showFreezeMap, (arg?: unknown) =>
       guarded(deps.log, 'show the layer freeze map', async () => {
         const notebook = targetNotebook(arg) ?? lastNotebook(deps);

@@ -14,6 +14,8 @@ import { TunebookController } from './notebook/controller';
 import { FtnbSerializer } from './notebook/ftnbSerializer';
 import { FreezeMapPanels } from './panels/freezeMapPanel';
 import { NOTEBOOK_TYPE } from './notebook/notebookType';
+import { PromptComparePanels } from './panels/promptComparePanel';
+import { RankingViewProvider } from './panels/rankingView';
 
 let runtimes: NotebookRuntimes | undefined;
 
@@ -47,6 +49,12 @@ export function activate(context: vscode.ExtensionContext): void {
     wire('the settings watcher', () => watchKernelSettings(kernels, log));
     wire('the freeze map panels', () => (deps.freezeMaps = new FreezeMapPanels(kernels, context.extensionUri, log)));
   }
+  wire('the ranking panel', () => {
+    const { provider, disposables } = RankingViewProvider.register(context.extensionUri, log, () => runtimes);
+    deps.ranking = provider;
+    return disposables;
+  });
+  wire('the prompt comparison', () => (deps.promptCompare = new PromptComparePanels(() => runtimes, context.extensionUri, log)));
   log.info(`Tunebook activated (VS Code ${vscode.version}, workspace ${vscode.workspace.isTrusted ? 'trusted' : 'not trusted'})`);
 }
 

@@ -290,10 +290,17 @@ export namespace CompareOutputNotification {
   export const type = new NotificationType<CompareOutputParams>(method);
 }
 
+export interface CompareCancelParams {
+  runId: string;
+}
+export interface CompareCancelResult {
+  /** False when no run of that id was running. */
+  cancelled: boolean;
+}
 /** Client -> kernel: stop a comparison run after the token being generated. */
-export namespace CompareCancelNotification {
+export namespace CompareCancelRequest {
   export const method = 'compare/cancel' as const;
-  export const type = new NotificationType<{ runId: string }>(method);
+  export const type = new RequestType<CompareCancelParams, CompareCancelResult, void>(method);
 }
 
 export interface CompareInputsParams {

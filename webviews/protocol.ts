@@ -104,3 +104,159 @@ export const FreezeMapFromWebview = messageUnion({
   'freezeMap/insertCode': object({ type: literal('freezeMap/insertCode') }),
 });
 export type FreezeMapFromWebview = Infer<typeof FreezeMapFromWebview>;
+
+// ------------------------------------------------------------------ RLHF ranking (side panel)
+// webview-panels helper. The view shows one queue item at a time; the extension owns the queue and
+// the preference store, the view owns the ranks being assigned (and their undo history).
+
+const TEXT = str({ maxLength: 100_000 });
+const SHORT = str({ maxLength: 2000 });
+const INDEX = num({ integer: true, min: 0 });
+const MODEL_NAME = str({ nonEmpty: true, maxLength: 256 });
+/** Candidates a ranking shows: 2 to 9, so the number keys 1-9 can rank them all. */
+export const MAX_RANK_CANDIDATES = 9;
+
+export const samplingSchema = object({
+  maxNewTokens: num({ integer: true, min: 1, max: 2048 }),
+  temperature: num({ min: 0, max: 10 }),
+  topK: optional(num({ integer: true, min: 1 })),
+  topP: optional(num({ min: 0, max: 1 })),
+  seed: optional(num({ integer: true })),
+});
+export type Sampling = Infer<typeof samplingSchema>;
+
+export const rankingItemSchema = object({
+  prompt: TEXT,
+  candidates: arrayOf(TEXT, { maxItems: MAX_RANK_CANDIDATES }),
+  /** Where it came from, for the header (e.g. `queue.jsonl:3` or `model (T=0.9)`). */
+  origin: SHORT,
+});
+export type RankingItem = Infer<typeof rankingItemSchema>;
+
+export const rankingProgressSchema = object({
+  /** Position of the shown item in the queue (0-based). */
+  index: INDEX,
+  total: INDEX,
+  ranked: INDEX,
+  skipped: INDEX,
+});
+export type RankingProgress = Infer<typeof rankingProgressSchema>;
+
+export const RankingToWebview = messageUnion({
+  /** An item to rank. */
+  'ranking/show': object({ type: literal('ranking/show'), item: rankingItemSchema, progress: rankingProgressSchema, annotator: SHORT }),
+  /** Nothing to rank: no queue yet, or the queue is finished (`progress` then says how it went). */
+  'ranking/idle': object({ type: literal('ranking/idle'), message: SHORT, progress: optional(rankingProgressSchema), file: optional(SHORT) }),
+  /** Models the active notebook's kernel holds (for "Generate from model"). */
+  'ranking/models': object({ type: literal('ranking/models'), models: arrayOf(MODEL_NAME, { maxItems: 1000 }) }),
+  'ranking/busy': object({ type: literal('ranking/busy'), busy: bool(), message: optional(SHORT) }),
+  /** A ranking was stored (the line is on disk). */
+  'ranking/saved': object({ type: literal('ranking/saved'), file: SHORT, pairs: INDEX }),
+  'ranking/error': object({ type: literal('ranking/error'), message: SHORT }),
+});
+export type RankingToWebview = Infer<typeof RankingToWebview>;
+
+export const RankingFromWebview = messageUnion({
+  'ranking/ready': object({ type: literal('ranking/ready') }),
+  /** `ranks[i]` is candidate i's place, 1 = best; equal places are ties. `index` is the item's queue position. */
+  'ranking/submit': object({
+    type: literal('ranking/submit'),
+    index: INDEX,
+    ranks: arrayOf(num({ integer: true, min: 1, max: MAX_RANK_CANDIDATES }), { maxItems: MAX_RANK_CANDIDATES }),
+  }),
+  'ranking/skip': object({ type: literal('ranking/skip'), index: INDEX }),
+  /** Ask for a JSONL queue file (the extension opens a file picker). */
+  'ranking/loadQueue': object({ type: literal('ranking/loadQueue') }),
+  /** Sample `count` candidates for `prompt` from a notebook model and rank them next. */
+  'ranking/generate': object({
+    type: literal('ranking/generate'),
+    model: MODEL_NAME,
+    prompt: TEXT,
+    count: num({ integer: true, min: 2, max: MAX_RANK_CANDIDATES }),
+    sampling: samplingSchema,
+  }),
+  'ranking/export': object({ type: literal('ranking/export'), format: literal('trl', 'openai'), merge: literal('none', 'majority', 'borda') }),
+});
+export type RankingFromWebview = Infer<typeof RankingFromWebview>;
+
+// ------------------------------------------------------------- prompt comparison (editor panel)
+// webview-panels helper. Columns are variants (template x model x decoding settings), rows are inputs.
+// The view owns the grid and its scores; the extension runs the kernel and writes files.
+
+export const MAX_COMPARE_VARIANTS = 12;
+export const MAX_COMPARE_ROWS = 1000;
+
+export const compareVariantSchema = object({
+  id: str({ nonEmpty: true, maxLength: 64 }),
+  /** Prompt template; `{{input}}` is replaced by the row's input. */
+  template: str({ maxLength: 20_000 }),
+  model: MODEL_NAME,
+  sampling: samplingSchema,
+});
+export type CompareVariant = Infer<typeof compareVariantSchema>;
+
+export const compareRowSchema = object({ input: TEXT, expected: optional(TEXT) });
+export type CompareRow = Infer<typeof compareRowSchema>;
+
+export const compareCellSchema = object({
+  row: INDEX,
+  column: INDEX,
+  text: TEXT,
+  done: bool(),
+  latencyMs: optional(num({ min: 0 })),
+  tokens: optional(INDEX),
+  error: optional(SHORT),
+});
+export type CompareCell = Infer<typeof compareCellSchema>;
+
+export const PromptCompareToWebview = messageUnion({
+  'compare/models': object({ type: literal('compare/models'), models: arrayOf(MODEL_NAME, { maxItems: 1000 }), notebook: optional(SHORT) }),
+  /** Rows loaded from a JSONL file or a notebook variable (they replace the grid's rows). */
+  'compare/rows': object({ type: literal('compare/rows'), rows: arrayOf(compareRowSchema, { maxItems: MAX_COMPARE_ROWS }), origin: SHORT }),
+  /** A cell's output, streaming (`done` false) or final. */
+  'compare/cell': object({ type: literal('compare/cell'), runId: SHORT, cell: compareCellSchema }),
+  'compare/runState': object({ type: literal('compare/runState'), runId: SHORT, running: bool() }),
+  /** A 👍/👎 was stored. */
+  'compare/rated': object({ type: literal('compare/rated'), row: INDEX, column: INDEX, rating: literal(1, -1) }),
+  'compare/error': object({ type: literal('compare/error'), message: SHORT }),
+});
+export type PromptCompareToWebview = Infer<typeof PromptCompareToWebview>;
+
+export const compareExportRowSchema = object({
+  variant: str({ maxLength: 64 }),
+  template: str({ maxLength: 20_000 }),
+  model: MODEL_NAME,
+  input: TEXT,
+  expected: optional(TEXT),
+  output: TEXT,
+  score: optional(num({ min: 0, max: 1 })),
+  latencyMs: optional(num({ min: 0 })),
+  tokens: optional(INDEX),
+  error: optional(SHORT),
+});
+export type CompareExportRow = Infer<typeof compareExportRowSchema>;
+
+export const PromptCompareFromWebview = messageUnion({
+  'compare/ready': object({ type: literal('compare/ready') }),
+  'compare/run': object({
+    type: literal('compare/run'),
+    runId: SHORT,
+    variants: arrayOf(compareVariantSchema, { maxItems: MAX_COMPARE_VARIANTS }),
+    rows: arrayOf(compareRowSchema, { maxItems: MAX_COMPARE_ROWS }),
+  }),
+  'compare/cancel': object({ type: literal('compare/cancel'), runId: SHORT }),
+  /** Load rows from a JSONL file (picker) or from a notebook variable. */
+  'compare/loadRows': object({ type: literal('compare/loadRows'), source: literal('jsonl', 'variable'), variable: optional(str({ maxLength: 256 })) }),
+  'compare/rate': object({
+    type: literal('compare/rate'),
+    row: INDEX,
+    column: INDEX,
+    rating: literal(1, -1),
+    prompt: TEXT,
+    completion: TEXT,
+    variant: str({ maxLength: 64 }),
+    input: TEXT,
+  }),
+  'compare/export': object({ type: literal('compare/export'), format: literal('csv', 'jsonl'), rows: arrayOf(compareExportRowSchema, { maxItems: MAX_COMPARE_ROWS * MAX_COMPARE_VARIANTS }) }),
+});
+export type PromptCompareFromWebview = Infer<typeof PromptCompareFromWebview>;

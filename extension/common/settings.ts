@@ -7,6 +7,7 @@ export const SETTINGS = {
   backend: 'tunebook.backend',
   nodePath: 'tunebook.kernel.nodePath',
   saveOutputs: 'tunebook.saveOutputs',
+  annotator: 'tunebook.annotator',
 } as const;
 
 const BACKENDS: readonly BackendChoice[] = ['auto', 'tensorflow-gpu', 'tensorflow', 'wasm', 'cpu'];
@@ -31,4 +32,9 @@ export function readSettings(scope?: vscode.Uri): TunebookSettings {
 /** True when the change affects how kernels are started. */
 export function affectsKernel(event: vscode.ConfigurationChangeEvent): boolean {
   return event.affectsConfiguration(SETTINGS.backend) || event.affectsConfiguration(SETTINGS.nodePath);
+}
+
+/** The `tunebook.annotator` setting (empty: the OS user name is used), recorded with each ranking. */
+export function readAnnotatorSetting(): string {
+  return (vscode.workspace.getConfiguration().get<string>(SETTINGS.annotator, '') ?? '').trim();
 }

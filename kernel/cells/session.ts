@@ -30,6 +30,7 @@ import { InterruptedError } from './interruptedError';
 import { ModuleLoader } from './modules';
 import { Repl } from './repl';
 import { ModelPanelHandlers } from '../panels/modelPanelHandlers';
+import { registerGenerationPanels } from '../panels/compareAndRankPanels';
 import { StreamBuffer } from './streamBuffer';
 
 export interface KernelSessionOptions {
@@ -76,6 +77,7 @@ export class KernelSession {
     const runtime = createCellRuntime(this.loader, currentSignal, () => this.notebookDir);
     this.repl = new Repl(runtime, (specifier) => this.loader.require(specifier));
     this.modelPanels = new ModelPanelHandlers(connection, { globalNames: () => this.repl.names(), loadedEngine: () => this.loader.loadedEngine() });
+    registerGenerationPanels(connection, { globalNames: () => this.repl.names() });
     this.streams = new StreamBuffer((executionId, stream, text) => connection.sendNotification(StreamNotification.type, { executionId, stream, text }));
 
     const display = createDisplay({

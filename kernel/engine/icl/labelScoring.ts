@@ -29,7 +29,8 @@ export function scoreContinuations(model: Model, promptIds: readonly number[], c
   const logProbs = tf.tidy(() => {
     const logits = model.logits(rows, { attentionMask: mask }); // [C, T, V]
     if (logits.rank !== 3) throw new RangeError(`label scoring needs a causal LM (logits [batch, seq, vocab]); ${model.architecture} gives rank ${logits.rank}`);
-    return tf.gatherND(tf.logSoftmax(logits), picks); // [N]
+    const scored = tf.logSoftmax(tf.gatherND(logits, picks.map(([row, position]) => [row, position]))); // [N, V]: only the predicting positions
+    return tf.gatherND(scored, picks.map(([, , token], i) => [i, token])); // [N]
   });
   const values = logProbs.dataSync();
   logProbs.dispose();

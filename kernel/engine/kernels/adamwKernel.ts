@@ -8,7 +8,8 @@
  */
 import * as tf from '@tensorflow/tfjs-core';
 import type { BackendWasm } from '@tensorflow/tfjs-backend-wasm';
-import { f32View } from './heap';
+import { byteOffsetOf, elementCount, f32View } from './heap';
+import { simdKernels } from './simd/module';
 
 export const ADAMW_KERNEL = 'TunebookAdamW';
 
@@ -56,6 +57,17 @@ const wasmKernel: tf.KernelFunc = ({ inputs, backend, attrs }) => {
   const wasm = backend as BackendWasm;
   const { p, m, v, g } = inputs as Record<'p' | 'm' | 'v' | 'g', tf.TensorInfo>;
   const outs = [wasm.makeOutput(p.shape, 'float32'), wasm.makeOutput(p.shape, 'float32'), wasm.makeOutput(p.shape, 'float32')];
+  const simd = simdKernels(wasm);
+  if (simd) {
+    const h = hyperOf(attrs);
+    const at = (t: tf.TensorInfo) => byteOffsetOf(wasm, t);
+    simd.adamw(
+      at(p), at(m), at(v), at(g), at(outs[0]), at(outs[1]), at(outs[2]), elementCount(p.shape),
+      1 - h.lr * h.weightDecay, 1 - h.beta1, h.beta2, 1 - h.beta2,
+      h.lr / (1 - Math.pow(h.beta1, h.step)), Math.sqrt(1 - Math.pow(h.beta2, h.step)), h.eps,
+    );
+    return outs;
+  }
   adamwLoop(
     { p: f32View(wasm, p), m: f32View(wasm, m), v: f32View(wasm, v), g: f32View(wasm, g) },
     { p: f32View(wasm, outs[0]), m: f32View(wasm, outs[1]), v: f32View(wasm, outs[2]), g: new Float32Array(0) },

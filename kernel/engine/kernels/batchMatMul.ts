@@ -5,13 +5,18 @@
  * i.e. the backward pass, and batched attention products) runs on a naive loop ~20× slower. Here:
  * - transposed operands of an unbatched product are transposed explicitly (a memory-bound copy), then XNNPACK;
  * - a batched A times one shared B is one tall unbatched product;
- * - true batched products (attention) go to our own SIMD kernel (`gemmSimd`), or plain JS without SIMD.
+ * - true batched products (attention) go to our own SIMD kernel (simd/gemmKernel.ts), or plain JS without SIMD;
+ * - so do products with few rows (generation's one-token steps): they are too small to repay XNNPACK's
+ *   thread-pool dispatch, and our kernel reads transposed operands in place.
  */
 import { backend_util, BatchMatMul, type KernelConfig, type KernelFunc, type TensorInfo } from '@tensorflow/tfjs-core';
 import type { BackendWasm } from '@tensorflow/tfjs-backend-wasm';
 import { elementCount, f32View, reshaped } from './heap';
 import { gemmBatchedJs, type GemmShape } from './gemmJs';
 import { simdKernels } from './simd/module';
+
+/** Products with at most this many output rows skip XNNPACK. */
+export const SMALL_PRODUCT_ROWS = 32;
 
 export function makeBatchMatMulConfig(stock: KernelConfig, stockTranspose: KernelConfig): KernelConfig {
   const transpose2d = (backend: BackendWasm, x: TensorInfo): TensorInfo => {
@@ -40,7 +45,9 @@ export function makeBatchMatMulConfig(stock: KernelConfig, stockTranspose: Kerne
     const batchA = elementCount(outerA);
     const batchB = elementCount(outerB);
 
-    if (batchB === 1 && (batchA === 1 || !transposeA)) {
+    const simd = simdKernels(backend);
+    const tallRows = batchA * m;
+    if (batchB === 1 && (batchA === 1 || !transposeA) && !(simd && tallRows <= SMALL_PRODUCT_ROWS)) {
       // [batchA·m, k] · [k, n] in one XNNPACK call.
       const aRows = transposeA ? transpose2d(backend, a) : a;
       const bMat = transposeB ? transpose2d(backend, b) : b;
@@ -67,7 +74,6 @@ export function makeBatchMatMulConfig(stock: KernelConfig, stockTranspose: Kerne
       bBatchStride: batchB === 1 ? 0 : k * n,
     };
     const out = backend.makeOutput(outShape, 'float32');
-    const simd = simdKernels(backend);
     if (simd) simd.gemmBatched(a, b, out, shape);
     else gemmBatchedJs(f32View(backend, a), f32View(backend, b), f32View(backend, out), shape);
     return out;

@@ -7,6 +7,8 @@ import { makeBatchMatMulConfig } from './batchMatMul';
 import { makeBroadcastBinaryConfig } from './broadcastBinary';
 import { makeFusedMatMulConfig } from './fusedMatMul';
 import { makeIdentityConfig } from './identity';
+import { makeSoftmaxConfig } from './softmax';
+import { makeSumConfig } from './sumLeading';
 import { makeTransposeConfig } from './transpose';
 import { makePowConfig, makeSquareConfig, makeTanhConfig } from './unaryMath';
 import { unsortedSegmentSumConfig } from './unsortedSegmentSum';
@@ -28,8 +30,8 @@ export function installWasmKernels(): void {
     if (config == null) throw new Error(`tfjs-backend-wasm has no ${name} kernel to extend`);
     return config;
   };
-  const [add, sub, mul, div, tanh, pow, square, identity] = ['Add', 'Sub', 'Multiply', 'RealDiv', 'Tanh', 'Pow', 'Square', 'Identity'].map(stockOf);
-  stock = [stockMatMul, stockFusedMatMul, add, sub, mul, div, tanh, pow, square, identity, stockTranspose];
+  const [add, sub, mul, div, tanh, pow, square, identity, sum, softmax] = ['Add', 'Sub', 'Multiply', 'RealDiv', 'Tanh', 'Pow', 'Square', 'Identity', 'Sum', 'Softmax'].map(stockOf);
+  stock = [stockMatMul, stockFusedMatMul, add, sub, mul, div, tanh, pow, square, identity, stockTranspose, sum, softmax];
   ours = [
     makeBatchMatMulConfig(stockMatMul, stockTranspose),
     makeFusedMatMulConfig(stockFusedMatMul, stockTranspose),
@@ -43,6 +45,8 @@ export function installWasmKernels(): void {
     makeSquareConfig(square),
     makeIdentityConfig(identity),
     makeTransposeConfig(stockTranspose),
+    makeSumConfig(sum),
+    makeSoftmaxConfig(softmax),
   ];
   for (const config of ours) replaceKernel(config);
   installed = true;

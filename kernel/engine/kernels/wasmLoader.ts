@@ -12,7 +12,9 @@
 import * as tf from '@tensorflow/tfjs-core';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
+import { createRequire } from 'node:module';
 import * as path from 'node:path';
+import * as vm from 'node:vm';
 import type { BackendWasm } from '@tensorflow/tfjs-backend-wasm';
 import { installWasmKernels } from './install';
 
@@ -94,6 +96,7 @@ async function startFresh(threads: number): Promise<WasmStartResult> {
     attachTfjsBridge(module);
     wasmPackage.setThreadsCount(attempt.threads);
     const instance: BackendWasm = new wasmPackage.BackendWasm(module as never);
+    letProcessExitDespiteThreads(module);
     if (tf.findBackendFactory('wasm') != null) tf.removeBackend('wasm');
     tf.registerBackend('wasm', () => instance, 2);
     if (!(await tf.setBackend('wasm'))) {
@@ -114,12 +117,14 @@ function startSingleThreadModule(simd: boolean): Promise<EmscriptenModule> {
 }
 
 async function startThreadedModule(threads: number): Promise<EmscriptenModule> {
-  const factory = require('@tensorflow/tfjs-backend-wasm/wasm-out/tfjs-backend-wasm-threaded-simd.js') as EmscriptenFactory;
+  const stockFactory = require('@tensorflow/tfjs-backend-wasm/wasm-out/tfjs-backend-wasm-threaded-simd.js') as EmscriptenFactory;
   const { wasmWorkerContents } = require('@tensorflow/tfjs-backend-wasm/wasm-out/tfjs-backend-wasm-threaded-simd.worker.js') as {
     wasmWorkerContents: string;
   };
   const binary = path.join(wasmBinaryDir(), THREADED_BINARY);
-  const { mainScript, workerScript } = writeThreadScripts(factory.toString(), wasmWorkerContents);
+  const source = withWorkerPoolSize(stockFactory.toString(), threads - 1);
+  const { mainScript, workerScript } = writeThreadScripts(source ?? stockFactory.toString(), wasmWorkerContents);
+  const factory = source ? compileFactory(source, mainScript) : stockFactory;
   // The C++ side sizes its pool as cpus/2 while the module's constructors run, i.e. until the factory resolves.
   // Patch the module object Emscripten's glue itself requires (an `import * as` namespace is read-only).
   const osModule = require('node:os') as { cpus: typeof os.cpus };
@@ -136,6 +141,25 @@ async function startThreadedModule(threads: number): Promise<EmscriptenModule> {
   } finally {
     osModule.cpus = realCpus;
   }
+}
+
+/**
+ * The glue pre-starts 8 pthread workers (~17 MB each) whatever the pool size; XNNPACK uses threads − 1.
+ * Returns the factory source with that many, or undefined if the glue no longer has the expected line.
+ */
+function withWorkerPoolSize(factorySource: string, workers: number): string | undefined {
+  const pattern = /var pthreadPoolSize=8;/;
+  return pattern.test(factorySource) ? factorySource.replace(pattern, `var pthreadPoolSize=${Math.max(1, workers)};`) : undefined;
+}
+
+/** Evaluates factory source as its own module file would, with Node's require and file names. */
+function compileFactory(source: string, scriptPath: string): EmscriptenFactory {
+  const wrapper = vm.runInThisContext(`(function (require, __filename, __dirname) { var _scriptDir = __filename; return (${source}); })`, { filename: scriptPath }) as (
+    req: NodeRequire,
+    filename: string,
+    dirname: string,
+  ) => EmscriptenFactory;
+  return wrapper(createRequire(scriptPath), scriptPath, path.dirname(scriptPath));
 }
 
 /** Writes (once per content) the scripts each pthread worker loads by path. */
@@ -168,6 +192,15 @@ function fnv1a(text: string): string {
     h = Math.imul(h, 0x01000193);
   }
   return (h >>> 0).toString(16);
+}
+
+/**
+ * XNNPACK's pool threads are started with the backend and wait for work forever; Emscripten keeps their
+ * workers referenced while they run, which would keep Node alive after the program is done.
+ */
+function letProcessExitDespiteThreads(module: EmscriptenModule): void {
+  const pthreads = module.PThread as { runningWorkers?: Array<{ unref?: () => void }>; unusedWorkers?: Array<{ unref?: () => void }> } | undefined;
+  for (const worker of [...(pthreads?.runningWorkers ?? []), ...(pthreads?.unusedWorkers ?? [])]) worker.unref?.();
 }
 
 /** The same C entry points tfjs's own loader wraps. */

@@ -107,13 +107,22 @@ class PatchProjection extends Module {
     this.bias = this.param(store, 'bias', [cfg.hidden], { kind: 'zeros' });
   }
 
-  /** pixels [B, H, W, ch] → patch features [B, H/p · W/p, C], patches in row-major order */
+  /**
+   * pixels [B, H, W, ch] → patch features [B, H/p · W/p, C], patches in row-major order. A stride-p conv with a
+   * p×p kernel is a matmul over non-overlapping patches; written so, it has gradients on every backend (wasm has
+   * no Conv2DBackpropFilter).
+   */
   forward(pixels: tf.Tensor4D): tf.Tensor {
     const p = this.cfg.patchSize;
-    const filter = tf.transpose(this.weight, [2, 3, 1, 0]) as tf.Tensor4D; // [p, p, ch, C]
-    const y = tf.conv2d(pixels, filter, p, 'valid'); // [B, H/p, W/p, C]
-    const [B, nh, nw, C] = y.shape;
-    return tf.add(tf.reshape(y, [B, nh * nw, C]), this.bias);
+    const [B, H, W, ch] = pixels.shape;
+    const [nh, nw] = [Math.floor(H / p), Math.floor(W / p)];
+    const cropped = H === nh * p && W === nw * p ? pixels : tf.slice(pixels, [0, 0, 0, 0], [B, nh * p, nw * p, ch]);
+    const grid = tf.reshape(cropped, [B * nh, p, nw, p * ch]); // [B·nh, p, nw, p·ch]
+    const rows = tf.reshape(tf.transpose(grid, [0, 2, 1, 3]), [B * nh * nw, p, p, ch]); // [B·N, p, p, ch]
+    const patches = tf.reshape(tf.transpose(rows, [0, 3, 1, 2]), [B * nh * nw, ch * p * p]); // [B·N, ch·p·p] as the weight's (ch, kh, kw)
+    const weight = tf.reshape(this.weight, [this.cfg.hidden, ch * p * p]); // [C, ch·p·p]
+    const y = tf.add(tf.matMul(patches, weight, false, true), this.bias); // [B·N, C]
+    return tf.reshape(y, [B, nh * nw, this.cfg.hidden]); // [B, N, C]
   }
 }
 

@@ -24,7 +24,9 @@ export function crossEntropySum(logits: tf.Tensor2D, targets: ArrayLike<number>,
     mask[i] = counted ? weights[i] : 0;
   }
   const logNormalizer = tf.logSumExp(logits, 1); // [N]
-  const picked = tf.sum(tf.mul(logits, tf.oneHot(tf.tensor1d(picks, 'int32'), V, 1, 0, 'float32')), 1); // [N]
+  // int32 one-hot then cast: tfjs-backend-wasm 4.22's OneHot writes int bit patterns into a float32 output
+  const oneHot = tf.cast(tf.oneHot(tf.tensor1d(picks, 'int32'), V), 'float32'); // [N, V]
+  const picked = tf.sum(tf.mul(logits, oneHot), 1); // [N]
   return tf.sum(tf.mul(tf.sub(logNormalizer, picked), tf.tensor1d(mask))) as tf.Scalar;
 }
 

@@ -7,6 +7,7 @@ import type { TensorInfo } from '@tensorflow/tfjs-core';
 import type { BackendWasm } from '@tensorflow/tfjs-backend-wasm';
 import type { GemmShape } from '../gemmJs';
 import { byteOffsetOf, wasmMemoryOf } from '../heap';
+import { buildAdamW } from './adamwKernel';
 import { buildBinaryKernels, buildCube, buildTanh } from './elementwiseKernels';
 import { buildGemm } from './gemmKernel';
 import { wasmApi } from './wasmApi';
@@ -21,6 +22,8 @@ export interface SimdKernels {
   binaryRow(op: BinaryOp, out: number, a: number, aStep: number, b: number, bStep: number, n: number): void;
   tanh(out: number, x: number, n: number): void;
   cube(out: number, x: number, n: number): void;
+  /** See simd/adamwKernel.ts for the argument order. */
+  adamw(...args: number[]): void;
 }
 
 type Export = (...args: number[]) => void;
@@ -45,7 +48,7 @@ function compile(backend: BackendWasm): SimdKernels | null {
   const shared = typeof SharedArrayBuffer === 'function' && memory.buffer instanceof SharedArrayBuffer;
   let exports: Record<string, unknown>;
   try {
-    const module = new wasmApi.Module(encodeModule([buildGemm(), ...buildBinaryKernels(), buildTanh(), buildCube()], shared));
+    const module = new wasmApi.Module(encodeModule([buildGemm(), ...buildBinaryKernels(), buildTanh(), buildCube(), buildAdamW()], shared));
     exports = new wasmApi.Instance(module, { env: { memory } }).exports;
   } catch {
     return null;
@@ -57,6 +60,7 @@ function compile(backend: BackendWasm): SimdKernels | null {
     binaryRow: (op, out, a, aStep, b, bStep, n) => binary[op](out, a, aStep, b, bStep, n),
     tanh: exports.tanh as Export,
     cube: exports.cube as Export,
+    adamw: exports.adamw as Export,
     gemmBatched(a, b, out, s) {
       const packed = scratch.reserve(s.k * ((s.n + 7) & ~7) * 4);
       const aRow = s.transposeA ? 1 : s.k;

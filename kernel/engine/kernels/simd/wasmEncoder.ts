@@ -7,6 +7,7 @@
  */
 export type Bytes = number[];
 export type ValType = 'i32' | 'f32' | 'v128';
+export type Param = ValType;
 
 const VALTYPE: Record<ValType, number> = { i32: 0x7f, f32: 0x7d, v128: 0x7b };
 
@@ -113,6 +114,7 @@ export const f32x4 = {
   abs: (a: Bytes): Bytes => [...a, ...simd(224)],
   /** Lane-wise mask ? yes : no (v128.bitselect). */
   bitselect: (yes: Bytes, no: Bytes, mask: Bytes): Bytes => [...yes, ...no, ...mask, ...simd(82)],
+  sqrt: (a: Bytes): Bytes => [...a, ...simd(227)],
   splat: (a: Bytes): Bytes => [...a, ...simd(19)],
   extractLane: (v: Bytes, lane: number): Bytes => [...v, ...simd(31), lane],
   load: (addr: Bytes, offset = 0): Bytes => [...addr, ...simd(0), 4, ...uleb(offset)],

@@ -41,3 +41,26 @@ test('ragPrompt numbers the hits into the context slot and keeps slot-like text 
   assert.match(ragPrompt('q', hits), /Context:\n\[1\] cats sit on mats/);
   assert.throws(() => ragPrompt('q', hits, 'no slots'), /\{context\} and \{question\}/);
 });
+
+test('fuzz: character windows rebuild the text, sentence chunks keep every sentence and respect size when they can', () => {
+  let state = 12345;
+  const next = (n: number) => ((state = (state * 1103515245 + 12345) % 2 ** 31) % n);
+  const alphabet = 'ab .!?\n';
+  for (let round = 0; round < 300; round++) {
+    const text = Array.from({ length: 1 + next(80) }, () => alphabet[next(alphabet.length)]).join('');
+    const size = 1 + next(12);
+    const overlap = next(size);
+    const windows = chunkText(text, { by: 'characters', size, overlap });
+    if (text.trim() === '') {
+      assert.deepEqual(windows, []);
+      continue;
+    }
+    const rebuilt = windows.map((w, i) => (i === 0 ? w : w.slice(overlap))).join('');
+    assert.equal(rebuilt, text, `round ${round}`);
+    assert.ok(windows.every((w) => w.length <= size));
+    const sentences = splitSentences(text);
+    const chunks = chunkText(text, { by: 'sentences', size: size * 3, overlap: next(3) });
+    for (const s of sentences) assert.ok(chunks.some((c) => c.includes(s)), `sentence ${JSON.stringify(s)} kept`);
+    for (const c of chunks) assert.ok(c.length <= size * 3 || sentences.includes(c), `only a lone long sentence may exceed size: ${JSON.stringify(c)}`);
+  }
+});

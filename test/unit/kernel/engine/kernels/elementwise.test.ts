@@ -87,3 +87,10 @@ test('pow with exponents 1, 2, 3 (multiplies) and 2.5 (stock) on wasm equals cpu
 test('square on wasm equals cpu', async () => {
   await assertSameOnBothBackends('square', () => tf.square(randomTensor([5, 13], 20, 10)), 0, 1.2e-7);
 });
+
+test('sum over leading axes (bias gradients) on wasm equals cpu; other reductions too', async () => {
+  // f32 sequential accumulation over up to 300 rows of values in [-1, 1)
+  for (const [shape, axis, keepDims] of [[[300, 7], 0, false], [[4, 5, 6], [0, 1], false], [[4, 5, 6], [1, 0], true], [[4, 5, 6], -1, false], [[4, 5, 6], 1, false], [[9], 0, false]] as const) {
+    await assertSameOnBothBackends(`sum [${shape}] axis ${axis}`, () => tf.sum(randomTensor([...shape], 21), axis as number | number[], keepDims), 2e-5, 1e-5);
+  }
+});

@@ -12,6 +12,9 @@ const CASES: Array<[number[], number[], boolean, boolean]> = [
   [[17, 33], [17, 29], true, false], // Aᵀ·B: weight gradient
   [[33, 17], [29, 17], false, true], // A·Bᵀ: input gradient, tied LM head
   [[17, 33], [29, 17], true, true],
+  [[5, 17], [29, 17], false, true], // few rows (generation): our kernel, not XNNPACK
+  [[17, 3], [17, 29], true, false],
+  [[1, 64], [64, 40], false, false],
   [[4, 9, 13], [13, 10], false, false], // batched A, shared B: one tall product
   [[4, 9, 13], [4, 13, 10], false, false], // attention-style batched products
   [[4, 9, 13], [4, 10, 13], false, true],
@@ -55,13 +58,17 @@ test('fused matMul with bias and transposed operands on wasm equals cpu, with gr
   await assertSameOnBothBackends(
     'fused.matMul',
     () => {
-      const x = randomTensor([21, 12], 6);
       const w = randomTensor([10, 12], 7); // [out, in]: transposeB
       const bias = randomTensor([10], 8);
-      const y = tf.fused.matMul({ a: x as tf.Tensor2D, b: w as tf.Tensor2D, transposeB: true, bias });
-      const yT = tf.fused.matMul({ a: tf.transpose(x) as tf.Tensor2D, b: w as tf.Tensor2D, transposeA: true, transposeB: true, bias });
-      const grads = tf.grads((xx: tf.Tensor, ww: tf.Tensor) => tf.sum(tf.square(tf.fused.matMul({ a: xx as tf.Tensor2D, b: ww as tf.Tensor2D, transposeB: true, bias }))))([x, w]);
-      return [y, yT, ...grads];
+      const outs: tf.Tensor[] = [];
+      for (const rows of [3, 45]) { // few rows: our kernel + bias rows; many: transposed onto XNNPACK
+        const x = randomTensor([rows, 12], 6);
+        outs.push(tf.fused.matMul({ a: x as tf.Tensor2D, b: w as tf.Tensor2D, transposeB: true, bias }));
+        outs.push(tf.fused.matMul({ a: tf.transpose(x) as tf.Tensor2D, b: w as tf.Tensor2D, transposeA: true, transposeB: true, bias }));
+        outs.push(tf.fused.matMul({ a: x as tf.Tensor2D, b: w as tf.Tensor2D, transposeB: true, bias, activation: 'relu' }));
+        outs.push(...tf.grads((xx: tf.Tensor, ww: tf.Tensor) => tf.sum(tf.square(tf.fused.matMul({ a: xx as tf.Tensor2D, b: ww as tf.Tensor2D, transposeB: true, bias }))))([x, w]));
+      }
+      return outs;
     },
     ATOL,
     RTOL,

@@ -1,0 +1,142 @@
+// Message validation of the ranking and prompt comparison unions (webviews/protocol.ts): both directions
+// reject malformed, oversized and unknown messages with a specific reason, and accept well-formed ones.
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import {
+  MAX_MESSAGE_CHARS,
+  PromptCompareFromWebview,
+  PromptCompareToWebview,
+  RankingFromWebview,
+  RankingToWebview,
+  parseMessage,
+} from '../../../webviews/protocol';
+
+const sampling = { maxNewTokens: 16, temperature: 0.7 };
+
+describe('ranking panel messages', () => {
+  it('accepts well-formed messages both ways', () => {
+    for (const m of [
+      { type: 'ranking/ready' },
+      { type: 'ranking/submit', index: 0, ranks: [2, 1, 2] },
+      { type: 'ranking/skip', index: 3 },
+      { type: 'ranking/loadQueue' },
+      { type: 'ranking/generate', model: 'tiny', prompt: 'p', count: 3, sampling: { ...sampling, seed: 4, topK: 5, topP: 0.9 } },
+      { type: 'ranking/export', format: 'openai', merge: 'borda' },
+    ]) assert.deepEqual(parseMessage(RankingFromWebview, m), { ok: true, message: m }, m.type);
+    for (const m of [
+      { type: 'ranking/show', item: { prompt: 'p', candidates: ['a', 'b'], origin: 'q.jsonl:1' }, progress: { index: 0, total: 2, ranked: 0, skipped: 0 }, annotator: 'me' },
+      { type: 'ranking/idle', message: 'done' },
+      { type: 'ranking/models', models: ['tiny'] },
+      { type: 'ranking/saved', file: '.tunebook/rankings.jsonl', pairs: 3 },
+    ]) assert.equal(parseMessage(RankingToWebview, m).ok, true, m.type);
+  });
+
+  it('rejects an unknown type, naming the known ones', () => {
+    const r = parseMessage(RankingFromWebview, { type: 'ranking/delete', index: 0 });
+    assert.equal(r.ok, false);
+    assert.match(!r.ok ? r.error : '', /"ranking\/delete" is not a known message \(known: ranking\/ready, ranking\/submit/);
+    assert.match((parseMessage(RankingFromWebview, { index: 0 }) as { error: string }).error, /message\.type must be a string/);
+  });
+
+  it('rejects malformed messages with the JSON path of the problem', () => {
+    const cases: Array<[unknown, RegExp]> = [
+      [null, /must be a message object/],
+      ['not json', /must be a message object/],
+      [{ type: 'ranking/submit', index: -1, ranks: [1, 2] }, /message\.index must be at least 0/],
+      [{ type: 'ranking/submit', index: 0, ranks: [1, 'x'] }, /message\.ranks\[1\] must be a finite number/],
+      [{ type: 'ranking/submit', index: 0, ranks: [1, 1.5] }, /message\.ranks\[1\] must be an integer/],
+      [{ type: 'ranking/submit', index: 0, ranks: [1, 10] }, /message\.ranks\[1\] must be at most 9/],
+      [{ type: 'ranking/submit', index: 0, ranks: new Array(10).fill(1) }, /message\.ranks has 10 items, more than 9/],
+      [{ type: 'ranking/submit', index: 0, ranks: [1, 2], extra: true }, /message\.extra is not expected/],
+      [{ type: 'ranking/generate', model: '', prompt: 'p', count: 3, sampling }, /message\.model must not be empty/],
+      [{ type: 'ranking/generate', model: 'm', prompt: 'p', count: 1, sampling }, /message\.count must be at least 2/],
+      [{ type: 'ranking/generate', model: 'm', prompt: 'p', count: 3, sampling: { temperature: 1 } }, /message\.sampling\.maxNewTokens must be a finite number/],
+      [{ type: 'ranking/export', format: 'csv', merge: 'none' }, /message\.format must be one of "trl", "openai"/],
+    ];
+    for (const [raw, expected] of cases) {
+      const r = parseMessage(RankingFromWebview, raw);
+      assert.equal(r.ok, false, JSON.stringify(raw)?.slice(0, 80));
+      assert.match((r as { error: string }).error, expected);
+    }
+  });
+
+  it('drops oversized messages before looking at their shape', () => {
+    const huge = { type: 'ranking/generate', model: 'm', prompt: 'x'.repeat(MAX_MESSAGE_CHARS), count: 3, sampling };
+    const r = parseMessage(RankingFromWebview, huge);
+    assert.equal(r.ok, false);
+    assert.match((r as { error: string }).error, /over the \d+-character limit/);
+    // Under the global limit but over the field's own limit.
+    const long = parseMessage(RankingFromWebview, { ...huge, prompt: 'x'.repeat(100_001) });
+    assert.match((long as { error: string }).error, /message\.prompt is longer than 100000 characters/);
+  });
+
+  it('the view rejects a show message with too many candidates for the number keys', () => {
+    const r = parseMessage(RankingToWebview, {
+      type: 'ranking/show',
+      item: { prompt: 'p', candidates: new Array(10).fill('c'), origin: 'o' },
+      progress: { index: 0, total: 1, ranked: 0, skipped: 0 },
+      annotator: 'a',
+    });
+    assert.match((r as { error: string }).error, /message\.item\.candidates has 10 items, more than 9/);
+  });
+});
+
+describe('prompt comparison messages', () => {
+  const variant = { id: 'A', template: 'Q: {{input}}', model: 'tiny', sampling };
+  it('accepts well-formed messages both ways', () => {
+    for (const m of [
+      { type: 'compare/ready' },
+      { type: 'compare/run', runId: 'r1', variants: [variant], rows: [{ input: 'x' }, { input: 'y', expected: 'z' }] },
+      { type: 'compare/cancel', runId: 'r1' },
+      { type: 'compare/loadRows', source: 'variable', variable: 'inputs' },
+      { type: 'compare/rate', row: 0, column: 1, rating: -1, prompt: 'p', completion: 'c', variant: 'B', input: 'x' },
+      { type: 'compare/export', format: 'csv', rows: [{ variant: 'A', template: 't', model: 'tiny', input: 'x', output: 'o', score: 1, latencyMs: 12.5, tokens: 4 }] },
+    ]) assert.equal(parseMessage(PromptCompareFromWebview, m).ok, true, m.type);
+    for (const m of [
+      { type: 'compare/models', models: ['tiny'], notebook: 'a.ftnb' },
+      { type: 'compare/rows', rows: [{ input: 'x' }], origin: 'inputs.jsonl' },
+      { type: 'compare/cell', runId: 'r1', cell: { row: 0, column: 0, text: 'he', done: false } },
+      { type: 'compare/runState', runId: 'r1', running: false },
+      { type: 'compare/rated', row: 0, column: 0, rating: 1 },
+      { type: 'compare/error', message: 'x' },
+    ]) assert.equal(parseMessage(PromptCompareToWebview, m).ok, true, m.type);
+  });
+
+  it('rejects malformed, unknown and oversized messages', () => {
+    const cases: Array<[unknown, RegExp]> = [
+      [{ type: 'compare/rate', row: 0, column: 0, rating: 2, prompt: 'p', completion: 'c', variant: 'A', input: 'x' }, /message\.rating must be one of 1, -1/],
+      [{ type: 'compare/run', runId: 'r', variants: [{ ...variant, sampling: { maxNewTokens: 0, temperature: 0 } }], rows: [] }, /message\.variants\[0\]\.sampling\.maxNewTokens must be at least 1/],
+      [{ type: 'compare/run', runId: 'r', variants: new Array(13).fill(variant), rows: [] }, /message\.variants has 13 items, more than 12/],
+      [{ type: 'compare/run', runId: 'r', variants: [variant], rows: [{ input: 1 }] }, /message\.rows\[0\]\.input must be a string/],
+      [{ type: 'compare/loadRows', source: 'web' }, /message\.source must be one of "jsonl", "variable"/],
+      [{ type: 'compare/eval' }, /"compare\/eval" is not a known message/],
+      [[{ type: 'compare/ready' }], /must be a message object, got an array/],
+    ];
+    for (const [raw, expected] of cases) {
+      const r = parseMessage(PromptCompareFromWebview, raw);
+      assert.equal(r.ok, false, JSON.stringify(raw).slice(0, 80));
+      assert.match((r as { error: string }).error, expected);
+    }
+    const big = parseMessage(PromptCompareToWebview, { type: 'compare/cell', runId: 'r', cell: { row: 0, column: 0, text: 'x'.repeat(MAX_MESSAGE_CHARS + 1), done: true } });
+    assert.match((big as { error: string }).error, /over the \d+-character limit/);
+  });
+
+  it('fuzz: random mutations of valid messages never throw and are either valid or rejected with a reason', () => {
+    const valid: unknown[] = [
+      { type: 'ranking/submit', index: 0, ranks: [2, 1, 3] },
+      { type: 'compare/rate', row: 0, column: 1, rating: 1, prompt: 'p', completion: 'c', variant: 'B', input: 'x' },
+    ];
+    const junk = [null, undefined, -1, 1.5, 1e308, '', 'x', [], {}, true, NaN, Infinity, [1, 'a']];
+    let seed = 42;
+    const next = () => ((seed = (seed * 1103515245 + 12345) % 2 ** 31), seed);
+    for (let trial = 0; trial < 500; trial++) {
+      const base = structuredClone(valid[trial % valid.length]) as Record<string, unknown>;
+      const keys = Object.keys(base);
+      base[keys[next() % keys.length]] = junk[next() % junk.length];
+      for (const schema of [RankingFromWebview, PromptCompareFromWebview]) {
+        const r = parseMessage(schema, base);
+        if (!r.ok) assert.ok(r.error.length > 0);
+      }
+    }
+  });
+});

@@ -1,0 +1,11 @@
+// The ranking side panel's entry point (bundled to dist/webviews/ranking.js).
+import { RankingToWebview, type RankingFromWebview } from '../protocol';
+import { onExtensionMessage, postToExtension } from '../common/vscodeApi';
+import './ranking-view';
+import type { RankingView } from './ranking-view';
+
+const view = document.createElement('ranking-view') as RankingView;
+view.send = (message: RankingFromWebview) => postToExtension(message);
+(document.getElementById('root') ?? document.body).appendChild(view);
+onExtensionMessage(RankingToWebview, (message) => view.receive(message));
+postToExtension<RankingFromWebview>({ type: 'ranking/ready' });
