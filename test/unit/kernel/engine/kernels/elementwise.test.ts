@@ -94,3 +94,10 @@ test('sum over leading axes (bias gradients) on wasm equals cpu; other reduction
     await assertSameOnBothBackends(`sum [${shape}] axis ${axis}`, () => tf.sum(randomTensor([...shape], 21), axis as number | number[], keepDims), 2e-5, 1e-5);
   }
 });
+
+test('softmax on wasm equals cpu: small rows (ours, with a masked row) and large inputs (XNNPACK), with gradients', async () => {
+  await assertSameOnBothBackends('small', () => tf.softmax(randomTensor([2, 4, 1, 37], 22, 8)), 1e-7, 1e-6);
+  await assertSameOnBothBackends('masked', () => tf.softmax(tf.add(randomTensor([3, 5], 23), tf.tensor2d([[0, 0, -1e30, -1e30, 0], [-1e30, -1e30, -1e30, -1e30, 0], [0, 0, 0, 0, 0]]))), 1e-7, 1e-6);
+  await assertSameOnBothBackends('large', () => tf.softmax(randomTensor([8, 4, 32, 32], 24, 8)), 1e-7, 1e-5);
+  await assertSameOnBothBackends('grad', () => tf.grad((x: tf.Tensor) => tf.sum(tf.mul(tf.softmax(x), randomTensor([6, 9], 25))))(randomTensor([6, 9], 26, 4)), 1e-7, 1e-5);
+});
