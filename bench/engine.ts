@@ -6,7 +6,9 @@
  *    forward + cross-entropy + backward + update) with the engine's GPT-2, and the same step in PyTorch
  *    (bench/torch_tiny_gpt.py) in the same run when /usr/bin/python3 has torch;
  *  - greedy generation tokens/s after 32- and 256-token prompts; peak RSS.
- * Timings are wall-clock medians. Options: --quick (fewer repetitions), --no-torch.
+ * Timings are wall-clock medians; CPU times are given too, being less sensitive to other processes. The train
+ * step is also measured with one thread on both sides (a child process), which is what a busy machine gets.
+ * Options: --quick (fewer repetitions), --no-torch. TUNEBOOK_BACKEND / TUNEBOOK_THREADS apply.
  */
 import * as tf from '@tensorflow/tfjs-core';
 import { spawnSync } from 'node:child_process';
@@ -20,6 +22,7 @@ import type { Model } from '../kernel/engine/models/model';
 import { AdamW } from '../kernel/engine/train/optim';
 
 const QUICK = process.argv.includes('--quick');
+const TRAIN_ONLY = process.argv.includes('--train-only');
 const WITH_TORCH = !process.argv.includes('--no-torch');
 const RESULTS = path.join(__dirname, 'results', 'engine.json');
 const TORCH_SCRIPT = path.join(__dirname, 'torch_tiny_gpt.py');
@@ -36,6 +39,9 @@ const HISTORY = [
   'own wasm SIMD batched GEMM (4x8 f32x4 tiles, emitted at run time) for attention products: those 12 products went from ~260 ms to ~35 ms per step (profile under load)',
   'threaded-simd tfjs-wasm build started from files (pthread workers load by path): XNNPACK 1024² A·B 14.8 -> 29.6 GFLOP/s on 2 threads',
   'fused AdamW kernel (one pass per parameter instead of ~12 tfjs ops) and _FusedMatMul transposes routed to XNNPACK (tied LM head)',
+  'engine GPT-2 under load ~9 (profile, 2 threads): copy-free Identity (tfjs clones every tensor saved for backward), rank-5 Transpose (QKV split, 0.5 µs/element stock), row-wise broadcasting Add/Sub/Mul/Div (40 ns/element stock), SIMD tanh, pow(x,3) as x·x·x: 2,620 -> 1,130 ms/step wall, 1,030 -> 550 ms CPU',
+  'SIMD AdamW and leading-axis Sum (bias gradients): CPU ms/step 550 -> ~380 under the same load',
+  'products with <= 32 rows and small softmaxes off the thread pool (SIMD GEMM / JS rows): greedy decode 8 -> 26 tokens/s under load ~15; pthread workers cut from 8 to threads-1: RSS after start 291 -> 165 MB',
 ];
 
 type MatmulVariant = 'A·B' | 'Aᵀ·B' | 'A·Bᵀ';
@@ -44,11 +50,18 @@ interface MatmulRow {
   n: number;
   variant: MatmulVariant;
   gflops: number | null;
+  /** FLOPs per CPU-second of the whole process (all threads). */
+  gflopsPerCpuSecond?: number;
   ms: number | null;
   note?: string;
 }
 
 async function main(): Promise<void> {
+  if (TRAIN_ONLY) {
+    const report = await initBackend((process.env.TUNEBOOK_BACKEND as never) || 'auto');
+    console.log(JSON.stringify({ threads: report.threads, ...(await benchTrainStep()) }));
+    return;
+  }
   const loadBefore = os.loadavg();
   const primary = await initBackend((process.env.TUNEBOOK_BACKEND as never) || 'auto');
   console.log(`backend: ${primary.name} (${primary.device})${primary.fallbackReason ? ` — ${primary.fallbackReason}` : ''}`);
@@ -59,6 +72,7 @@ async function main(): Promise<void> {
   const generation = await benchGeneration();
   const tunebookPeakRssMb = process.resourceUsage().maxRSS / 1024;
   const torch = WITH_TORCH ? runTorch(primary.threads) : { skipped: 'disabled with --no-torch' };
+  const oneThread = primary.threads > 1 && primary.name === 'wasm' ? oneThreadComparison() : { skipped: 'the backend already runs one thread' };
 
   const torchMs = 'stepMsMedian' in torch ? (torch.stepMsMedian as number) : null;
   const torchCpuMs = 'cpuMsPerStep' in torch ? (torch.cpuMsPerStep as number) : null;
@@ -78,6 +92,7 @@ async function main(): Promise<void> {
       tunebook: train,
       torch,
     },
+    tinyGptTrainStepOneThread: oneThread,
     generation,
     peakRssMb: { tunebook: round(tunebookPeakRssMb), torch: 'peakRssMb' in torch ? round(torch.peakRssMb as number) : null },
     notes: HISTORY,
@@ -128,14 +143,17 @@ function measureMatmul(backend: string, n: number, variant: MatmulVariant): Matm
   const times: number[] = [];
   const budgetMs = QUICK ? 150 : 400;
   const started = performance.now();
+  const cpu0 = process.cpuUsage();
   while (times.length < 2 || (performance.now() - started < budgetMs && times.length < 10)) {
     const t0 = performance.now();
     run();
     times.push(performance.now() - t0);
   }
+  const cpu = process.cpuUsage(cpu0);
   tf.dispose([a, b]);
   const ms = median(times);
-  return { backend, n, variant, ms: round(ms), gflops: round((2 * n ** 3) / ms / 1e6) };
+  const cpuMs = (cpu.user + cpu.system) / 1000 / times.length;
+  return { backend, n, variant, ms: round(ms), gflops: round((2 * n ** 3) / ms / 1e6), gflopsPerCpuSecond: round((2 * n ** 3) / cpuMs / 1e6) };
 }
 
 // ---- tiny GPT ----------------------------------------------------------------------------------------------
@@ -225,6 +243,27 @@ async function benchGeneration() {
   return rows;
 }
 
+/** The train step with TUNEBOOK_THREADS=1 (a child process: threads are fixed when wasm starts) and torch on 1 thread. */
+function oneThreadComparison(): Record<string, unknown> {
+  const child = spawnSync(process.execPath, [...process.execArgv, __filename, '--train-only', ...(QUICK ? ['--quick'] : [])], {
+    env: { ...process.env, TUNEBOOK_THREADS: '1' },
+    encoding: 'utf8',
+    timeout: 300_000,
+  });
+  const line = child.stdout?.trim().split('\n').pop() ?? '';
+  if (child.status !== 0 || !line.startsWith('{')) return { skipped: `one-thread run failed: ${(child.stderr ?? '').trim().split('\n').pop()}` };
+  const tunebook = JSON.parse(line) as { medianMs: number; cpuMsPerStep: number };
+  const torch = WITH_TORCH ? runTorch(1) : { skipped: 'disabled with --no-torch' };
+  const torchMs = typeof torch.stepMsMedian === 'number' ? torch.stepMsMedian : null;
+  return {
+    tunebookMs: round(tunebook.medianMs),
+    torchMs: torchMs === null ? null : round(torchMs),
+    ratio: torchMs === null ? null : round(tunebook.medianMs / torchMs),
+    tunebook,
+    torch,
+  };
+}
+
 // ---- PyTorch -----------------------------------------------------------------------------------------------
 
 function runTorch(threads: number): Record<string, unknown> {
@@ -245,6 +284,7 @@ function runTorch(threads: number): Record<string, unknown> {
 function printTables(result: {
   matmul: MatmulRow[];
   tinyGptTrainStep: { tunebookMs: number; torchMs: number | null; ratio: number | null; cpuRatio: number | null; tunebook: { cpuMsPerStep: number; loss: number }; torch: Record<string, unknown> };
+  tinyGptTrainStepOneThread: Record<string, unknown>;
   generation: Array<Record<string, number>>;
   peakRssMb: Record<string, number | null>;
 }): void {
@@ -271,6 +311,11 @@ function printTables(result: {
       loss: t.tunebook.loss,
     },
   ]);
+  if (typeof result.tinyGptTrainStepOneThread.tunebookMs === 'number') {
+    const o = result.tinyGptTrainStepOneThread;
+    console.log('tiny GPT train step, one thread each (ms, median)');
+    console.table([{ tunebook: o.tunebookMs, torch: o.torchMs ?? 'n/a', ratio: o.ratio ?? 'n/a' }]);
+  }
   console.log('generation (tiny GPT, greedy)');
   console.table(result.generation);
   console.log('peak RSS (MB)');

@@ -9,6 +9,7 @@ import * as vscode from 'vscode';
 import { parseMessage, MAX_MESSAGE_CHARS } from '../../webviews/protocol';
 import type { Schema } from '../../webviews/common/schema';
 import { describeError, type Log } from '../common/log';
+import { makeNonce, panelPage } from './panelPage';
 
 export interface PanelHostOptions<FromWebview> {
   /** Webview panel type, e.g. `tunebook.freezeMap`. */
@@ -120,39 +121,14 @@ export interface PanelHtmlParts {
   nonce: string;
 }
 
-/** The page every panel loads: a CSP that allows only its own nonce'd script, and a `<main>` root. */
+/** The page every panel loads (see panelPage.ts): nonce CSP, `<main id="root">`, the panel's script. */
 export function panelHtml(webview: Pick<vscode.Webview, 'cspSource'>, parts: PanelHtmlParts): string {
-  const csp = [
-    "default-src 'none'",
-    `script-src 'nonce-${parts.nonce}'`,
-    `style-src ${webview.cspSource} 'unsafe-inline'`,
-    `img-src ${webview.cspSource} data:`,
-    `font-src ${webview.cspSource}`,
-  ].join('; ');
-  const codicons = parts.codiconsUri ? `\n  <link rel="stylesheet" href="${parts.codiconsUri.toString()}" id="vscode-codicon-stylesheet">` : '';
-  return `<!DOCTYPE html>
-<html lang="en">
-<head>
-  <meta charset="UTF-8">
-  <meta http-equiv="Content-Security-Policy" content="${csp}">
-  <meta name="viewport" content="width=device-width, initial-scale=1.0">${codicons}
-  <title>${escapeHtml(parts.title)}</title>
-</head>
-<body>
-  <main id="root"></main>
-  <script nonce="${parts.nonce}" src="${parts.scriptUri.toString()}"></script>
-</body>
-</html>`;
+  return panelPage(webview.cspSource, {
+    title: parts.title,
+    scriptSrc: parts.scriptUri.toString(),
+    codiconsHref: parts.codiconsUri?.toString(),
+    nonce: parts.nonce,
+  });
 }
 
-/** 32 random alphanumerics. */
-export function makeNonce(): string {
-  const alphabet = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789';
-  const bytes = new Uint8Array(32);
-  globalThis.crypto.getRandomValues(bytes);
-  return Array.from(bytes, (b) => alphabet[b % alphabet.length]).join('');
-}
-
-function escapeHtml(text: string): string {
-  return text.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
-}
+export { makeNonce };

@@ -11,10 +11,13 @@
  */
 import * as tf from '@tensorflow/tfjs-core';
 import '@tensorflow/tfjs-core/dist/register_all_gradients';
-import '@tensorflow/tfjs-backend-cpu';
 import * as os from 'node:os';
 import { BackendError } from './backendError';
 import { startWasmBackend, wantedThreads } from './kernels/wasmLoader';
+
+// Registers the cpu backend. A require, not a bare import: the package marks itself side-effect free, so
+// bundlers would drop `import '@tensorflow/tfjs-backend-cpu'`.
+require('@tensorflow/tfjs-backend-cpu');
 
 export const BACKEND_CHOICES = ['auto', 'tensorflow-gpu', 'tensorflow', 'wasm', 'cpu'] as const;
 export type BackendChoice = (typeof BACKEND_CHOICES)[number];
@@ -114,6 +117,8 @@ async function startRung(rung: Rung): Promise<Started> {
     }
     case 'cpu':
       if (!(await tf.setBackend('cpu'))) throw new RungUnavailable('tfjs could not activate the cpu backend');
+      // tfjs-backend-cpu prints an install-tfjs-node banner on first use; the fallback reason already says it.
+      (tf.findBackend('cpu') as { firstUse?: boolean } | null)!.firstUse = false;
       return { report: { name: 'cpu', device: 'CPU, JavaScript, 1 thread', threads: 1, simd: false }, note: null };
   }
 }

@@ -41,7 +41,8 @@ export interface WasmStartResult {
 export function wasmBinaryDir(): string {
   const besideBundle = path.join(__dirname, 'wasm');
   if (fs.existsSync(path.join(besideBundle, SIMD_BINARY))) return besideBundle;
-  return path.join(path.dirname(require.resolve('@tensorflow/tfjs-backend-wasm/package.json')), 'dist');
+  // createRequire keeps bundlers from trying to resolve this at build time (only reached when running from source).
+  return path.join(path.dirname(createRequire(__filename).resolve('@tensorflow/tfjs-backend-wasm/package.json')), 'dist');
 }
 
 /** Threads wanted: TUNEBOOK_THREADS, else every logical CPU (as PyTorch does), capped at tfjs's maximum. */

@@ -122,6 +122,7 @@ export async function dpo(policy: Model, pairs: readonly PreferencePair[], optio
       await new Promise((resolve) => setImmediate(resolve));
     }
   }
+  optimizer.dispose();
   const result: DpoResult = { log, train: evaluatePairs(policy, train, beta, padId, batchSize), referenceMode: reference.mode, seconds: 0 };
   if (heldOut.length > 0) {
     result.heldOut = evaluatePairs(policy, heldOut, beta, padId, batchSize);

@@ -161,6 +161,7 @@ export async function ppo(policy: Model, reward: RewardModel, prompts: readonly 
   } finally {
     reference.dispose();
     valueHead.dispose();
+    optimizer.dispose();
   }
   return { log, referenceMode: reference.mode, seconds: (performance.now() - started) / 1000 };
 }

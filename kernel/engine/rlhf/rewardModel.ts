@@ -123,6 +123,7 @@ export async function rewardModel(backbone: Model, pairs: readonly PreferencePai
       await new Promise((resolve) => setImmediate(resolve));
     }
   }
+  optimizer.dispose();
   const result = new RewardModel(model, maxLength, { trainPairs: split.train.length, heldOutPairs: split.heldOut.length, heldOutAccuracy: NaN, trainAccuracy: NaN, losses, seconds: 0 });
   result.report.heldOutAccuracy = result.accuracy(split.heldOut);
   result.report.trainAccuracy = result.accuracy(split.train);

@@ -33,7 +33,7 @@ export interface ImageBatch {
   indices: number[];
 }
 
-export interface BatchOptions {
+export interface ImageBatchOptions {
   /** Apply the dataset's augmentation; default false. */
   augment?: boolean;
   /** Epoch number: a different augmentation draw per epoch. Default 0. */
@@ -88,7 +88,7 @@ export class ImageDataset {
   }
 
   /** Decoded, (augmented,) preprocessed pixels of one example: row-major [H, W, 3]. */
-  async pixelsOf(index: number, options: BatchOptions = {}): Promise<{ data: Float32Array; shape: number[] }> {
+  async pixelsOf(index: number, options: ImageBatchOptions = {}): Promise<{ data: Float32Array; shape: number[] }> {
     const example = this.examples[index];
     if (example === undefined) throw new RangeError(`example ${index} is outside 0..${this.length - 1}`);
     try {
@@ -102,7 +102,7 @@ export class ImageDataset {
   }
 
   /** Loads the given examples into one batch (only these files are read). */
-  async batch(indices: readonly number[], options: BatchOptions = {}): Promise<ImageBatch> {
+  async batch(indices: readonly number[], options: ImageBatchOptions = {}): Promise<ImageBatch> {
     if (indices.length === 0) throw new RangeError('a batch needs at least one example');
     const images = await Promise.all(indices.map((i) => this.pixelsOf(i, options)));
     const [height, width] = images[0].shape;
@@ -117,7 +117,7 @@ export class ImageDataset {
   }
 
   /** Batches over the whole dataset, in order or shuffled for (seed, epoch); each is read when it is reached. */
-  async *batches(batchSize: number, options: BatchOptions & { shuffle?: boolean } = {}): AsyncGenerator<ImageBatch> {
+  async *batches(batchSize: number, options: ImageBatchOptions & { shuffle?: boolean } = {}): AsyncGenerator<ImageBatch> {
     if (!Number.isSafeInteger(batchSize) || batchSize < 1) throw new RangeError(`batchSize must be an integer >= 1, got ${batchSize}`);
     const order = options.shuffle ? Rng.fromSeed(this.mix(options.epoch ?? 0, 0x5bd1e995)).permutation(this.length) : [...this.examples.keys()];
     for (let start = 0; start < order.length; start += batchSize) yield this.batch(order.slice(start, start + batchSize), options);

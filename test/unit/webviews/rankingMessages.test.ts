@@ -129,14 +129,17 @@ describe('prompt comparison messages', () => {
     const junk = [null, undefined, -1, 1.5, 1e308, '', 'x', [], {}, true, NaN, Infinity, [1, 'a']];
     let seed = 42;
     const next = () => ((seed = (seed * 1103515245 + 12345) % 2 ** 31), seed);
+    let rejected = 0;
     for (let trial = 0; trial < 500; trial++) {
       const base = structuredClone(valid[trial % valid.length]) as Record<string, unknown>;
       const keys = Object.keys(base);
       base[keys[next() % keys.length]] = junk[next() % junk.length];
-      for (const schema of [RankingFromWebview, PromptCompareFromWebview]) {
-        const r = parseMessage(schema, base);
+      for (const r of [parseMessage(RankingFromWebview, base), parseMessage(PromptCompareFromWebview, base)]) {
         if (!r.ok) assert.ok(r.error.length > 0);
       }
+      if (!parseMessage(trial % 2 === 0 ? RankingFromWebview : PromptCompareFromWebview, base).ok) rejected++;
     }
+    // Every junk value except a few that happen to fit (e.g. -1 as a rating) breaks the message.
+    assert.ok(rejected > 400, `only ${rejected} of 500 mutations were rejected`);
   });
 });

@@ -21,16 +21,18 @@ before(useTestBackend);
 
 async function digits(preprocessor: object | undefined) {
   const all = await ImageDataset.fromFolder(join(DIGITS, 'train'), { preprocessor, augment: { randomResizedCrop: { scale: [0.7, 1] } }, seed: 1 });
-  return all.split(0.25, 2)[0]; // 40 images
+  return all.split(0.15, 2)[0]; // 24 images
 }
 
 test('full fine-tuning lowers the training loss, is seeded, and leaks no tensors', async () => {
   const run = async () => {
     const model = await load('tunebook/tiny-vit', { id2label: { 0: 'high', 1: 'low' } });
+    const head = model.params.get('classifier.weight')!;
+    head.assign(tf.tidy(() => tf.mul(tf.randomNormal(head.shape, 0, 1, 'float32', 11), 0.02))); // the new head's init is not seeded by train
     const data = await digits(model.preprocessorConfig);
     const before = await evaluateImageClassifier(model, data);
     const tensors = tf.memory().numTensors;
-    const result = await trainImageClassifier(model, data, { epochs: 3, batchSize: 8, learningRate: 1e-3, progress: false, seed: 5 });
+    const result = await trainImageClassifier(model, data, { epochs: 2, batchSize: 8, learningRate: 1e-3, progress: false, seed: 5 });
     assert.equal(tf.memory().numTensors, tensors);
     const after = await evaluateImageClassifier(model, data);
     model.dispose();
@@ -39,8 +41,8 @@ test('full fine-tuning lowers the training loss, is seeded, and leaks no tensors
   const { before, after, result } = await run();
   assert.equal(result.task, 'image-classification');
   assert.equal(result.status, 'completed');
-  assert.equal(result.epochs.length, 3);
-  assert.equal(result.steps, 15);
+  assert.equal(result.epochs.length, 2);
+  assert.equal(result.steps, 6);
   assert.ok(after.loss < before.loss, `loss ${before.loss} → ${after.loss}`);
   assert.equal(result.trainableParams, result.totalParams);
   const again = await run();
