@@ -17,3 +17,4 @@ export * from './icl'; export * from './index/index'; export * from './sweep';
 export * from './tuners/lora'; export * from './tuners/qlora'; export { promptTuning, savePromptTuning, loadPromptTuning } from './tuners/promptTuning'; export type { PromptTuningOptions } from './tuners/promptTuning';
 export { initBackend, backend, ensureBackend, backendChoiceFromEnv, BACKEND_CHOICES } from './backend'; export type { BackendChoice, BackendReport } from './backend'; export { BackendError } from './backendError'; export { AdamW } from './train/optim'; export type { AdamWOptions, AdamWState, AdamWSnapshot } from './train/optim';
 export * from './vision'; export { trainImageClassifier, evaluateImageClassifier } from './train/imageTrainer'; export type { ImageTrainOptions, ImageTrainResult, ImageEpochLog, ImageEvalResult } from './train/imageTrainer';
+export * from './rlhf';

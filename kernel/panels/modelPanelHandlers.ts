@@ -49,7 +49,12 @@ export class ModelPanelHandlers {
 
   /** Called after every cell: sends `models/changed` when models exist now or existed at the last notice. */
   afterCell(): void {
-    const models = this.summaries();
+    let models: ModelSummary[];
+    try {
+      models = this.summaries();
+    } catch {
+      return; // a broken global must never fail the cell that just ran
+    }
     if (models.length === 0 && this.lastSentCount === 0) return;
     this.lastSentCount = models.length;
     void this.connection.sendNotification(ModelsChangedNotification.type, { models });

@@ -144,6 +144,21 @@ describe('Layer freeze map', { timeout: 10 * 60_000 }, () => {
 
       await setTheme(page, 'Light Modern');
       await screenshot(page, 'freeze-map-light');
+
+      // Shift+click freezes everything from the input up to the module; the rest keeps its state.
+      await frame.locator('freeze-map-view vscode-button', { hasText: 'Unfreeze all' }).click();
+      await waitForState(page, frame, BLOCK0, 'trainable');
+      await frame.locator('freeze-map-view [data-path="transformer.h.1.attn"]').click({ modifiers: ['Shift'] });
+      await waitForState(page, frame, 'transformer.h.1.attn', 'frozen');
+      for (const path of ['transformer.wte', 'transformer.wpe', BLOCK0, 'transformer.h.1.ln_1']) assert.equal(await stateOf(frame, path), 'frozen', path);
+      for (const path of ['transformer.h.1.ln_2', 'transformer.h.1.mlp', 'transformer.ln_f']) assert.equal(await stateOf(frame, path), 'trainable', path);
+      assert.equal(await stateOf(frame, 'transformer.h.1'), 'partial');
+
+      // "Freeze all but head": only the final norm (the tied LM head owns no weights) stays trainable.
+      await frame.locator('freeze-map-view vscode-button', { hasText: 'Freeze all but head' }).click();
+      await waitForState(page, frame, 'transformer.h.1', 'frozen');
+      assert.equal(await stateOf(frame, 'transformer.ln_f'), 'trainable');
+      assert.match(await summary.innerText(), /Trainable 64 of 28\.5K/);
     } catch (err) {
       await screenshot(page, 'freeze-map-failure').catch(() => undefined);
       throw err;

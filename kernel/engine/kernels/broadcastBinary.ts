@@ -1,9 +1,11 @@
 /**
- * Add, Sub, Multiply and RealDiv for the wasm backend when the operands' shapes differ (broadcasting).
+ * Add, Sub, Multiply and RealDiv on float32 for the wasm backend.
  * tfjs-wasm's broadcasting path recomputes a multi-dimensional index per element (~40 ns each here), which
  * made bias adds, LayerNorm's centring/scaling and attention-mask adds some of the slowest ops of a train
- * step. Here the broadcast is collapsed to rows: every output row is one SIMD loop where each operand steps
- * by 1 or stays put. Equal shapes and non-float32 tensors go to the stock kernels.
+ * step; and its equal-shape path goes through XNNPACK's thread pool, whose dispatch stalls when other
+ * processes hold the cores, for work that is memory-bound anyway. Here the broadcast is collapsed to rows
+ * (equal shapes: one row) and every row is one single-threaded SIMD loop where each operand steps by 1 or
+ * stays put. Other dtypes go to the stock kernels.
  */
 import { backend_util, type KernelConfig, type KernelFunc, type TensorInfo } from '@tensorflow/tfjs-core';
 import type { BackendWasm } from '@tensorflow/tfjs-backend-wasm';
@@ -95,8 +97,7 @@ export function makeBroadcastBinaryConfig(stock: KernelConfig, op: BinaryOp): Ke
     const backend = args.backend as BackendWasm;
     const a = args.inputs.a as TensorInfo;
     const b = args.inputs.b as TensorInfo;
-    const same = a.shape.length === b.shape.length && a.shape.every((d, i) => d === b.shape[i]);
-    if (same || a.dtype !== 'float32' || b.dtype !== 'float32') return stock.kernelFunc(args);
+    if (a.dtype !== 'float32' || b.dtype !== 'float32') return stock.kernelFunc(args);
     const outShape = backend_util.assertAndGetBroadcastShape(a.shape, b.shape);
     const out = backend.makeOutput(outShape, 'float32');
     if (elementCount(outShape) === 0) return out;

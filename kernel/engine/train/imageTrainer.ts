@@ -98,7 +98,7 @@ export async function trainImageClassifier(model: Model, data: ImageDataset, opt
   const optimizer = new AdamW({ lr: learningRate, weightDecay: options.weightDecay ?? 0, noDecay: 'bias-and-norm' });
   const dropoutRng = Rng.fromSeed(seed);
   const stop = () => options.signal?.aborted === true || currentSignal()?.aborted === true;
-  const progress = options.progress ?? true ? new TrainingProgress({ totalSteps, title: options.title ?? 'Image fine-tuning' }) : undefined;
+  const progress = (options.progress ?? true) ? new TrainingProgress({ totalSteps, title: options.title ?? 'Image fine-tuning' }) : undefined;
   const rows: ImageEpochLog[] = [];
   let step = 0;
   let trainTimeMs = 0;

@@ -20,6 +20,7 @@ const BROADCASTS: Array<[number[], number[]]> = [
   [[3, 5], []],
   [[7], [2, 3, 7]],
   [[1, 1, 3], [2, 1, 3]],
+  [[4, 5, 3], [4, 5, 3]], // equal shapes: one row
 ];
 const OPS: Array<[string, (a: tf.Tensor, b: tf.Tensor) => tf.Tensor]> = [
   ['add', tf.add],
@@ -61,6 +62,7 @@ test('broadcast gradients (bias and per-row scale) on wasm equal cpu', async () 
 });
 
 test('broadcastPlan collapses a bias add to rows with a scalar-free inner loop', () => {
+  assert.deepEqual(broadcastPlan([4, 5, 3], [4, 5, 3], [4, 5, 3]), { outerSizes: [], aOuterStrides: [], bOuterStrides: [], inner: 60, aStep: 1, bStep: 1 });
   assert.deepEqual(broadcastPlan([2, 3, 5], [5], [2, 3, 5]), { outerSizes: [6], aOuterStrides: [5], bOuterStrides: [0], inner: 5, aStep: 1, bStep: 1 });
   assert.deepEqual(broadcastPlan([4, 7, 9], [4, 7, 1], [4, 7, 9]), { outerSizes: [28], aOuterStrides: [9], bOuterStrides: [1], inner: 9, aStep: 1, bStep: 0 });
   assert.deepEqual(broadcastPlan([], [3, 5], [3, 5]), { outerSizes: [], aOuterStrides: [], bOuterStrides: [], inner: 15, aStep: 0, bStep: 1 });

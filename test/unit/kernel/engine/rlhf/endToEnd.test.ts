@@ -67,8 +67,8 @@ test('PPO raises the mean reward of fresh samples on held-out prompts, within th
   const reference = referencePolicy(policy);
   const before = await evaluatePolicy(policy, rm, EVAL_PROMPTS, { ...EVAL, reference });
   const tensors = tf.memory().numTensors;
-  const result = await ppo(policy, rm, prompts.train, { iterations: 12, batchSize: 8, miniBatchSize: 4, ppoEpochs: 4, lr: 1e-2, kl: 0.05, seed: 4, progress: false });
-  assert.equal(result.log.length, 12);
+  const result = await ppo(policy, rm, prompts.train, { iterations: 10, batchSize: 8, miniBatchSize: 4, ppoEpochs: 4, lr: 5e-3, kl: 0.2, seed: 4, progress: false });
+  assert.equal(result.log.length, 10);
   assert.equal(tf.memory().numTensors, tensors, 'PPO leaves no tensors behind');
   for (const e of result.log) for (const v of [e.meanReward, e.kl, e.entropy, e.clipFraction, e.valueLoss]) assert.ok(Number.isFinite(v));
   const after = await evaluatePolicy(policy, rm, EVAL_PROMPTS, { ...EVAL, reference });
