@@ -1,4 +1,4 @@
-// `npm test`: build, unit tests, then (unless --unit) the VS Code integration and UI suites.
+// `npm test`: build, typecheck, unit tests, then (unless --unit) the VS Code integration and UI suites.
 // `--vscode` skips the unit tests (for working on the VS Code suites).
 // Prints a timing per phase and ends with exactly one line: `tests: N passed, N failed[, N skipped]`.
 import { spawn } from 'node:child_process';
@@ -186,6 +186,10 @@ async function step(name, command, args, timeoutMs) {
 
 mkdirSync(resultsDir, { recursive: true });
 const built = await step('build', process.execPath, ['scripts/build.mjs'], 10 * MINUTE);
+const tsc = join(root, 'node_modules', 'typescript', 'bin', 'tsc');
+for (const project of ['kernel', 'extension', 'webviews', 'test']) {
+  await step(`typecheck ${project}/ (tsc --strict)`, process.execPath, [tsc, '-p', project], 10 * MINUTE);
+}
 if (!vscodeOnly) {
   // A hung unit test fails after 5 minutes instead of holding the whole run.
   await phase('unit tests', () => nodeTests('unit', findTests(join(root, 'test', 'unit')), 25 * MINUTE, ['--test-timeout=300000']));

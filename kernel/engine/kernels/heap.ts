@@ -41,6 +41,14 @@ export function i32View(backend: BackendWasm, t: TensorInfo): Int32Array {
   return new Int32Array(heapBuffer(backend), byteOffsetOf(backend, t), elementCount(t.shape));
 }
 
+/**
+ * The whole heap as 32-bit words, for moving float32/int32 data bit-exactly with `copyWithin` (no view
+ * objects per row). Index = byte offset / 4.
+ */
+export function heapWords(backend: BackendWasm): Int32Array {
+  return new Int32Array(heapBuffer(backend));
+}
+
 /** The same data under another shape of equal size (no copy; valid while `t` is alive). */
 export function reshaped(t: TensorInfo, shape: number[]): TensorInfo {
   return { dataId: t.dataId, shape, dtype: t.dtype };

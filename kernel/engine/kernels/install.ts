@@ -6,8 +6,10 @@ import * as tf from '@tensorflow/tfjs-core';
 import { makeBatchMatMulConfig } from './batchMatMul';
 import { makeBroadcastBinaryConfig } from './broadcastBinary';
 import { makeFusedMatMulConfig } from './fusedMatMul';
-import { makeIdentityConfig } from './identity';
+import { makeGatherConfig } from './gather';
+import { makeCastConfig, makeIdentityConfig } from './identity';
 import { makeSoftmaxConfig } from './softmax';
+import { makeSplitVConfig } from './splitV';
 import { makeSumConfig } from './sumLeading';
 import { makeTransposeConfig } from './transpose';
 import { makePowConfig, makeSquareConfig, makeTanhConfig } from './unaryMath';
@@ -30,8 +32,10 @@ export function installWasmKernels(): void {
     if (config == null) throw new Error(`tfjs-backend-wasm has no ${name} kernel to extend`);
     return config;
   };
-  const [add, sub, mul, div, tanh, pow, square, identity, sum, softmax] = ['Add', 'Sub', 'Multiply', 'RealDiv', 'Tanh', 'Pow', 'Square', 'Identity', 'Sum', 'Softmax'].map(stockOf);
-  stock = [stockMatMul, stockFusedMatMul, add, sub, mul, div, tanh, pow, square, identity, stockTranspose, sum, softmax];
+  const [add, sub, mul, div, tanh, pow, square, identity, sum, softmax, gather, splitV, cast] = [
+    'Add', 'Sub', 'Multiply', 'RealDiv', 'Tanh', 'Pow', 'Square', 'Identity', 'Sum', 'Softmax', 'GatherV2', 'SplitV', 'Cast',
+  ].map(stockOf);
+  stock = [stockMatMul, stockFusedMatMul, add, sub, mul, div, tanh, pow, square, identity, stockTranspose, sum, softmax, gather, splitV, cast];
   ours = [
     makeBatchMatMulConfig(stockMatMul, stockTranspose),
     makeFusedMatMulConfig(stockFusedMatMul, stockTranspose),
@@ -47,6 +51,9 @@ export function installWasmKernels(): void {
     makeTransposeConfig(stockTranspose),
     makeSumConfig(sum),
     makeSoftmaxConfig(softmax),
+    makeGatherConfig(gather),
+    makeSplitVConfig(splitV),
+    makeCastConfig(cast),
   ];
   for (const config of ours) replaceKernel(config);
   installed = true;

@@ -6,7 +6,7 @@
  */
 import type { KernelConfig, KernelFunc, TensorInfo } from '@tensorflow/tfjs-core';
 import type { BackendWasm } from '@tensorflow/tfjs-backend-wasm';
-import { elementCount, f32View, i32View } from './heap';
+import { byteOffsetOf, elementCount, heapWords } from './heap';
 
 /** Input shape and permutation with size-1 dimensions dropped and adjacent runs merged. */
 export function collapseTranspose(shape: readonly number[], perm: readonly number[]): { shape: number[]; perm: number[] } {
@@ -24,8 +24,8 @@ export function collapseTranspose(shape: readonly number[], perm: readonly numbe
   return { shape: newShape, perm: newPerm };
 }
 
-/** out[...] = x[...] for the collapsed transpose; works on any typed array. */
-export function transposeInto(x: Float32Array | Int32Array, out: Float32Array | Int32Array, shape: number[], perm: number[]): void {
+/** Writes the collapsed transpose of the words at `src` to `dst` (word indices into one heap view). */
+export function transposeInto(heap: Int32Array, src0: number, dst0: number, shape: number[], perm: number[]): void {
   const rank = shape.length;
   const inStrides = new Array(rank).fill(1);
   for (let d = rank - 2; d >= 0; d--) inStrides[d] = inStrides[d + 1] * shape[d + 1];
@@ -33,12 +33,12 @@ export function transposeInto(x: Float32Array | Int32Array, out: Float32Array | 
   const strides = perm.map((d) => inStrides[d]); // input stride of each output dim
   const inner = outShape[rank - 1];
   const innerStride = strides[rank - 1];
-  const rows = out.length / inner;
+  const rows = elementCount(shape) / inner;
   const index = new Array(rank - 1).fill(0);
-  let src = 0;
-  for (let r = 0, dst = 0; r < rows; r++, dst += inner) {
-    if (innerStride === 1) out.set(x.subarray(src, src + inner), dst);
-    else for (let i = 0, s = src; i < inner; i++, s += innerStride) out[dst + i] = x[s];
+  let src = src0;
+  for (let r = 0, dst = dst0; r < rows; r++, dst += inner) {
+    if (innerStride === 1) heap.copyWithin(dst, src, src + inner);
+    else for (let i = 0, s = src; i < inner; i++, s += innerStride) heap[dst + i] = heap[s];
     for (let d = rank - 2; d >= 0; d--) {
       index[d]++;
       src += strides[d];
@@ -59,8 +59,7 @@ export function makeTransposeConfig(stock: KernelConfig): KernelConfig {
       return stock.kernelFunc(args);
     }
     const out = backend.makeOutput(perm.map((d) => x.shape[d]), x.dtype);
-    const view = x.dtype === 'float32' ? f32View : i32View;
-    transposeInto(view(backend, x), view(backend, out), collapsed.shape, collapsed.perm);
+    transposeInto(heapWords(backend), byteOffsetOf(backend, x) / 4, byteOffsetOf(backend, out) / 4, collapsed.shape, collapsed.perm);
     return out;
   };
   return { kernelName: stock.kernelName, backendName: 'wasm', setupFunc: stock.setupFunc, kernelFunc };

@@ -9,8 +9,9 @@ export class ValueHead {
   readonly bias: tf.Variable; // [1]
 
   constructor(hiddenSize: number) {
-    this.weight = tf.variable(tf.zeros([hiddenSize, 1]), true, `rlhf/v_head.summary.weight/${Math.random().toString(36).slice(2)}`);
-    this.bias = tf.variable(tf.zeros([1]), true, `rlhf/v_head.summary.bias/${Math.random().toString(36).slice(2)}`);
+    const unique = Math.random().toString(36).slice(2);
+    this.weight = tf.tidy(() => tf.variable(tf.zeros([hiddenSize, 1]), true, `rlhf/v_head.summary.weight/${unique}`));
+    this.bias = tf.tidy(() => tf.variable(tf.zeros([1]), true, `rlhf/v_head.summary.bias/${unique}`));
   }
 
   /** hidden [B, T, C] → values [B, T]. */

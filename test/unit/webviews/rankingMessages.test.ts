@@ -137,7 +137,8 @@ describe('prompt comparison messages', () => {
       for (const r of [parseMessage(RankingFromWebview, base), parseMessage(PromptCompareFromWebview, base)]) {
         if (!r.ok) assert.ok(r.error.length > 0);
       }
-      if (!parseMessage(trial % 2 === 0 ? RankingFromWebview : PromptCompareFromWebview, base).ok) rejected++;
+      const parsed = trial % 2 === 0 ? parseMessage(RankingFromWebview, base) : parseMessage(PromptCompareFromWebview, base);
+      if (!parsed.ok) rejected++;
     }
     // Every junk value except a few that happen to fit (e.g. -1 as a rating) breaks the message.
     assert.ok(rejected > 400, `only ${rejected} of 500 mutations were rejected`);

@@ -26,7 +26,7 @@ function fakeKernel(name: string) {
       set.add(listener);
       return { dispose: () => set.delete(listener) };
     },
-    emit: (method, params) => listeners.get(method)?.forEach((l) => l(params)),
+    emit: (method: string, params: unknown) => listeners.get(method)?.forEach((l) => l(params)),
   } as never;
   return kernel;
 }

@@ -65,3 +65,36 @@ test('identity on wasm shares data without copying and frees it when the last ho
   assert.equal(tf.memory().numTensors, before.numTensors);
   assert.equal(tf.memory().numDataBuffers, before.numDataBuffers);
 });
+
+test('gather on wasm equals cpu on axes 0, 1 and -1 with 2-D ids, float32 and int32', async () => {
+  const ids = () => tf.tensor2d([[2, 0], [2, 4]], [2, 2], 'int32');
+  await assertSameOnBothBackends('axis 0', () => tf.gather(randomTensor([5, 3, 4], 35), ids(), 0), 0, 0);
+  await assertSameOnBothBackends('axis 1', () => tf.gather(randomTensor([3, 5, 4], 36), ids(), 1), 0, 0);
+  await assertSameOnBothBackends('axis -1', () => tf.gather(randomTensor([3, 4, 5], 37), ids(), -1), 0, 0);
+  await assertSameOnBothBackends('int', () => tf.gather(tf.tensor2d([[1, 2], [3, 4], [5, 6]], [3, 2], 'int32'), tf.tensor1d([2, 2, 0], 'int32')), 0, 0);
+});
+
+test('gather on wasm refuses an out-of-range id with the index in the message', async () => {
+  await initBackend('wasm');
+  const table = tf.zeros([4, 2]);
+  const ids = tf.tensor1d([1, 4], 'int32');
+  assert.throws(() => tf.gather(table, ids), /index value 4 is not in \[0, 3\]/);
+  tf.dispose([table, ids]);
+});
+
+test('split on wasm equals cpu for equal and uneven sizes on several axes, with gradients', async () => {
+  await assertSameOnBothBackends('qkv', () => tf.split(randomTensor([2, 5, 12], 38), 3, -1), 0, 0);
+  await assertSameOnBothBackends('uneven axis 1', () => tf.split(randomTensor([2, 7, 3], 39), [2, -1, 1], 1), 0, 0);
+  await assertSameOnBothBackends('axis 0', () => tf.split(randomTensor([6, 4], 40), [1, 5], 0), 0, 0);
+  await assertSameOnBothBackends('grad', () => tf.grad((x: tf.Tensor) => { const [a, b, c] = tf.split(x, 3, -1); return tf.sum(tf.mul(tf.mul(a, b), c)); })(randomTensor([3, 9], 41)), 1e-7, 1e-6);
+});
+
+test('cast on wasm to the same dtype shares data; to another dtype converts as cpu', async () => {
+  await initBackend('wasm');
+  const x = tf.tensor([1.5, -2.5, 3]);
+  const same = tf.cast(x, 'float32');
+  assert.equal(same.dataId, x.dataId);
+  tf.dispose([x, same]);
+  await assertSameOnBothBackends('to int', () => tf.cast(tf.mul(randomTensor([7], 42), 10), 'int32'), 0, 0);
+  await assertSameOnBothBackends('to float', () => tf.cast(tf.tensor1d([1, -7, 3], 'int32'), 'float32'), 0, 0);
+});

@@ -20,7 +20,7 @@ const EVAL = { seed: 99, maxNewTokens: 8 };
 // Stated bounds. Reward is the reward model's score (logit units); KL is nats per 8-token completion.
 const MIN_RM_ACCURACY = 0.9;
 const MIN_DPO_GAIN = 1.0;
-const MIN_PPO_GAIN = 0.5;
+const MIN_PPO_GAIN = 1.0;
 const MAX_KL = 10;
 
 let rm: RewardModel;

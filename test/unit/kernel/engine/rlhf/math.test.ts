@@ -102,3 +102,17 @@ test('the losses leave no tensors behind', () => {
   tf.dispose([a, b, l]);
   assert.equal(tf.memory().numTensors, before);
 });
+
+test('the value head reads hidden states through a stop-gradient and frees its variables', async () => {
+  const { ValueHead } = await import('../../../../../kernel/engine/rlhf/valueHead');
+  const before = tf.memory().numTensors;
+  const head = new ValueHead(3);
+  const hidden = tf.tidy(() => tf.variable(tf.ones([1, 2, 3])));
+  const { value: loss, grads } = tf.variableGrads(() => tf.sum(head.forward(hidden as unknown as tf.Tensor3D)) as tf.Scalar, [hidden, head.bias]);
+  assert.deepEqual(Array.from(grads[hidden.name].dataSync()), [0, 0, 0, 0, 0, 0]); // no gradient into the policy
+  close(grads[head.bias.name].dataSync()[0], 2, 1e-9); // d/db of Σ over two positions
+  tf.dispose([loss, ...Object.values(grads)]);
+  hidden.dispose();
+  head.dispose();
+  assert.equal(tf.memory().numTensors, before);
+});

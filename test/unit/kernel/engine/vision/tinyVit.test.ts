@@ -60,3 +60,13 @@ test('a new 2-label head is fresh; the backbone is the checkpoint, before and af
   expectBackboneUntouched();
   model.dispose();
 });
+
+test('freezing by blocks: { firstBlocks: 2 } freezes the embeddings and layers 0-1 only', async () => {
+  const model = await load('tunebook/tiny-vit', { id2label: { 0: 'high', 1: 'low' } });
+  freeze(model, { firstBlocks: 2 });
+  for (const [name, variable] of model.params) {
+    const frozen = name.startsWith('vit.embeddings.') || /^vit\.encoder\.layer\.[01]\./.test(name);
+    assert.equal(variable.trainable, !frozen, name);
+  }
+  model.dispose();
+});
