@@ -42,6 +42,7 @@ const HISTORY = [
   'engine GPT-2 under load ~9 (profile, 2 threads): copy-free Identity (tfjs clones every tensor saved for backward), rank-5 Transpose (QKV split, 0.5 µs/element stock), row-wise broadcasting Add/Sub/Mul/Div (40 ns/element stock), SIMD tanh, pow(x,3) as x·x·x: 2,620 -> 1,130 ms/step wall, 1,030 -> 550 ms CPU',
   'SIMD AdamW and leading-axis Sum (bias gradients): CPU ms/step 550 -> ~380 under the same load',
   'products with <= 32 rows and small softmaxes off the thread pool (SIMD GEMM / JS rows): greedy decode 8 -> 26 tokens/s under load ~15; pthread workers cut from 8 to threads-1: RSS after start 291 -> 165 MB',
+  'row-copy GatherV2 and SplitV, copy-free same-dtype Cast, copyWithin-based Transpose rows (no view objects)',
   'equal-shape float32 Add/Sub/Mul/Div on the single-threaded SIMD row kernel instead of XNNPACK\'s pool (memory-bound; the pool stalls under load)',
   'status: on this shared 2-core machine other jobs kept the load average at 9-16 during every run, inflating wall times (torch too: ~400 ms/step vs 62 ms idle); compare ratio/cpuRatio within one run, and use TUNEBOOK_THREADS=1 on a busy machine (see tinyGptTrainStepOneThread)',
 ];

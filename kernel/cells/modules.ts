@@ -46,6 +46,7 @@ export class ModuleLoader {
   /** `import x from 'spec'` / `import('spec')`: a module namespace object. */
   async import(specifier: string): Promise<unknown> {
     const loaded = this.load(specifier);
+    if (specifier === ENGINE_SPECIFIER || TF_SPECIFIERS.has(specifier)) await this.backendReady();
     if (loaded.kind === 'esm') return import(pathToFileURL(loaded.path).href);
     return this.namespaceOf(loaded.exports);
   }
@@ -57,6 +58,16 @@ export class ModuleLoader {
       throw new CellImportError(specifier, `'${specifier}' is an ES module, which require() cannot load. Use: import ... from '${specifier}'.`);
     }
     return loaded.exports;
+  }
+
+  /**
+   * Starts the engine's compute backend (the `tunebook.backend` choice) before a cell sees the engine, so
+   * synchronous calls such as `create(config)` or `tf.tensor(...)` run on it; a backend that cannot start fails
+   * the importing cell with the engine's reason.
+   */
+  private async backendReady(): Promise<void> {
+    const ensureBackend = this.engine().ensureBackend;
+    if (typeof ensureBackend === 'function') await ensureBackend();
   }
 
   /** The engine's exports if a cell already loaded it; never loads it. */

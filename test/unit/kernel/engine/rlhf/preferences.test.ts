@@ -67,3 +67,20 @@ test('the stored example fixture merges to the rule-following pairs', async () =
   assert.ok(prefs.length >= 80, `${prefs.length} pairs`);
   for (const p of prefs) assert.ok(/\bthe\b/.test(p.chosen) && !/\bthe\b/.test(p.rejected), `pair against the rule: ${JSON.stringify(p)}`);
 });
+
+test('fuzz: arbitrary lines never throw; every line is a record, a pair or a warning', () => {
+  let seed = 12345;
+  const next = () => (seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31;
+  const pieces = ['{', '}', '"prompt":', '"chosen":"x"', '"rejected":"y"', '"v":1', '[', ']', ',', '"a"', '1', 'null', '\\', ' ', '"type":"ranking"'];
+  const valid = ranking('alice', [1, 2], 0, ['x', 'y']);
+  for (let round = 0; round < 300; round++) {
+    const lines = Array.from({ length: 1 + Math.floor(next() * 5) }, () =>
+      next() < 0.3 ? valid.slice(0, Math.floor(next() * valid.length)) : Array.from({ length: Math.floor(next() * 8) }, () => pieces[Math.floor(next() * pieces.length)]).join(''),
+    );
+    const text = lines.join('\n') + (next() < 0.5 ? '\n' : '');
+    const prefs = preferencesFromText(text);
+    for (const p of prefs) for (const key of ['prompt', 'chosen', 'rejected'] as const) assert.equal(typeof p[key], 'string');
+    const nonBlank = lines.filter((l) => l.trim() !== '').length;
+    assert.ok(prefs.warnings.length <= nonBlank);
+  }
+});
