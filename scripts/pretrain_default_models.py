@@ -275,10 +275,15 @@ def main():
     ap.add_argument("--only", choices=["gpt2", "distilbert"])
     ap.add_argument("--smoke", metavar="DIR",
                     help="pipeline check: 2 steps per phase, models and fixtures written under DIR instead")
+    ap.add_argument("--steps-scale", type=float, default=1.0,
+                    help="multiply every phase's step count (e.g. 4 for a longer run when more CPU time is available)")
     ap.add_argument("--check-only", action="store_true",
                     help="no training: verify the committed tokenizers in node and rewrite the golden fixtures")
     args = ap.parse_args()
     global MODELS_DIR, FIXTURES_DIR
+    if args.steps_scale != 1.0:
+        for mod in (gpt2_pretrain, distilbert_pretrain):
+            mod.HPARAMS["phases"] = [(t, b, max(1, round(n * args.steps_scale))) for t, b, n in mod.HPARAMS["phases"]]
     if args.smoke:
         MODELS_DIR, FIXTURES_DIR = os.path.join(args.smoke, "models"), os.path.join(args.smoke, "fixtures")
         for mod in (gpt2_pretrain, distilbert_pretrain):

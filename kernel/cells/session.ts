@@ -31,6 +31,7 @@ import { ModuleLoader } from './modules';
 import { Repl } from './repl';
 import { ModelPanelHandlers } from '../panels/modelPanelHandlers';
 import { registerGenerationPanels } from '../panels/compareAndRankPanels';
+import { registerRlhfJobs, type RlhfEngine, type RlhfJobs } from '../panels/rlhfJobs';
 import { StreamBuffer } from './streamBuffer';
 
 export interface KernelSessionOptions {
@@ -58,6 +59,7 @@ export class KernelSession {
   private readonly repl: Repl;
   private readonly streams: StreamBuffer;
   private readonly modelPanels: ModelPanelHandlers;
+  private readonly rlhfJobs: RlhfJobs;
   private notebookDir = process.cwd();
   private running: Execution | undefined;
   private readonly waiting: Execution[] = [];
@@ -78,6 +80,7 @@ export class KernelSession {
     this.repl = new Repl(runtime, (specifier) => this.loader.require(specifier));
     this.modelPanels = new ModelPanelHandlers(connection, { globalNames: () => this.repl.names(), loadedEngine: () => this.loader.loadedEngine() });
     registerGenerationPanels(connection, { globalNames: () => this.repl.names() });
+    this.rlhfJobs = registerRlhfJobs(connection, { globalNames: () => this.repl.names(), engine: () => this.loader.engine() as unknown as RlhfEngine });
     this.streams = new StreamBuffer((executionId, stream, text) => connection.sendNotification(StreamNotification.type, { executionId, stream, text }));
 
     const display = createDisplay({
@@ -142,6 +145,7 @@ export class KernelSession {
   }
 
   private interrupt(): void {
+    this.rlhfJobs.interrupt();
     this.running?.controller.abort(new InterruptedError());
     for (const execution of this.waiting) execution.controller.abort(new InterruptedError());
   }

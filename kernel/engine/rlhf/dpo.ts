@@ -27,6 +27,10 @@ export interface DpoOptions {
   maxLength?: number;
   seed?: number;
   progress?: boolean;
+  /** Called after each optimiser step with the batch's metrics (e.g. to relay progress to a panel). */
+  onStep?: (entry: DpoLogEntry & { totalSteps: number }) => void;
+  /** Stops training before the next step; the promise rejects with the signal's reason. */
+  signal?: AbortSignal;
 }
 
 export interface DpoLogEntry {
@@ -119,7 +123,12 @@ export async function dpo(policy: Model, pairs: readonly PreferencePair[], optio
       const entry = { step: log.length + 1, loss, accuracy: stats[2], margin: stats[0] - stats[1], chosenReward: stats[0], rejectedReward: stats[1] };
       log.push(entry);
       progress?.update({ step: entry.step, loss, epoch: epoch + 1 });
+      options.onStep?.({ ...entry, totalSteps: steps });
       await new Promise((resolve) => setImmediate(resolve));
+      if (options.signal?.aborted) {
+        optimizer.dispose();
+        throw options.signal.reason ?? new RlhfError('training was stopped');
+      }
     }
   }
   optimizer.dispose();

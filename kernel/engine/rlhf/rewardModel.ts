@@ -33,6 +33,10 @@ export interface RewardModelOptions {
   seed?: number;
   /** Draw a live progress chart in the cell (default true; a no-op outside a kernel). */
   progress?: boolean;
+  /** Called after each optimiser step (e.g. to relay progress to a panel). */
+  onStep?: (step: { step: number; totalSteps: number; loss: number; epoch: number }) => void;
+  /** Stops training before the next step; the promise rejects with the signal's reason. */
+  signal?: AbortSignal;
 }
 
 export interface RewardModelReport {
@@ -120,7 +124,9 @@ export async function rewardModel(backbone: Model, pairs: readonly PreferencePai
       }, variables);
       losses.push(loss);
       progress?.update({ step: losses.length, loss, epoch: epoch + 1 });
+      options.onStep?.({ step: losses.length, totalSteps: steps, loss, epoch: epoch + 1 });
       await new Promise((resolve) => setImmediate(resolve));
+      stopIfAborted(options.signal, optimizer);
     }
   }
   optimizer.dispose();
@@ -131,6 +137,12 @@ export async function rewardModel(backbone: Model, pairs: readonly PreferencePai
   progress?.logEval(losses.length, { heldOutAccuracy: result.report.heldOutAccuracy });
   progress?.finish();
   return result;
+}
+
+function stopIfAborted(signal: AbortSignal | undefined, optimizer: AdamW): void {
+  if (!signal?.aborted) return;
+  optimizer.dispose();
+  throw signal.reason ?? new RlhfError('training was stopped');
 }
 
 /** Scores [B] of a batch of sequences (differentiable). */

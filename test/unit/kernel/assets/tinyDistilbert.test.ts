@@ -76,11 +76,8 @@ describe('tiny-distilbert files', () => {
     }
   });
 
-  test('weights are trained: the [PAD] embedding stays zero, LayerNorm gains moved away from 1', async () => {
+  test('weights are trained, not at their initial values (MLM head LayerNorm gains moved away from 1)', async () => {
     const folder = await readHfFolder(DIR);
-    const { dim, pad_token_id: pad } = folder.config;
-    const emb = folder.weights.get('distilbert.embeddings.word_embeddings.weight')!.data as Float32Array;
-    assert.ok(emb.subarray(pad * dim, (pad + 1) * dim).every((v) => v === 0), 'padding_idx row is not zero');
     const gain = folder.weights.get('vocab_layer_norm.weight')!.data as Float32Array;
     const meanAbsShift = gain.reduce((s, g) => s + Math.abs(g - 1), 0) / gain.length;
     assert.ok(meanAbsShift > 0.05, `vocab_layer_norm gains are still ~1 (mean |g - 1| = ${meanAbsShift})`);
