@@ -4,7 +4,7 @@
  * Runs every code cell through the same kernel and protocol as VS Code, prints the outputs, and writes
  * the executed notebook. Exit codes: 0 all cells succeeded, 1 a cell failed, 2 usage or format error.
  */
-import { readFileSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { FtnbFormatError, parseFtnb, serializeFtnb, type FtnbNotebook } from './format/ftnb';
 import type { BackendChoice, ExecuteCellResult } from './protocol';
@@ -126,7 +126,7 @@ async function run(args: RunArgs): Promise<number> {
   process.on('SIGINT', onSigint);
   try {
     const summary = await runNotebook(client, notebook, { keepGoing: args.keepGoing, timeoutSeconds: args.timeoutSeconds, stopRequested: () => interrupts > 0 }, terminalReporter());
-    if (args.out) writeFileSync(resolve(args.out), serializeFtnb(summary.notebook));
+    if (args.out) writeNotebookAtomically(resolve(args.out), serializeFtnb(summary.notebook));
     const verdict = summary.failed === 0 ? 'all succeeded' : `${summary.failed} failed`;
     process.stdout.write(`\n${summary.ran} code cell${summary.ran === 1 ? '' : 's'} ran, ${verdict}${args.out ? `; wrote ${args.out}` : ''}.\n`);
     return summary.failed === 0 && interrupts === 0 ? 0 : 1;
@@ -158,4 +158,12 @@ if (require.main === module) {
   void main(process.argv.slice(2)).then((code) => {
     process.exitCode = code;
   });
+}
+
+/** Creates the folder if needed and replaces the file in one rename, so a crash never leaves half a notebook. */
+function writeNotebookAtomically(path: string, text: string): void {
+  mkdirSync(dirname(path), { recursive: true });
+  const temp = `${path}.${process.pid}.tmp`;
+  writeFileSync(temp, text);
+  renameSync(temp, path);
 }

@@ -399,6 +399,19 @@ export namespace RlhfProgressNotification {
   export const type = new NotificationType<RlhfProgressParams>(method);
 }
 
+export interface RlhfCancelResult {
+  /** False when no job was running. */
+  cancelled: boolean;
+}
+/**
+ * Client -> kernel: stop the running job after its current step — what `kernel/interrupt` does to it too. Needed
+ * because the client sends `kernel/interrupt` only while a cell runs.
+ */
+export namespace RlhfCancelRequest {
+  export const method = 'rlhf/cancel' as const;
+  export const type = new RequestType<void, RlhfCancelResult, void>(method);
+}
+
 export const RlhfJobErrorCode = {
   /** The ranking store is missing or holds no preference pairs. */
   noRankings: 3201,

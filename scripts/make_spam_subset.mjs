@@ -54,7 +54,7 @@ function cleanEmail(raw) {
     .replace(/^>.*$/gm, ' ')
     .replace(/\s+/g, ' ')
     .trim();
-  const full = `${subject ? `Subject: ${subject}. ` : ''}${text}`;
+  const full = `${subject ? `Subject: ${subject}. ` : ''}${text}`.replace(/\s+/g, ' ');
   return full.length <= maxChars ? full : full.slice(0, maxChars).replace(/\s+\S*$/, '');
 }
 

@@ -115,6 +115,8 @@ const INDEX = num({ integer: true, min: 0 });
 const MODEL_NAME = str({ nonEmpty: true, maxLength: 256 });
 /** Candidates a ranking shows: 2 to 9, so the number keys 1-9 can rank them all. */
 export const MAX_RANK_CANDIDATES = 9;
+/** The ranking panel's RLHF jobs: a reward model, or DPO on a policy. */
+const RLHF_JOB = literal('rewardModel', 'policy');
 
 export const samplingSchema = object({
   maxNewTokens: num({ integer: true, min: 1, max: 2048 }),
@@ -153,6 +155,19 @@ export const RankingToWebview = messageUnion({
   /** A ranking was stored (the line is on disk). */
   'ranking/saved': object({ type: literal('ranking/saved'), file: SHORT, pairs: INDEX }),
   'ranking/error': object({ type: literal('ranking/error'), message: SHORT }),
+  // RLHF jobs (rlhf-buttons helper): "Train reward model" / "Optimise policy" run in the kernel.
+  /** A job started; the view disables both job buttons and shows a Cancel button until `ranking/jobEnded`. */
+  'ranking/jobStarted': object({ type: literal('ranking/jobStarted'), job: RLHF_JOB, label: SHORT }),
+  /** One optimiser step of the running job done. */
+  'ranking/jobProgress': object({
+    type: literal('ranking/jobProgress'),
+    job: RLHF_JOB,
+    step: num({ integer: true, min: 1 }),
+    totalSteps: num({ integer: true, min: 1 }),
+    loss: num(),
+  }),
+  /** The job finished (`message` is the result summary), failed (the reason) or was cancelled. */
+  'ranking/jobEnded': object({ type: literal('ranking/jobEnded'), job: RLHF_JOB, outcome: literal('done', 'failed', 'cancelled'), message: SHORT }),
 });
 export type RankingToWebview = Infer<typeof RankingToWebview>;
 
@@ -176,6 +191,13 @@ export const RankingFromWebview = messageUnion({
     sampling: samplingSchema,
   }),
   'ranking/export': object({ type: literal('ranking/export'), format: literal('trl', 'openai'), merge: literal('none', 'majority', 'borda') }),
+  // RLHF jobs (rlhf-buttons helper). The extension asks for the backbone / policy with a quick pick.
+  /** Train a reward model on the workspace's rankings. */
+  'ranking/trainRewardModel': object({ type: literal('ranking/trainRewardModel') }),
+  /** DPO on the rankings for a held model; `lora` adds LoRA adapters first. */
+  'ranking/optimisePolicy': object({ type: literal('ranking/optimisePolicy'), lora: bool() }),
+  /** Stop the running job (the kernel's interrupt). */
+  'ranking/cancelJob': object({ type: literal('ranking/cancelJob') }),
 });
 export type RankingFromWebview = Infer<typeof RankingFromWebview>;
 

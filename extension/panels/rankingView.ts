@@ -16,6 +16,7 @@ import { describeError, type Log } from '../common/log';
 import { readAnnotatorSetting } from '../common/settings';
 import type { NotebookRuntime, NotebookRuntimes } from '../kernel/notebookRuntimes';
 import { localResourceRoots, makeNonce, panelHtml } from './panelHost';
+import { RankingJobs } from './rankingJobs';
 
 export const RANKING_VIEW_ID = 'tunebook.rankingView';
 export const RANKING_CONTAINER_ID = 'tunebook';
@@ -31,12 +32,15 @@ export class RankingViewProvider implements vscode.WebviewViewProvider, vscode.D
   private index = 0;
   private ranked = 0;
   private skipped = 0;
+  private readonly jobs: RankingJobs;
 
   constructor(
     private readonly extensionUri: vscode.Uri,
     private readonly log: Log,
     private readonly runtimes: () => NotebookRuntimes | undefined,
-  ) {}
+  ) {
+    this.jobs = new RankingJobs({ post: (m) => this.post(m), runtime: () => this.notebookRuntime(), rankingsFile: () => this.store().file }, log);
+  }
 
   static register(extensionUri: vscode.Uri, log: Log, runtimes: () => NotebookRuntimes | undefined): { provider: RankingViewProvider; disposables: vscode.Disposable[] } {
     const provider = new RankingViewProvider(extensionUri, log, runtimes);
@@ -126,6 +130,15 @@ export class RankingViewProvider implements vscode.WebviewViewProvider, vscode.D
           break;
         case 'ranking/export':
           await exportPreferences(this.store(), message.format, message.merge);
+          break;
+        case 'ranking/trainRewardModel':
+          await this.jobs.trainRewardModel();
+          break;
+        case 'ranking/optimisePolicy':
+          await this.jobs.optimisePolicy(message.lora);
+          break;
+        case 'ranking/cancelJob':
+          await this.jobs.cancel();
           break;
       }
     } catch (error) {

@@ -8,6 +8,7 @@ import { ResponseError, type MessageConnection } from 'vscode-jsonrpc';
 import type { Model } from '../engine/models/model';
 import type { DpoOptions, DpoResult, PreferencePair, Preferences, RewardModel, RewardModelOptions } from '../engine/rlhf';
 import {
+  RlhfCancelRequest,
   RlhfJobErrorCode,
   RlhfOptimisePolicyRequest,
   RlhfProgressNotification,
@@ -55,11 +56,14 @@ export class RlhfJobs {
   register(connection: Pick<MessageConnection, 'onRequest'>): void {
     connection.onRequest(RlhfTrainRewardModelRequest.type, (params) => this.trainRewardModel(params));
     connection.onRequest(RlhfOptimisePolicyRequest.type, (params) => this.optimisePolicy(params));
+    connection.onRequest(RlhfCancelRequest.type, () => ({ cancelled: this.interrupt() }));
   }
 
-  /** The kernel's interrupt: stops the running job after its current step. */
-  interrupt(): void {
-    this.running?.abort();
+  /** The kernel's interrupt (and `rlhf/cancel`): stops the running job after its current step. True when one ran. */
+  interrupt(): boolean {
+    if (!this.running || this.running.signal.aborted) return false;
+    this.running.abort();
+    return true;
   }
 
   get busy(): boolean {

@@ -40,10 +40,12 @@ async function waitForState(page: Page, frame: Frame, path: string, state: strin
   await waitUntil(`${path} to be ${state}`, timeoutMs, async () => ((await stateOf(frame, path)) === state ? true : undefined), page);
 }
 
-async function waitForOutput(page: Page, pattern: RegExp, timeoutMs = 90_000): Promise<string> {
-  return waitUntil(`cell output matching ${pattern}`, timeoutMs, async () => {
+/** Waits until the notebook's outputs contain every pattern (output webviews need not be listed in cell order). */
+async function waitForOutput(page: Page, patterns: RegExp | RegExp[], timeoutMs = 90_000): Promise<string> {
+  const all = Array.isArray(patterns) ? patterns : [patterns];
+  return waitUntil(`cell output matching ${all.join(' and ')}`, timeoutMs, async () => {
     const text = await notebookOutputText(page);
-    return pattern.test(text) ? text : undefined;
+    return all.every((pattern) => pattern.test(text)) ? text : undefined;
   }, page);
 }
 
@@ -93,7 +95,7 @@ describe('Layer freeze map', { timeout: 10 * 60_000 }, () => {
       await openNotebook(page, 'ui-freeze-map.ftnb');
       await page.locator('.notebook-toolbar-container .kernel-action-view-item', { hasText: 'Tunebook' }).waitFor({ timeout: 30_000 });
       await page.locator('.notebook-toolbar-container a.action-label[aria-label="Run All"]').click();
-      await waitForOutput(page, /MODEL READY GPT2LMHeadModel[\s\S]*FROZEN_BLOCKS=\[\][\s\S]*TRAINABLE=28544/);
+      await waitForOutput(page, [/MODEL READY GPT2LMHeadModel/, /FROZEN_BLOCKS=\[\]/, /TRAINABLE=28544/]);
 
       await runCommand(page, 'Tunebook: Show Layer Freeze Map');
       const frame = await freezeMapFrame(page);

@@ -73,6 +73,13 @@ describe('RLHF ranking panel', { timeout: 8 * 60_000 }, () => {
       await setColorTheme(page, 'Dark Modern');
       await screenshot(page, 'ranking-dark');
       assert.equal(readFileSync(rankings, 'utf8').split('\n').filter(Boolean).length, 1, 'a skip stores nothing');
+
+      // "Train reward model" by keyboard, with no notebook kernel running: a clear error, and nothing stays busy.
+      const train = view.locator('[data-testid="train-reward-model"]');
+      await train.focus();
+      await page.keyboard.press('Enter');
+      await view.locator('[role="alert"]', { hasText: 'No notebook kernel is running' }).waitFor({ timeout: 15_000 });
+      assert.equal(await train.getAttribute('disabled'), null, 'the button stays enabled after the error');
     } catch (err) {
       await screenshot(page, 'ranking-failure').catch(() => undefined);
       throw err;

@@ -47,5 +47,8 @@ export const rankingStyles = css`
     border: 1px solid var(--vscode-input-border, var(--rk-border)); padding: 2px 4px; min-width: 0; }
   form.generate textarea { grid-column: 1 / -1; min-height: 48px; resize: vertical; }
   details { margin-top: 12px; }
+  section.training { margin-top: 12px; border-top: 1px solid var(--rk-border); padding-top: 6px; }
+  label.check { display: inline-flex; gap: 4px; align-items: center; color: var(--rk-muted); }
+  label.check input:focus-visible { outline: 1px solid var(--rk-focus); outline-offset: 1px; }
   summary { cursor: pointer; color: var(--rk-muted); }
 `;

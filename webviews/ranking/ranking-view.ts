@@ -12,6 +12,8 @@ import { rankingKeyAction } from './rankingKeys';
 import { assignRank, displayOrder, initialRanking, isComplete, moveCandidate, nextUnranked, undo, type RankingState } from './rankingState';
 import { rankingStyles } from './ranking-view.styles';
 
+type RlhfJob = 'rewardModel' | 'policy';
+
 export class RankingView extends LitElement {
   static override styles = rankingStyles;
   static override properties = {
@@ -27,6 +29,8 @@ export class RankingView extends LitElement {
     notice: { state: true },
     dragging: { state: true },
     dropPosition: { state: true },
+    job: { state: true },
+    jobOutcome: { state: true },
   };
 
   declare item: RankingItem | undefined;
@@ -41,6 +45,10 @@ export class RankingView extends LitElement {
   declare notice: string | undefined;
   declare dragging: number | undefined;
   declare dropPosition: number | undefined;
+  /** The RLHF job running in the kernel, with its latest step. */
+  declare job: { kind: RlhfJob; label: string; step: number; totalSteps: number; loss: number | undefined } | undefined;
+  /** How the last RLHF job ended. */
+  declare jobOutcome: { outcome: 'done' | 'failed' | 'cancelled'; message: string } | undefined;
   send: (message: RankingFromWebview) => void = () => undefined;
 
   constructor() {
@@ -57,6 +65,8 @@ export class RankingView extends LitElement {
     this.notice = undefined;
     this.dragging = undefined;
     this.dropPosition = undefined;
+    this.job = undefined;
+    this.jobOutcome = undefined;
   }
 
   receive(message: RankingToWebview): void {
@@ -87,6 +97,18 @@ export class RankingView extends LitElement {
       case 'ranking/error':
         this.error = message.message;
         break;
+      case 'ranking/jobStarted':
+        this.job = { kind: message.job, label: message.label, step: 0, totalSteps: 0, loss: undefined };
+        this.jobOutcome = undefined;
+        this.error = undefined;
+        break;
+      case 'ranking/jobProgress':
+        if (this.job?.kind === message.job) this.job = { ...this.job, step: message.step, totalSteps: message.totalSteps, loss: message.loss };
+        break;
+      case 'ranking/jobEnded':
+        this.job = undefined;
+        this.jobOutcome = { outcome: message.outcome, message: message.outcome === 'cancelled' ? `Cancelled. ${message.message}` : message.message };
+        break;
     }
   }
 
@@ -96,8 +118,48 @@ export class RankingView extends LitElement {
       ${this.busy ? html`<div class="message info" role="status">${this.busy}</div>` : nothing}
       ${this.error ? html`<div class="message" role="alert">${this.error}</div>` : nothing}
       ${this.notice ? html`<div class="help saved" role="status">${this.notice}</div>` : nothing}
+      ${this.renderTraining()}
       ${this.renderSources()}
     `;
+  }
+
+  /** "Train reward model" / "Optimise policy": jobs the kernel runs on the stored rankings. */
+  private renderTraining(): TemplateResult {
+    const job = this.job;
+    const outcome = this.jobOutcome;
+    return html`
+      <section class="training" aria-label="Train on the rankings">
+        <div class="label">Train on the rankings</div>
+        <div class="toolbar">
+          <vscode-button data-testid="train-reward-model" ?disabled=${!!job} @click=${() => this.send({ type: 'ranking/trainRewardModel' })}
+            title="Train a reward model on .tunebook/rankings.jsonl in the kernel">Train reward model</vscode-button>
+          <vscode-button data-testid="optimise-policy" secondary ?disabled=${!!job} @click=${() => this.optimisePolicy()}
+            title="DPO on a notebook model with the ranked pairs">Optimise policy</vscode-button>
+          <label class="check"><input id="lora" type="checkbox" ?disabled=${!!job} /> LoRA</label>
+          ${job ? html`<vscode-button data-testid="cancel-job" secondary @click=${() => this.send({ type: 'ranking/cancelJob' })} title="Interrupts the kernel">Cancel</vscode-button>` : nothing}
+        </div>
+        ${job ? this.renderJob(job) : nothing}
+        ${outcome ? html`<div class="message ${outcome.outcome === 'failed' ? '' : 'info'}" role=${outcome.outcome === 'failed' ? 'alert' : 'status'} data-testid="job-outcome">${outcome.message}</div>` : nothing}
+      </section>
+    `;
+  }
+
+  private renderJob(job: NonNullable<RankingView['job']>): TemplateResult {
+    const steps = job.totalSteps ? `step ${job.step} of ${job.totalSteps}` : 'preparing…';
+    return html`
+      <div class="progress" aria-live="polite" data-testid="job-progress">
+        <span>${job.label}</span>
+        <span>${steps}${job.loss === undefined ? '' : ` · loss ${job.loss.toFixed(4)}`}</span>
+      </div>
+      <div class="bar" role="progressbar" aria-label=${job.label} aria-valuemin="0" aria-valuemax=${job.totalSteps} aria-valuenow=${job.step}>
+        <div style="width: ${job.totalSteps ? ((job.step / job.totalSteps) * 100).toFixed(1) : 0}%"></div>
+      </div>
+    `;
+  }
+
+  private optimisePolicy(): void {
+    const lora = this.renderRoot.querySelector<HTMLInputElement>('#lora')?.checked ?? false;
+    this.send({ type: 'ranking/optimisePolicy', lora });
   }
 
   private renderProgress(): TemplateResult | typeof nothing {

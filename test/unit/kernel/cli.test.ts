@@ -45,13 +45,13 @@ describe('tunebook run', () => {
   });
   after(() => removeDir(dir));
 
-  it('exits 0 when every cell succeeds and writes outputs and execution records to --out', async () => {
+  it('exits 0 when every cell succeeds and writes outputs and execution records to --out (creating its folder)', async () => {
     const input = notebook('ok.ftnb', [
       { kind: 'markdown', source: '# Title' },
       code("import { greet } from 'greeter';\nconsole.log(greet('CLI'))"),
       code("display.html('<b>bold</b>');\n21 * 2"),
     ]);
-    const out = join(dir, 'ok.out.ftnb');
+    const out = join(dir, 'not-yet', 'there', 'ok.out.ftnb');
     const run = await cli(['run', input, '--out', out]);
     assert.equal(run.code, 0, run.stderr);
     assert.match(run.stdout, /Hello, CLI!/);

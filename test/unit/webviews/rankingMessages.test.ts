@@ -144,3 +144,44 @@ describe('prompt comparison messages', () => {
     assert.ok(rejected > 400, `only ${rejected} of 500 mutations were rejected`);
   });
 });
+
+describe('ranking panel RLHF job messages', () => {
+  it('accepts well-formed job messages both ways', () => {
+    for (const m of [{ type: 'ranking/trainRewardModel' }, { type: 'ranking/optimisePolicy', lora: true }, { type: 'ranking/cancelJob' }]) {
+      assert.deepEqual(parseMessage(RankingFromWebview, m), { ok: true, message: m }, m.type);
+    }
+    for (const m of [
+      { type: 'ranking/jobStarted', job: 'rewardModel', label: 'Training a reward model on tiny' },
+      { type: 'ranking/jobProgress', job: 'policy', step: 3, totalSteps: 10, loss: 0.69 },
+      { type: 'ranking/jobEnded', job: 'rewardModel', outcome: 'done', message: 'held-out accuracy 0.75' },
+      { type: 'ranking/jobEnded', job: 'policy', outcome: 'cancelled', message: '' },
+    ]) assert.deepEqual(parseMessage(RankingToWebview, m), { ok: true, message: m }, m.type);
+  });
+
+  it('rejects malformed job messages with the JSON path of the problem', () => {
+    const from: Array<[unknown, RegExp]> = [
+      [{ type: 'ranking/optimisePolicy' }, /message\.lora must be true or false/],
+      [{ type: 'ranking/optimisePolicy', lora: 'yes' }, /message\.lora must be true or false/],
+      [{ type: 'ranking/trainRewardModel', backbone: 'x' }, /message\.backbone is not expected/],
+      [{ type: 'ranking/cancelJob', job: 'policy' }, /message\.job is not expected/],
+    ];
+    for (const [raw, expected] of from) {
+      const r = parseMessage(RankingFromWebview, raw);
+      assert.equal(r.ok, false, JSON.stringify(raw));
+      assert.match((r as { error: string }).error, expected);
+    }
+    const to: Array<[unknown, RegExp]> = [
+      [{ type: 'ranking/jobStarted', job: 'ppo', label: 'x' }, /message\.job must be one of "rewardModel", "policy"/],
+      [{ type: 'ranking/jobProgress', job: 'policy', step: 0, totalSteps: 10, loss: 1 }, /message\.step must be at least 1/],
+      [{ type: 'ranking/jobProgress', job: 'policy', step: 1.5, totalSteps: 10, loss: 1 }, /message\.step must be an integer/],
+      [{ type: 'ranking/jobProgress', job: 'policy', step: 1, totalSteps: 10, loss: NaN }, /message\.loss must be a finite number/],
+      [{ type: 'ranking/jobEnded', job: 'policy', outcome: 'crashed', message: 'x' }, /message\.outcome must be one of "done", "failed", "cancelled"/],
+      [{ type: 'ranking/jobEnded', job: 'policy', outcome: 'failed', message: 'x'.repeat(2001) }, /message\.message is longer than 2000 characters/],
+    ];
+    for (const [raw, expected] of to) {
+      const r = parseMessage(RankingToWebview, raw);
+      assert.equal(r.ok, false, JSON.stringify(raw));
+      assert.match((r as { error: string }).error, expected);
+    }
+  });
+});
