@@ -162,6 +162,16 @@ export interface ModelLayer {
   trainableParams: number;
   trainable: boolean;
   children?: ModelLayer[];
+  /** What the subtree's parameters did in the model's last `train()` run; absent when it was never trained in this kernel. */
+  trainingStats?: LayerTrainingStats;
+}
+
+/** Aggregated over a subtree's parameters (a tied head without parameters of its own has none). */
+export interface LayerTrainingStats {
+  /** sqrt(Σ over its parameters of (mean gradient L2 norm over the optimizer steps)²). */
+  gradNorm: number;
+  /** ‖W_end − W_start‖ / ‖W_start‖ over all its parameters together (‖W_end‖ when they started at zero). */
+  weightChange: number;
 }
 
 export interface ModelsListResult {

@@ -63,7 +63,14 @@ export interface LayerNode {
   trainableParams: number;
   trainable: boolean;
   children?: LayerNode[];
+  /** The subtree's statistics from the model's last `train()` run (kernel/protocol.ts LayerTrainingStats). */
+  trainingStats?: LayerTrainingStats;
 }
+export const layerTrainingStatsSchema = object({
+  gradNorm: num({ min: 0 }),
+  weightChange: num({ min: 0 }),
+});
+export type LayerTrainingStats = Infer<typeof layerTrainingStatsSchema>;
 export const layerNodeSchema: Schema<LayerNode> = object({
   path: PATH,
   kind: str({ maxLength: 128 }),
@@ -71,6 +78,7 @@ export const layerNodeSchema: Schema<LayerNode> = object({
   trainableParams: COUNT,
   trainable: bool(),
   children: optional(arrayOf(lazy(() => layerNodeSchema), { maxItems: 10_000 })),
+  trainingStats: optional(layerTrainingStatsSchema),
 });
 
 export const FreezeMapToWebview = messageUnion({

@@ -18,3 +18,4 @@ export * from './tuners/lora'; export * from './tuners/qlora'; export { promptTu
 export { initBackend, backend, ensureBackend, backendChoiceFromEnv, BACKEND_CHOICES } from './backend'; export type { BackendChoice, BackendReport } from './backend'; export { BackendError } from './backendError'; export { AdamW } from './train/optim'; export type { AdamWOptions, AdamWState, AdamWSnapshot } from './train/optim';
 export * from './vision'; export { trainImageClassifier, evaluateImageClassifier } from './train/imageTrainer'; export type { ImageTrainOptions, ImageTrainResult, ImageEpochLog, ImageEvalResult } from './train/imageTrainer';
 export * from './rlhf';
+export { trainingStats } from './train/trainingStats'; export type { TrainingStats, ParameterTrainingStats } from './train/trainingStats';

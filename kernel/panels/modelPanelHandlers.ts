@@ -6,6 +6,7 @@
 import { ResponseError, type MessageConnection } from 'vscode-jsonrpc';
 import type { FreezeSummary, LayerSelector } from '../engine/tuners/freeze';
 import type { Model } from '../engine/models/model';
+import type { TrainingStats } from '../engine/train/trainingStats';
 import {
   ModelLayersRequest,
   ModelPanelErrorCode,
@@ -19,11 +20,13 @@ import {
   type ModelSummary,
 } from '../protocol';
 import { heldModels, summarizeModel, type HeldModel } from './heldModels';
+import { withTrainingStats } from './layerTrainingStats';
 
 /** The engine functions these handlers use. */
 export interface FreezeFunctions {
   freeze(model: Model, selector: LayerSelector): FreezeSummary;
   unfreeze(model: Model, selector: LayerSelector): FreezeSummary;
+  trainingStats(model: Model): TrainingStats | undefined;
 }
 
 export interface ModelPanelDeps {
@@ -79,7 +82,9 @@ export class ModelPanelHandlers {
   }
 
   private layersOf(held: HeldModel): ModelLayersResult {
-    return { model: summarizeModel(held), layers: held.model.layers().map(plainLayer) };
+    const layers = held.model.layers().map(plainLayer);
+    const stats = this.deps.loadedEngine()?.trainingStats?.(held.model);
+    return { model: summarizeModel(held), layers: stats ? withTrainingStats(layers, stats) : layers };
   }
 
   private setTrainable(params: ModelSetTrainableParams): ModelSetTrainableResult {

@@ -102,6 +102,10 @@ describe('Layer freeze map', { timeout: 10 * 60_000 }, () => {
       await waitForState(page, frame, BLOCK0, 'trainable');
       const summary = frame.locator('freeze-map-view [data-testid="trainable-summary"]');
       assert.match(await summary.innerText(), /Trainable 28\.5K of 28\.5K/);
+      // The model was never trained: "Show what learned" is disabled and says why.
+      const showLearned = frame.locator('freeze-map-view [data-testid="show-learned"]');
+      assert.equal(await showLearned.isDisabled(), true);
+      assert.equal(await frame.locator('freeze-map-view .learned').getAttribute('title'), 'Train the model first');
 
       // A click freezes block 0 in the kernel.
       await frame.locator(`freeze-map-view [data-path="${BLOCK0}"]`).click();

@@ -4,7 +4,7 @@
  * the blocks) and the LoRA adapters inside them. Pure data: the view draws it, the extension uses it
  * for the toolbar presets.
  */
-import type { LayerNode } from '../protocol';
+import type { LayerNode, LayerTrainingStats } from '../protocol';
 
 export const ADAPTER_KIND = 'LoraAdapter';
 
@@ -22,6 +22,8 @@ export interface DiagramItem {
   /** LoRA adapters inside this module, drawn as chips of their own. */
   adapters: DiagramItem[];
   isAdapter: boolean;
+  /** From the model's last training run, over the whole subtree (adapters inside included). */
+  trainingStats?: LayerTrainingStats;
 }
 
 export interface DiagramBlock extends DiagramItem {
@@ -94,7 +96,7 @@ function toItem(layer: LayerNode): DiagramItem {
   const adapterTrainable = adapters.reduce((s, a) => s + a.trainableParams, 0);
   const params = layer.params - adapterParams;
   const trainableParams = layer.trainableParams - adapterTrainable;
-  return {
+  const item: DiagramItem = {
     path: layer.path,
     label: layer.path.split('.').pop() ?? layer.path,
     kind: layer.kind,
@@ -104,6 +106,8 @@ function toItem(layer: LayerNode): DiagramItem {
     adapters,
     isAdapter,
   };
+  if (layer.trainingStats) item.trainingStats = layer.trainingStats;
+  return item;
 }
 
 function collectAdapters(children: readonly LayerNode[]): LayerNode[] {

@@ -10,6 +10,8 @@ export const freezeMapStyles = css`
     --fm-empty: var(--vscode-disabledForeground, #8b8b8b);
     --fm-border: var(--vscode-panel-border, var(--vscode-widget-border, #8884));
     --fm-focus: var(--vscode-focusBorder, #007fd4);
+    --fm-heat-high: var(--vscode-charts-red, #e51400);
+    --fm-heat-low: var(--vscode-editorWidget-background, #f3f3f3);
     display: block;
     color: var(--vscode-foreground, #333);
     font-family: var(--vscode-font-family, sans-serif);
@@ -81,4 +83,20 @@ export const freezeMapStyles = css`
     background: var(--vscode-inputValidation-infoBackground, #d6ecf2);
   }
   [aria-busy='true'] .item { cursor: progress; }
+  .learned { display: flex; gap: 10px; align-items: center; margin: 0 0 8px; }
+  .learned label { display: inline-flex; gap: 6px; align-items: center; cursor: pointer; }
+  .learned label:has(input:disabled) { cursor: not-allowed; opacity: 0.7; }
+  .learned input:focus-visible, .learned select:focus-visible { outline: 2px solid var(--fm-focus); outline-offset: 1px; }
+  .learned select {
+    color: var(--vscode-dropdown-foreground, inherit);
+    background: var(--vscode-dropdown-background, transparent);
+    border: 1px solid var(--vscode-dropdown-border, var(--fm-border));
+    font: inherit;
+    padding: 2px 4px;
+  }
+  .hint-inline { color: var(--vscode-descriptionForeground, #717171); font-size: 0.9em; }
+  .heat-scale { display: inline-flex; gap: 6px; align-items: center; font-variant-numeric: tabular-nums; }
+  .heat-gradient { display: inline-block; width: 120px; height: 10px; border-radius: 2px; border: 1px solid var(--fm-border); background: linear-gradient(to right, var(--fm-heat-low), var(--fm-heat-high)); }
+  .item.heat { --state: color-mix(in srgb, var(--fm-heat-high) var(--heat, 0%), var(--fm-heat-low)); background: color-mix(in srgb, var(--fm-heat-high) calc(var(--heat, 0%) * 0.6), transparent); }
+  .item.heat.no-stats { --state: var(--fm-empty); background: transparent; }
 `;

@@ -3,12 +3,14 @@
  * adapters, coloured by state, with a trainable-parameters bar. Click or Space/Enter toggles a module,
  * Shift+click or Shift+Enter freezes everything from the input up to it; arrow keys move between modules.
  * It only asks: every change goes to the extension, which applies it in the kernel and sends the new state.
+ * "Show what learned" recolours the modules by relative weight change or gradient norm of the last training run.
  */
 import { LitElement, html, nothing, type TemplateResult } from 'lit';
 import '@vscode-elements/elements/dist/vscode-button/index.js';
 import type { FreezeMapFromWebview, FreezeMapToWebview, LayerNode, ModelSummary } from '../protocol';
 import { buildDiagram, freezeUpToPaths, itemsInOrder, type Diagram, type DiagramBlock, type DiagramItem } from './diagram';
 import { freezeMapStyles } from './freeze-map-view.styles';
+import { formatHeat, hasTrainingStats, HEAT_METRICS, heatMax, heatShare, type HeatMetric } from './heatmap';
 
 export class FreezeMapView extends LitElement {
   static override styles = freezeMapStyles;
@@ -19,6 +21,8 @@ export class FreezeMapView extends LitElement {
     error: { state: true },
     unavailable: { state: true },
     focusedPath: { state: true },
+    showLearned: { state: true },
+    heatMetric: { state: true },
   };
 
   declare model: ModelSummary | undefined;
@@ -27,6 +31,10 @@ export class FreezeMapView extends LitElement {
   declare error: string | undefined;
   declare unavailable: string | undefined;
   declare focusedPath: string | undefined;
+  declare showLearned: boolean;
+  declare heatMetric: HeatMetric;
+  /** The heatmap's metric and scale while "Show what learned" is on; set by render() for item(). */
+  private heat: { metric: HeatMetric; max: number } | undefined;
   /** Where the view's requests go (set by index.ts). */
   send: (message: FreezeMapFromWebview) => void = () => undefined;
 
@@ -38,6 +46,8 @@ export class FreezeMapView extends LitElement {
     this.error = undefined;
     this.unavailable = undefined;
     this.focusedPath = undefined;
+    this.showLearned = false;
+    this.heatMetric = 'weightChange';
   }
 
   /** Applies a message from the extension. */
@@ -67,6 +77,9 @@ export class FreezeMapView extends LitElement {
       return html`${this.unavailable ? html`<div class="message info" role="status">${this.unavailable}</div>` : html`<p class="hint">Loading the model…</p>`}`;
     }
     const share = diagram.params === 0 ? 0 : diagram.trainableParams / diagram.params;
+    const trained = hasTrainingStats(diagram);
+    const heat = trained && this.showLearned ? { metric: this.heatMetric, max: heatMax(diagram, this.heatMetric) } : undefined;
+    this.heat = heat;
     return html`
       <header>
         <h1>${model.name}</h1>
@@ -87,12 +100,8 @@ export class FreezeMapView extends LitElement {
         <vscode-button ?disabled=${this.busy} @click=${() => this.send({ type: 'freezeMap/preset', preset: 'unfreezeAll' })}>Unfreeze all</vscode-button>
         <vscode-button secondary ?disabled=${this.busy} @click=${() => this.send({ type: 'freezeMap/insertCode' })}>Insert as code</vscode-button>
       </div>
-      <div class="legend">
-        <span><span class="swatch" style="background: var(--fm-trainable)"></span>trainable</span>
-        <span><span class="swatch" style="background: var(--fm-frozen)"></span>frozen</span>
-        <span><span class="swatch" style="background: var(--fm-partial)"></span>partly frozen</span>
-        <span><span class="swatch" style="background: var(--fm-adapter)"></span>adapter</span>
-      </div>
+      ${this.learnedControls(trained)}
+      ${heat ? this.heatLegend(heat.metric, heat.max) : STATE_LEGEND}
       <p class="hint">Click or Space/Enter toggles a module · Shift+click or Shift+Enter freezes everything from the input up to it · arrow keys move.</p>
       <div class="diagram" role="group" aria-label="Layers from input to output" aria-busy=${this.busy ? 'true' : 'false'} @keydown=${this.onKeyDown}>
         ${this.section('Embeddings', diagram.embeddings)}
@@ -101,6 +110,47 @@ export class FreezeMapView extends LitElement {
         ${this.section('Head', diagram.head)}
       </div>
     `;
+  }
+
+  /** The "Show what learned" switch and its metric selector; disabled until the model was trained. */
+  private learnedControls(trained: boolean): TemplateResult {
+    const hint = trained ? 'Colour each module by what the last training run changed' : 'Train the model first';
+    return html`<div class="learned" title=${hint}>
+      <label>
+        <input
+          type="checkbox"
+          data-testid="show-learned"
+          .checked=${trained && this.showLearned}
+          ?disabled=${!trained}
+          aria-describedby=${trained ? nothing : 'learned-hint'}
+          @change=${(e: Event) => (this.showLearned = (e.target as HTMLInputElement).checked)}
+        />
+        Show what learned
+      </label>
+      ${trained
+        ? html`<select
+            aria-label="Statistic to colour by"
+            data-testid="heat-metric"
+            ?disabled=${!this.showLearned}
+            @change=${(e: Event) => (this.heatMetric = (e.target as HTMLSelectElement).value as HeatMetric)}
+          >
+            ${HEAT_METRICS.map((m) => html`<option value=${m.metric} ?selected=${m.metric === this.heatMetric}>${m.label}</option>`)}
+          </select>`
+        : html`<span id="learned-hint" class="hint-inline">Train the model first</span>`}
+    </div>`;
+  }
+
+  private heatLegend(metric: HeatMetric, max: number): TemplateResult {
+    const label = HEAT_METRICS.find((m) => m.metric === metric)?.label ?? metric;
+    return html`<div class="legend heat-legend" data-testid="heat-legend">
+      <span>${label} of the last training run:</span>
+      <span class="heat-scale">
+        <span>${formatHeat(0, metric)}</span>
+        <span class="heat-gradient" role="img" aria-label="from ${formatHeat(0, metric)} to ${formatHeat(max, metric)}"></span>
+        <span>${formatHeat(max, metric)}</span>
+      </span>
+      <span><span class="swatch" style="background: var(--fm-empty)"></span>no statistics</span>
+    </div>`;
   }
 
   private section(title: string, items: DiagramItem[]): TemplateResult | typeof nothing {
@@ -125,22 +175,27 @@ export class FreezeMapView extends LitElement {
     const focused = (this.focusedPath ?? order[0]?.path) === item.path;
     const state = item.isAdapter ? `adapter ${item.state}` : item.state;
     const stateWord = item.state === 'partial' ? 'partly frozen' : item.state === 'empty' ? 'no parameters of its own' : item.state;
+    const heat = this.heat ? heatOf(item, this.heat.metric, this.heat.max) : undefined;
     return html`<div
-      class="item ${state} ${extraClass}"
+      class="item ${state} ${extraClass} ${heat ? `heat ${heat.share === undefined ? 'no-stats' : ''}` : ''}"
+      style=${heat?.share === undefined ? '' : `--heat: ${(heat.share * 100).toFixed(1)}%`}
+      data-heat=${heat?.text ?? nothing}
       role="button"
       tabindex=${focused ? 0 : -1}
       data-path=${item.path}
       data-state=${item.state}
       aria-pressed=${item.state === 'frozen' ? 'true' : 'false'}
-      aria-label="${item.path} (${item.kind}): ${stateWord}, ${item.trainableParams} of ${item.params} parameters trainable"
-      title="${item.path} · ${item.kind}"
+      aria-label="${item.path} (${item.kind}): ${stateWord}, ${item.trainableParams} of ${item.params} parameters trainable${heat ? `, ${heat.text}` : ''}"
+      title="${item.path} · ${item.kind}${heat ? ` · ${heat.text}` : ''}"
       @click=${(e: MouseEvent) => this.activate(item, e.shiftKey)}
       @focus=${() => (this.focusedPath = item.path)}
     >
       <span class="name">${title}</span>
       <span class="meta">${item.kind} · ${item.params === 0 ? 'shared / none' : `${formatCount(item.trainableParams)}/${formatCount(item.params)}`}</span>
+      ${heat ? html`<span class="meta heat-value">${heat.text}</span>` : nothing}
     </div>`;
   }
+
 
   private activate(item: DiagramItem, freezeUpTo: boolean): void {
     if (this.busy || !this.diagram) return;
@@ -187,6 +242,19 @@ export class FreezeMapView extends LitElement {
     void this.updateComplete.then(() => this.renderRoot.querySelector<HTMLElement>(`[data-path="${CSS.escape(this.focusedPath ?? '')}"]`)?.focus());
   };
 }
+
+function heatOf(item: DiagramItem, metric: HeatMetric, max: number): { share: number | undefined; text: string } {
+  const value = item.trainingStats?.[metric];
+  const label = metric === 'weightChange' ? 'weight change' : 'gradient norm';
+  return { share: heatShare(item, metric, max), text: value === undefined ? 'no statistics' : `${label} ${formatHeat(value, metric)}` };
+}
+
+const STATE_LEGEND = html`<div class="legend">
+  <span><span class="swatch" style="background: var(--fm-trainable)"></span>trainable</span>
+  <span><span class="swatch" style="background: var(--fm-frozen)"></span>frozen</span>
+  <span><span class="swatch" style="background: var(--fm-partial)"></span>partly frozen</span>
+  <span><span class="swatch" style="background: var(--fm-adapter)"></span>adapter</span>
+</div>`;
 
 function formatCount(n: number): string {
   if (n >= 1e9) return `${(n / 1e9).toFixed(2)}B`;

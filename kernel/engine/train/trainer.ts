@@ -25,6 +25,7 @@ import { checkModelFitsTask } from './taskCheck';
 import { restoreTrainingCheckpoint, writeTrainingCheckpoint } from './trainCheckpoint';
 import { padTokenIdFor, prepareData, type TrainData } from './trainData';
 import { TrainerError } from './trainerError';
+import { TrainingStatsRecorder } from './trainingStats';
 import { resolveTrainOptions, type ResolvedTrainOptions, type TrainOptions } from './trainOptions';
 import { displayable, type EvalLogEntry, type TrainLogEntry, type TrainResult, type TrainStatus } from './trainResult';
 
@@ -51,6 +52,7 @@ export async function train(model: Model, data: TrainData, options: TrainOptions
   const run = new RunState(opts, plan, dropoutRng(opts.seed));
   const stop = () => options.signal?.aborted === true || currentSignal()?.aborted === true;
   const progress = opts.progress ? new TrainingProgress({ totalSteps: plan.totalSteps, title: opts.title }) : undefined;
+  const stats = new TrainingStatsRecorder(model, variables);
 
   try {
     if (opts.resumeFromCheckpoint !== undefined) await run.resume(opts.resumeFromCheckpoint, model, optimizer);
@@ -72,7 +74,7 @@ export async function train(model: Model, data: TrainData, options: TrainOptions
       const learningRate = schedule.lrAt(run.step);
       optimizer.learningRate = learningRate;
       const stepStart = performance.now();
-      const outcome = await optimizerStep(model, variables, optimizer, batches, run, opts, stop);
+      const outcome = await optimizerStep(model, variables, optimizer, batches, run, opts, stop, stats);
       if (outcome === 'interrupted') {
         status = 'interrupted';
         break;
@@ -148,6 +150,7 @@ export async function train(model: Model, data: TrainData, options: TrainOptions
     throw error;
   } finally {
     optimizer.dispose();
+    stats.finish();
   }
 }
 
@@ -164,6 +167,7 @@ async function optimizerStep(
   run: RunState,
   opts: ResolvedTrainOptions,
   stop: () => boolean,
+  stats: TrainingStatsRecorder,
 ): Promise<{ loss: number; gradNorm: number } | 'interrupted'> {
   const windowCount = Math.max(1, batches.reduce((n, b) => n + b.count, 0));
   const rngAtStart = run.rng.getState();
@@ -186,6 +190,7 @@ async function optimizerStep(
     if (!Number.isFinite(loss)) {
       throw new TrainerError(`the loss became ${loss} at step ${run.step + 1}; the model was not updated. Lower the learning rate or check the data`);
     }
+    stats.recordStep(grads!);
     const gradNorm = clipByGlobalNorm(grads!, opts.maxGradNorm);
     optimizer.applyGradients(grads!);
     return { loss, gradNorm };

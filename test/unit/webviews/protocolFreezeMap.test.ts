@@ -32,6 +32,25 @@ describe('freeze map messages', () => {
     assert.match(!parsed.ok ? parsed.error : '', /message\.layers\[0\]\.children\[0\]\.children\[0\]\.params must be at least 0/);
   });
 
+  it('accepts optional training statistics on layer nodes and rejects negative, non-finite or extra fields', () => {
+    const stats = { gradNorm: 0.25, weightChange: 0.001 };
+    const good = { type: 'freezeMap/show', model, layers: [{ ...layer('a', [{ ...layer('a.b'), trainingStats: stats }]), trainingStats: { gradNorm: 0, weightChange: 0 } }] };
+    assert.deepEqual(parseMessage(FreezeMapToWebview, good), { ok: true, message: good });
+    const cases: Array<[unknown, RegExp]> = [
+      [{ gradNorm: -1, weightChange: 0 }, /message\.layers\[0\]\.children\[0\]\.trainingStats\.gradNorm must be at least 0/],
+      [{ gradNorm: 1, weightChange: Number.POSITIVE_INFINITY }, /trainingStats\.weightChange must be a finite number/],
+      [{ gradNorm: 1 }, /trainingStats\.weightChange must be a finite number, got undefined/],
+      [{ gradNorm: 1, weightChange: 0, steps: 3 }, /trainingStats\.steps is not expected/],
+      ['0.5', /trainingStats must be/],
+    ];
+    for (const [bad, expected] of cases) {
+      const message = { type: 'freezeMap/show', model, layers: [layer('a', [{ ...layer('a.b'), trainingStats: bad }])] };
+      const parsed = parseMessage(FreezeMapToWebview, message);
+      assert.equal(parsed.ok, false, JSON.stringify(bad));
+      assert.match(!parsed.ok ? parsed.error : '', expected);
+    }
+  });
+
   it('rejects malformed messages with the path of each problem', () => {
     const cases: Array<[unknown, RegExp]> = [
       [null, /message must be a message object, got null/],
