@@ -4,6 +4,7 @@
 import * as assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import type { Frame, Page } from 'playwright-core';
+import { setColorTheme, webviewFrame } from './panels';
 import { closeActiveEditor, notebookOutputText, openNotebook, openWorkbench, runCommand, screenshot, type Workbench } from './workbench';
 
 const BLOCK0 = 'transformer.h.0';
@@ -19,17 +20,6 @@ async function waitUntil<T>(what: string, timeoutMs: number, probe: () => Promis
     if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
     await page.waitForTimeout(250);
   }
-}
-
-/** The frame that hosts <freeze-map-view> (webviews render in nested iframes). */
-async function freezeMapFrame(page: Page): Promise<Frame> {
-  return waitUntil('the freeze map webview', 60_000, async () => {
-    for (const frame of page.frames()) {
-      if (!frame.url().includes('/webview/')) continue;
-      if ((await frame.locator('freeze-map-view .item').count().catch(() => 0)) > 0) return frame;
-    }
-    return undefined;
-  }, page);
 }
 
 async function stateOf(frame: Frame, path: string): Promise<string | null> {
@@ -62,22 +52,6 @@ async function cellText(page: Page, index: number): Promise<string> {
   return text.replace(/\u00a0/g, ' ');
 }
 
-/** Preferences: Color Theme, then the theme's name: VS Code writes it to the `workbench.colorTheme` setting. */
-async function setTheme(page: Page, theme: string): Promise<void> {
-  const input = page.locator('.quick-input-widget input.input');
-  await page.keyboard.press('F1');
-  await input.waitFor({ state: 'visible' });
-  await input.fill('>Preferences: Color Theme');
-  // Not "Preferences: Browse Color Themes in Marketplace", which also matches.
-  await page.locator('.quick-input-list .monaco-list-row[aria-label^="Preferences: Color Theme"]').first().click();
-  await page.locator('.quick-input-widget input.input[placeholder*="Select Color Theme"]').waitFor({ state: 'visible' });
-  await input.fill(theme);
-  await page.locator('.quick-input-list .monaco-list-row', { hasText: theme }).first().waitFor();
-  await page.keyboard.press('Enter');
-  await input.waitFor({ state: 'hidden' });
-  await page.waitForTimeout(1500); // webviews pick the new theme variables up asynchronously
-}
-
 describe('Layer freeze map', { timeout: 10 * 60_000 }, () => {
   let wb: Workbench;
 
@@ -98,7 +72,7 @@ describe('Layer freeze map', { timeout: 10 * 60_000 }, () => {
       await waitForOutput(page, [/MODEL READY GPT2LMHeadModel/, /FROZEN_BLOCKS=\[\]/, /TRAINABLE=28544/]);
 
       await runCommand(page, 'Tunebook: Show Layer Freeze Map');
-      const frame = await freezeMapFrame(page);
+      const frame = await webviewFrame(page, 'freeze-map-view .item');
       await waitForState(page, frame, BLOCK0, 'trainable');
       const summary = frame.locator('freeze-map-view [data-testid="trainable-summary"]');
       assert.match(await summary.innerText(), /Trainable 28\.5K of 28\.5K/);
@@ -113,7 +87,7 @@ describe('Layer freeze map', { timeout: 10 * 60_000 }, () => {
       assert.equal(await stateOf(frame, `${BLOCK0}.attn`), 'frozen', 'the parts of a frozen block are frozen');
       assert.equal(await stateOf(frame, 'transformer.h.1'), 'trainable');
       assert.match(await summary.innerText(), /Trainable 15\.8K of 28\.5K/);
-      await setTheme(page, 'Dark Modern');
+      await setColorTheme(page, 'Dark Modern');
       await screenshot(page, 'freeze-map-dark');
 
       // The kernel's layers() agrees.
@@ -148,7 +122,7 @@ describe('Layer freeze map', { timeout: 10 * 60_000 }, () => {
       await waitForState(page, frame, 'transformer.wpe', 'frozen');
       assert.equal(await stateOf(frame, 'transformer.h.1'), 'trainable');
 
-      await setTheme(page, 'Light Modern');
+      await setColorTheme(page, 'Light Modern');
       await screenshot(page, 'freeze-map-light');
 
       // Shift+click freezes everything from the input up to the module; the rest keeps its state.
