@@ -4,12 +4,12 @@ import { COMMANDS } from './commandIds';
 import { describeError, type Log } from './common/log';
 import type { NotebookRuntimes } from './kernel/notebookRuntimes';
 import type { TunebookController } from './notebook/controller';
-import type { FreezeMapPanels } from './panels/freezeMapPanel';
+import type { FreezeMapPanels } from './panels/freezeMap';
 import { NOTEBOOK_TYPE } from './notebook/notebookType';
 import { UNTRUSTED_ERROR, canRunCells } from './notebook/workspaceTrust';
 import { CELL_LANGUAGE, MARKDOWN_LANGUAGE } from './notebook/cellConversion';
-import type { PromptComparePanels } from './panels/promptComparePanel';
-import type { RankingViewProvider } from './panels/rankingView';
+import type { PromptComparePanels } from './panels/promptCompare';
+import type { RankingViewProvider } from './panels/ranking';
 
 /** What the commands act on; filled in as activation proceeds, so commands exist before the rest. */
 export interface CommandDeps {

@@ -12,10 +12,10 @@ import { watchKernelSettings } from './kernel/settingsChangePrompt';
 import { startKernel } from './kernel/startKernel';
 import { TunebookController } from './notebook/controller';
 import { FtnbSerializer } from './notebook/ftnbSerializer';
-import { FreezeMapPanels } from './panels/freezeMapPanel';
+import { FreezeMapPanels } from './panels/freezeMap';
 import { NOTEBOOK_TYPE } from './notebook/notebookType';
-import { PromptComparePanels } from './panels/promptComparePanel';
-import { RankingViewProvider } from './panels/rankingView';
+import { PromptComparePanels } from './panels/promptCompare';
+import { RankingViewProvider } from './panels/ranking';
 
 let runtimes: NotebookRuntimes | undefined;
 

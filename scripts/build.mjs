@@ -26,11 +26,11 @@ const node = {
 
 const builds = [
   { entry: 'extension/extension.ts', out: 'dist/extension.js', opts: { ...node, external: ['vscode'] } },
-  { entry: 'kernel/main.ts', out: 'dist/kernel.js', opts: { ...node, external: ['./engine.js', ...optionalNative] } },
+  { entry: 'kernel/server/main.ts', out: 'dist/kernel.js', opts: { ...node, external: ['./engine.js', ...optionalNative] } },
   { entry: 'kernel/engine/index.ts', out: 'dist/engine.js', opts: { ...node, external: optionalNative } },
-  { entry: 'kernel/cli.ts', out: 'dist/cli.js', opts: { ...node, banner: { js: '#!/usr/bin/env node' } } },
+  { entry: 'kernel/client/cli.ts', out: 'dist/cli.js', opts: { ...node, banner: { js: '#!/usr/bin/env node' } } },
 ];
-for (const panel of ['freeze-map', 'prompt-compare', 'ranking']) {
+for (const panel of ['freezeMap', 'promptCompare', 'ranking']) {
   builds.push({
     entry: `webviews/${panel}/index.ts`,
     out: `dist/webviews/${panel}.js`,

@@ -27,7 +27,7 @@ export class ModuleLoader {
   private readonly namespaces = new WeakMap<object, object>();
 
   /**
-   * @param kernelDir folder of the kernel bundle (dist/) or, when run from source, of kernel/main.ts.
+   * @param kernelDir folder of the kernel bundle (dist/) or, when run from source, of kernel/server/main.ts.
    */
   constructor(
     private readonly kernelDir: string,
@@ -92,8 +92,9 @@ export class ModuleLoader {
   private enginePath(): string | undefined {
     const candidates = [
       join(this.kernelDir, 'engine.js'),
-      join(this.kernelDir, '..', 'dist', 'engine.js'),
-      join(this.kernelDir, 'engine', 'index.ts'), // running from source under tsx, before a build
+      // running from source (kernel/server/) under tsx: the built engine, else its sources
+      join(this.kernelDir, '..', '..', 'dist', 'engine.js'),
+      join(this.kernelDir, '..', 'engine', 'index.ts'),
     ];
     return candidates.find((path) => existsSync(path));
   }

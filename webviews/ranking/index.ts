@@ -1,8 +1,8 @@
 // The ranking side panel's entry point (bundled to dist/webviews/ranking.js).
 import { RankingToWebview, type RankingFromWebview } from '../protocol';
 import { onExtensionMessage, postToExtension } from '../common/vscodeApi';
-import './ranking-view';
-import type { RankingView } from './ranking-view';
+import './view';
+import type { RankingView } from './view';
 
 const view = document.createElement('ranking-view') as RankingView;
 view.send = (message: RankingFromWebview) => postToExtension(message);

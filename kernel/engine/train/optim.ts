@@ -5,7 +5,7 @@
  * moments per parameter name) round-trips through plain data for checkpoints.
  */
 import * as tf from '@tensorflow/tfjs-core';
-import { adamwUpdate } from '../kernels/adamwKernel';
+import { adamwUpdate } from '../backends/wasm/adamwKernel';
 
 export interface AdamWOptions {
   /** Default 1e-3 (PyTorch's default). Change later with `learningRate`. */

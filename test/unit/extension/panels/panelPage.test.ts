@@ -13,10 +13,10 @@ describe('panel page', () => {
       csp,
       `default-src 'none'; script-src 'nonce-${nonce}'; style-src ${SOURCE} 'unsafe-inline'; img-src ${SOURCE} data:; font-src ${SOURCE}`,
     );
-    const page = panelPage(SOURCE, { title: 'Freeze Map', scriptSrc: `${SOURCE}/dist/webviews/freeze-map.js`, nonce });
+    const page = panelPage(SOURCE, { title: 'Freeze Map', scriptSrc: `${SOURCE}/dist/webviews/freezeMap.js`, nonce });
     assert.ok(page.includes(`content="${csp.replace(/'/g, "'")}"`));
     const scripts = [...page.matchAll(/<script\b[^>]*>/g)].map((m) => m[0]);
-    assert.deepEqual(scripts, [`<script nonce="${nonce}" src="${SOURCE}/dist/webviews/freeze-map.js">`]);
+    assert.deepEqual(scripts, [`<script nonce="${nonce}" src="${SOURCE}/dist/webviews/freezeMap.js">`]);
     assert.ok(page.includes('<main id="root"></main>'));
     assert.ok(!page.includes('codicon'), 'no codicons unless asked');
   });

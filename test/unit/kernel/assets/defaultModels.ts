@@ -5,7 +5,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import * as assert from 'node:assert/strict';
 import * as tf from '@tensorflow/tfjs-core';
-import { backendChoiceFromEnv, initBackend } from '../../../../kernel/engine/backend';
+import { backendChoiceFromEnv, initBackend } from '../../../../kernel/engine/backends/ladder';
 
 const ROOT = join(__dirname, '..', '..', '..', '..');
 export const MODELS_DIR = join(ROOT, 'kernel', 'assets', 'models');

@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import * as tf from '@tensorflow/tfjs-core';
 import { readHfFolder, type HfFolder } from '../../../../kernel/engine/io/hfFolder';
 import { Tokenizer } from '../../../../kernel/engine/io/tokenizer';
-import { load } from '../../../../kernel/engine/load';
+import { load } from '../../../../kernel/engine/models/load';
 import {
   MAX_WEIGHTS_BYTES, assertAllClose, distilbertExpectedShapes, golden, modelDir, readJson, summarizeRows, useCpuBackend,
   type TokenizerSample,

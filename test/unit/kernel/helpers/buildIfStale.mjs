@@ -7,7 +7,7 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..', '..', '..', '..');
-const inputs = ['kernel/main.ts', 'kernel/cli.ts', 'kernel/protocol.ts', 'kernel/engine/runtime/kernelBridge.ts', 'kernel/cells', 'kernel/client', 'kernel/format'];
+const inputs = ['kernel/server', 'kernel/protocol', 'kernel/protocol.ts', 'kernel/engine/runtime/kernelBridge.ts', 'kernel/cells', 'kernel/client', 'kernel/format'];
 const outputs = ['dist/kernel.js', 'dist/cli.js'];
 
 function newest(path) {
@@ -29,6 +29,6 @@ try {
   const esbuild = await import('esbuild');
   const node = { bundle: true, platform: 'node', format: 'cjs', target: 'node20', sourcemap: 'linked', logLevel: 'warning', absWorkingDir: root };
   const optionalNative = ['@tensorflow/tfjs-node', '@tensorflow/tfjs-node-gpu'];
-  await esbuild.build({ ...node, entryPoints: ['kernel/main.ts'], outfile: 'dist/kernel.js', external: ['./engine.js', ...optionalNative] });
-  await esbuild.build({ ...node, entryPoints: ['kernel/cli.ts'], outfile: 'dist/cli.js', banner: { js: '#!/usr/bin/env node' } });
+  await esbuild.build({ ...node, entryPoints: ['kernel/server/main.ts'], outfile: 'dist/kernel.js', external: ['./engine.js', ...optionalNative] });
+  await esbuild.build({ ...node, entryPoints: ['kernel/client/cli.ts'], outfile: 'dist/cli.js', banner: { js: '#!/usr/bin/env node' } });
 }

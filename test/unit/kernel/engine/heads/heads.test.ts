@@ -7,7 +7,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import * as tf from '@tensorflow/tfjs-core';
 import { create } from '../../../../../kernel/engine/models/create';
-import { load } from '../../../../../kernel/engine/load';
+import { load } from '../../../../../kernel/engine/models/load';
 import { readHfFolder } from '../../../../../kernel/engine/io/hfFolder';
 import { addClassificationHead, addScalarHead, loadHeadWeights } from '../../../../../kernel/engine/heads/addHead';
 import { bertLike, gpt2Like } from '../data/tinyTokenizers';

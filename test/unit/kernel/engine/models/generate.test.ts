@@ -6,7 +6,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { load } from '../../../../../kernel/engine/load';
+import { load } from '../../../../../kernel/engine/models/load';
 import type { Model } from '../../../../../kernel/engine/models/model';
 import { ModelInputError } from '../../../../../kernel/engine/models/modelInputError';
 import { expected, fixtureDir } from './golden';

@@ -4,7 +4,7 @@ import { before, test } from 'node:test';
 import * as assert from 'node:assert/strict';
 import * as tf from '@tensorflow/tfjs-core';
 import { create } from '../../../../../kernel/engine/models/create';
-import { load } from '../../../../../kernel/engine/load';
+import { load } from '../../../../../kernel/engine/models/load';
 import { expected, fixtureDir } from './golden';
 import { useTestBackend } from './testBackend';
 

@@ -6,7 +6,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import * as tf from '@tensorflow/tfjs-core';
 import { parseSafetensors, serializeSafetensors, type TensorEntry } from '../../../../../kernel/engine/io/safetensors';
-import { load } from '../../../../../kernel/engine/load';
+import { load } from '../../../../../kernel/engine/models/load';
 import { CheckpointError } from '../../../../../kernel/engine/models/checkpointError';
 import { ModelConfigError } from '../../../../../kernel/engine/models/modelConfigError';
 import type { TransformerModel } from '../../../../../kernel/engine/models/transformerModel';

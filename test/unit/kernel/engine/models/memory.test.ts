@@ -2,7 +2,7 @@
 import { before, test } from 'node:test';
 import * as assert from 'node:assert/strict';
 import * as tf from '@tensorflow/tfjs-core';
-import { load } from '../../../../../kernel/engine/load';
+import { load } from '../../../../../kernel/engine/models/load';
 import { expected, fixtureDir, goldenTensor } from './golden';
 import { useTestBackend } from './testBackend';
 

@@ -4,10 +4,10 @@
 import { before, describe, test } from 'node:test';
 import * as assert from 'node:assert/strict';
 import * as tf from '@tensorflow/tfjs-core';
-import { load } from '../../../../../kernel/engine/load';
+import { load } from '../../../../../kernel/engine/models/load';
 import type { TransformerModel } from '../../../../../kernel/engine/models/transformerModel';
 import { assertClose, expected, fixtureDir, goldenTensor, maskedPositions } from './golden';
-import { initBackend, type BackendChoice } from '../../../../../kernel/engine/backend';
+import { initBackend, type BackendChoice } from '../../../../../kernel/engine/backends/ladder';
 
 async function withModel(name: string, run: (model: TransformerModel, exp: Record<string, any>) => void | Promise<void>) {
   const model = (await load(fixtureDir(name))) as TransformerModel;

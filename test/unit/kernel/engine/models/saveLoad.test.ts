@@ -6,7 +6,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import * as tf from '@tensorflow/tfjs-core';
 import { create } from '../../../../../kernel/engine/models/create';
-import { load } from '../../../../../kernel/engine/load';
+import { load } from '../../../../../kernel/engine/models/load';
 import { parseSafetensors } from '../../../../../kernel/engine/io/safetensors';
 import type { Model } from '../../../../../kernel/engine/models/model';
 import { expected, fixtureDir, goldenTensor } from './golden';

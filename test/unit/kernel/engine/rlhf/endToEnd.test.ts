@@ -7,7 +7,7 @@ import assert from 'node:assert/strict';
 import { join } from 'node:path';
 import * as tf from '@tensorflow/tfjs-core';
 import { useTestBackend } from '../models/testBackend';
-import { load } from '../../../../../kernel/engine/load';
+import { load } from '../../../../../kernel/engine/models/load';
 import { lora } from '../../../../../kernel/engine/tuners/lora';
 import { dpo, evaluatePolicy, ppo, preferences, referencePolicy, rewardModel, type RewardModel } from '../../../../../kernel/engine/rlhf';
 

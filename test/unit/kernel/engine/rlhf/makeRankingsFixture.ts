@@ -10,7 +10,7 @@
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { useTestBackend } from '../models/testBackend';
-import { load } from '../../../../../kernel/engine/load';
+import { load } from '../../../../../kernel/engine/models/load';
 import { Rng } from '../../../../../kernel/engine/train/rng';
 import { sampleCompletions } from '../../../../../kernel/engine/rlhf/rollouts';
 import { makeRankingRecord } from '../../../../../kernel/store/preferenceStore';

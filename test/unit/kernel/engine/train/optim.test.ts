@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import * as tf from '@tensorflow/tfjs-core';
-import { initBackend } from '../../../../../kernel/engine/backend';
+import { initBackend } from '../../../../../kernel/engine/backends/ladder';
 import { AdamW } from '../../../../../kernel/engine/train/optim';
 
 interface Golden {

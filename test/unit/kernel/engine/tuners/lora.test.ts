@@ -8,7 +8,7 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync, mkdirSync, copyFileSy
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import * as tf from '@tensorflow/tfjs-core';
-import { load } from '../../../../../kernel/engine/load';
+import { load } from '../../../../../kernel/engine/models/load';
 import { create } from '../../../../../kernel/engine/models/create';
 import { train } from '../../../../../kernel/engine/train/trainer';
 import { lora, loraLayers, merge, mergeAndUnload, removeLora, unmerge, withAdaptersDisabled } from '../../../../../kernel/engine/tuners/lora/inject';

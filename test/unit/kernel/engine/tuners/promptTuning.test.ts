@@ -7,7 +7,7 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import * as tf from '@tensorflow/tfjs-core';
-import { load } from '../../../../../kernel/engine/load';
+import { load } from '../../../../../kernel/engine/models/load';
 import { create } from '../../../../../kernel/engine/models/create';
 import { train } from '../../../../../kernel/engine/train/trainer';
 import { loadAdapter, saveAdapter } from '../../../../../kernel/engine/tuners/lora/peftFormat';

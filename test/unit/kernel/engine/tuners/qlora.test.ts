@@ -3,7 +3,7 @@
 import { before, test } from 'node:test';
 import * as assert from 'node:assert/strict';
 import * as tf from '@tensorflow/tfjs-core';
-import { load } from '../../../../../kernel/engine/load';
+import { load } from '../../../../../kernel/engine/models/load';
 import { train } from '../../../../../kernel/engine/train/trainer';
 import { dequantizeInt8, quantizeInt8 } from '../../../../../kernel/engine/tuners/qlora/int8';
 import { dequantizeNf4, NF4_CODES, NF4_MAX_HALF_GAP, nearestNf4, quantizeNf4 } from '../../../../../kernel/engine/tuners/qlora/nf4';

@@ -6,7 +6,7 @@ import * as assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import * as tf from '@tensorflow/tfjs-core';
-import { load } from '../../../../../kernel/engine/load';
+import { load } from '../../../../../kernel/engine/models/load';
 import { parseSafetensors } from '../../../../../kernel/engine/io/safetensors';
 import { freeze } from '../../../../../kernel/engine/tuners/freeze';
 import { lora } from '../../../../../kernel/engine/tuners/lora/inject';

@@ -6,7 +6,7 @@ import * as assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import * as tf from '@tensorflow/tfjs-core';
-import { load } from '../../../../../kernel/engine/load';
+import { load } from '../../../../../kernel/engine/models/load';
 import { readHfFolder } from '../../../../../kernel/engine/io/hfFolder';
 import { builtinModelDir } from '../../../../../kernel/engine/io/builtinModels';
 import { freeze } from '../../../../../kernel/engine/tuners/freeze';
