@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
 # GPU check (issue 11), one command on a GPU machine, from a copy of the working tree that carries .gpu-carry/
 # (made by scripts/gpu-pack.sh): bash scripts/gpu-check.sh [--quick] [--no-gpt2-small] [--dry-run]
-#  1. Vulkan loader: if ldconfig knows no libvulkan.so.1, unpack the carried libvulkan1 .deb (into / as root,
-#     as the device README says, else into .gpu-carry/sysroot with LD_LIBRARY_PATH);
+#  1. Vulkan loader: if ldconfig knows no libvulkan.so.1, unpack the carried libvulkan1 .deb into
+#     .gpu-carry/sysroot (LD_LIBRARY_PATH), or into / with TUNEBOOK_GPU_SYSTEM_INSTALL=1 as root;
 #  2. Vulkan driver: if no ICD json is in the standard folders, point VK_DRIVER_FILES at NVIDIA's container copy;
 #  3. node: the machine's if ≥ 20, else the carried one; dawn.node unpacked into .gpu-carry/node_modules/webgpu;
 #  4. runs the bundled bench/gpu.ts: adapter, parity (≤ 1e-3), train steps, generation → bench/results/gpu.json
@@ -30,12 +30,16 @@ echo "== vulkan loader"
 if ldconfig -p 2>/dev/null | grep -q 'libvulkan.so.1'; then
   echo "libvulkan.so.1 present"
 else
+  # Into .gpu-carry/sysroot + LD_LIBRARY_PATH (Dawn dlopens the loader by name); TUNEBOOK_GPU_SYSTEM_INSTALL=1
+  # unpacks into / and runs ldconfig instead, as the device README does (root only).
+  system_install=${TUNEBOOK_GPU_SYSTEM_INSTALL:-0}
+  [ "$(id -u)" = 0 ] || system_install=0
   for deb in "$CARRY"/debs/*.deb; do
     [ -f "$deb" ] || fail_carry "no libvulkan.so.1 on this machine and no .deb carried in $CARRY/debs"
-    if [ "$(id -u)" = 0 ]; then dpkg -x "$deb" /; else mkdir -p "$CARRY/sysroot"; dpkg -x "$deb" "$CARRY/sysroot"; fi
+    if [ "$system_install" = 1 ]; then dpkg -x "$deb" /; else mkdir -p "$CARRY/sysroot"; dpkg -x "$deb" "$CARRY/sysroot"; fi
   done
-  if [ "$(id -u)" = 0 ]; then ldconfig; else export LD_LIBRARY_PATH="$PWD/$CARRY/sysroot/usr/lib/x86_64-linux-gnu${LD_LIBRARY_PATH:+:$LD_LIBRARY_PATH}"; fi
-  echo "unpacked $(ls "$CARRY"/debs/*.deb | xargs -n1 basename | tr '\n' ' ')"
+  if [ "$system_install" = 1 ]; then ldconfig; else export LD_LIBRARY_PATH="$PWD/$CARRY/sysroot/usr/lib/x86_64-linux-gnu${LD_LIBRARY_PATH:+:$LD_LIBRARY_PATH}"; fi
+  echo "unpacked $(ls "$CARRY"/debs/*.deb | xargs -n1 basename | tr '\n' ' ')$([ "$system_install" = 1 ] && echo 'into /' || echo "into $CARRY/sysroot")"
 fi
 
 echo "== vulkan driver (ICD)"

@@ -1,7 +1,8 @@
 /**
  * What the engine needs from tfjs-backend-webgpu 4.22 and how the gaps are routed. ENGINE_KERNELS is every
  * kernel the engine ran (recorded by wrapping tf.engine().runKernel over the model parity, generation, trainer,
- * LoRA/QLoRA/prompt-tuning, heads, image-trainer and RLHF end-to-end tests). All of them but the engine's own
+ * LoRA/QLoRA/prompt-tuning, heads, image-trainer, RLHF end-to-end, few-shot/prompt-search, embed/logistic-regression,
+ * freeze-sweep and vision tests). All of them but the engine's own
  * AdamW are registered for webgpu; WEBGPU_ROUTES says what else is wrong there and what is done about it.
  */
 import * as tf from '@tensorflow/tfjs-core';
@@ -10,8 +11,8 @@ import { routeTile } from './tileRoute';
 
 export const ENGINE_KERNELS: readonly string[] = [
   'Abs', 'Add', 'AddN', 'ArgMax', 'BatchMatMul', 'Cast', 'ClipByValue', 'Concat', 'Equal', 'Erf', 'Exp', 'ExpandDims',
-  'Fill', 'Floor', 'GatherV2', 'Greater', 'GreaterEqual', 'Identity', 'Less', 'LessEqual', 'Log', 'LogicalAnd', 'Max',
-  'Maximum', 'Mean', 'Minimum', 'Multiply', 'Neg', 'OneHot', 'OnesLike', 'Pack', 'PadV2', 'Pow', 'Range', 'RealDiv',
+  'Fill', 'Floor', 'GatherNd', 'GatherV2', 'Greater', 'GreaterEqual', 'Identity', 'Less', 'LessEqual', 'Log', 'LogicalAnd', 'Max',
+  'Maximum', 'Mean', 'Minimum', 'Multiply', 'Neg', 'NotEqual', 'OneHot', 'OnesLike', 'Pack', 'PadV2', 'Pow', 'Range', 'RealDiv',
   'Relu', 'Reshape', 'Rsqrt', 'Select', 'Sigmoid', 'Slice', 'Softmax', 'Softplus', 'SplitV', 'Sqrt', 'Square', 'Step',
   'Sub', 'Sum', 'Tanh', 'Tile', 'TopK', 'Transpose', 'TunebookAdamW', 'UnsortedSegmentSum', 'ZerosLike',
 ];
