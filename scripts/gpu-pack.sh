@@ -9,6 +9,8 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 CARRY=.gpu-carry
+# What gpu-check.sh unpacks there (a check run here leaves them) must not travel again.
+rm -rf "$CARRY/sysroot" "$CARRY/bin" "$CARRY/node_modules/webgpu/dist/linux-x64/dawn.node" "$CARRY"/*.tmp
 mkdir -p "$CARRY/wasm" "$CARRY/debs" "$CARRY/node_modules/webgpu/dist/linux-x64"
 
 echo "gpu-pack: bundling bench/gpu.ts"
@@ -30,7 +32,7 @@ NODE_BIN=${TUNEBOOK_GPU_NODE:-$(command -v node)}
 NODE_BIN=$(readlink -f "$NODE_BIN")
 echo "gpu-pack: node $("$NODE_BIN" --version) from $NODE_BIN"
 if [ ! -f "$CARRY/node.xz" ] || [ "$NODE_BIN" -nt "$CARRY/node.xz" ] || [ "$(cat "$CARRY/node.version" 2>/dev/null)" != "$("$NODE_BIN" --version)" ]; then
-  nice -n 10 xz -T1 -6 -c "$NODE_BIN" > "$CARRY/node.xz.tmp" && mv "$CARRY/node.xz.tmp" "$CARRY/node.xz"
+  nice -n 10 xz -T0 -3 -c "$NODE_BIN" > "$CARRY/node.xz.tmp" && mv "$CARRY/node.xz.tmp" "$CARRY/node.xz"
   "$NODE_BIN" --version > "$CARRY/node.version"
 fi
 
