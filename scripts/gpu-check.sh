@@ -36,7 +36,9 @@ else
   [ "$(id -u)" = 0 ] || system_install=0
   for deb in "$CARRY"/debs/*.deb; do
     [ -f "$deb" ] || fail_carry "no libvulkan.so.1 on this machine and no .deb carried in $CARRY/debs"
-    if [ "$system_install" = 1 ]; then dpkg -x "$deb" /; else mkdir -p "$CARRY/sysroot"; dpkg -x "$deb" "$CARRY/sysroot"; fi
+    command -v dpkg >/dev/null 2>&1 || fail_carry "no libvulkan.so.1 here and no dpkg to unpack $deb"
+    if [ "$system_install" = 1 ]; then dpkg -x "$deb" / || fail_carry "dpkg -x $deb / failed"
+    else mkdir -p "$CARRY/sysroot"; dpkg -x "$deb" "$CARRY/sysroot" || fail_carry "dpkg -x $deb failed"; fi
   done
   if [ "$system_install" = 1 ]; then ldconfig; else export LD_LIBRARY_PATH="$PWD/$CARRY/sysroot/usr/lib/x86_64-linux-gnu${LD_LIBRARY_PATH:+:$LD_LIBRARY_PATH}"; fi
   echo "unpacked $(ls "$CARRY"/debs/*.deb | xargs -n1 basename | tr '\n' ' ')$([ "$system_install" = 1 ] && echo 'into /' || echo "into $CARRY/sysroot")"
