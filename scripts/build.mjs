@@ -11,8 +11,8 @@ const watch = process.argv.includes('--watch');
 const dist = join(root, 'dist');
 mkdirSync(dist, { recursive: true });
 
-/** Native addons (TensorFlow bindings, the LanceDB vector database) are resolved from node_modules at run time, never bundled. */
-const optionalNative = ['@tensorflow/tfjs-node', '@tensorflow/tfjs-node-gpu', '@lancedb/lancedb'];
+/** Native addons (TensorFlow bindings, Dawn's WebGPU bindings, the LanceDB vector database) are resolved from node_modules at run time, never bundled. */
+const optionalNative = ['@tensorflow/tfjs-node', '@tensorflow/tfjs-node-gpu', 'webgpu', '@lancedb/lancedb'];
 
 const node = {
   bundle: true,

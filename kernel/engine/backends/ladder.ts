@@ -1,6 +1,7 @@
 /**
  * Chooses the compute backend, best first:
  *   tensorflow-gpu  `@tensorflow/tfjs-node-gpu` (libtensorflow with CUDA)
+ *   webgpu          `@tensorflow/tfjs-backend-webgpu` on Dawn (`webgpu`), hardware adapters only under auto
  *   tensorflow      `@tensorflow/tfjs-node` (libtensorflow on the CPU)
  *   wasm            `@tensorflow/tfjs-backend-wasm` with our fast kernels, threaded where possible
  *   cpu             `@tensorflow/tfjs-backend-cpu` (plain JavaScript)
@@ -14,18 +15,20 @@ import '@tensorflow/tfjs-core/dist/register_all_gradients';
 import * as os from 'node:os';
 import { BackendError } from './backendError';
 import { startWasmBackend, wantedThreads } from './wasm/wasmLoader';
+import { startWebgpuBackend } from './webgpu/startWebgpu';
+import { WebGpuUnavailableError } from './webgpu/webgpuError';
 
 // Registers the cpu backend. A require, not a bare import: the package marks itself side-effect free, so
 // bundlers would drop `import '@tensorflow/tfjs-backend-cpu'`.
 require('@tensorflow/tfjs-backend-cpu');
 
-export const BACKEND_CHOICES = ['auto', 'tensorflow-gpu', 'tensorflow', 'wasm', 'cpu'] as const;
+export const BACKEND_CHOICES = ['auto', 'tensorflow-gpu', 'webgpu', 'tensorflow', 'wasm', 'cpu'] as const;
 export type BackendChoice = (typeof BACKEND_CHOICES)[number];
 type Rung = Exclude<BackendChoice, 'auto'>;
-const LADDER: readonly Rung[] = ['tensorflow-gpu', 'tensorflow', 'wasm', 'cpu'];
+const LADDER: readonly Rung[] = ['tensorflow-gpu', 'webgpu', 'tensorflow', 'wasm', 'cpu'];
 
 export interface BackendReport {
-  /** tfjs backend name: 'tensorflow', 'wasm' or 'cpu'. */
+  /** tfjs backend name: 'webgpu', 'tensorflow', 'wasm' or 'cpu'. */
   readonly name: string;
   /** What computes, in words, e.g. "CPU, WebAssembly SIMD, 2 threads". */
   readonly device: string;
@@ -88,7 +91,7 @@ async function climb(choice: BackendChoice): Promise<BackendReport> {
   const skipped: string[] = [];
   for (const rung of rungs) {
     try {
-      const started = await startRung(rung);
+      const started = await startRung(rung, choice !== 'auto');
       const reasons = [...skipped, ...(started.note ? [started.note] : [])];
       return { ...started.report, choice, fallbackReason: reasons.length > 0 ? reasons.join('; ') : null };
     } catch (err) {
@@ -104,10 +107,14 @@ async function climb(choice: BackendChoice): Promise<BackendReport> {
 
 type Started = { report: Omit<BackendReport, 'choice' | 'fallbackReason'>; note: string | null };
 
-async function startRung(rung: Rung): Promise<Started> {
+async function startRung(rung: Rung, forced: boolean): Promise<Started> {
   switch (rung) {
     case 'tensorflow-gpu':
       return startNative('@tensorflow/tfjs-node-gpu', 'GPU (CUDA, libtensorflow)');
+    case 'webgpu':
+      return startWebgpuBackend({ forced }).catch((err: unknown) => {
+        throw err instanceof WebGpuUnavailableError ? new RungUnavailable(`webgpu: ${err.message}`) : err;
+      });
     case 'tensorflow':
       return startNative('@tensorflow/tfjs-node', 'CPU (libtensorflow)');
     case 'wasm': {

@@ -22,7 +22,8 @@ test('TUNEBOOK_BACKEND picks the choice; unset means auto; anything else is a cl
   assert.equal(backendChoiceFromEnv({}), 'auto');
   assert.equal(backendChoiceFromEnv({ TUNEBOOK_BACKEND: ' wasm ' }), 'wasm');
   assert.equal(backendChoiceFromEnv({ TUNEBOOK_BACKEND: 'tensorflow-gpu' }), 'tensorflow-gpu');
-  assert.throws(() => backendChoiceFromEnv({ TUNEBOOK_BACKEND: 'webgpu' }), (e: unknown) => e instanceof BackendError && /"webgpu" is not a backend.*wasm/.test(e.message));
+  assert.equal(backendChoiceFromEnv({ TUNEBOOK_BACKEND: 'webgpu' }), 'webgpu');
+  assert.throws(() => backendChoiceFromEnv({ TUNEBOOK_BACKEND: 'metal' }), (e: unknown) => e instanceof BackendError && /"metal" is not a backend.*webgpu.*wasm/.test(e.message));
 });
 
 test('TUNEBOOK_THREADS sets the wasm thread count, capped at 8; nonsense is refused', () => {
