@@ -136,14 +136,16 @@ export async function dpo(policy: Model, pairs: readonly PreferencePair[], optio
           ];
           return parts.loss;
         });
-        const entry = { step: log.length + 1, loss, accuracy: stats[2], margin: stats[0] - stats[1], chosenReward: stats[0], rejectedReward: stats[1] };
+        const [chosenReward, rejectedReward, accuracy] = stats;
+        const entry = { step: log.length + 1, loss, accuracy, margin: chosenReward - rejectedReward, chosenReward, rejectedReward };
         log.push(entry);
         loop.progress?.update({ step: entry.step, loss, epoch: epoch + 1 });
         options.onStep?.({ ...entry, totalSteps: steps });
         await loop.yieldAndCheck();
       }
     }
-    const result: DpoResult = { log, train: await evaluatePairs(loop, policy, train, beta, padId, batchSize), referenceMode: reference.mode, seconds: 0 };
+    const trainEval = await evaluatePairs(loop, policy, train, beta, padId, batchSize);
+    const result: DpoResult = { log, train: trainEval, referenceMode: reference.mode, seconds: 0 };
     if (heldOut.length > 0) {
       result.heldOut = await evaluatePairs(loop, policy, heldOut, beta, padId, batchSize);
       loop.progress?.logEval(log.length, { heldOutAccuracy: result.heldOut.accuracy, heldOutMargin: result.heldOut.margin });
@@ -161,7 +163,14 @@ function batchLoss(policy: Model, part: readonly EncodedPair[], beta: number, pa
 }
 
 /** Implicit-reward loss, accuracy and margin over `pairs`; gives the event loop a turn (and honours a stop) per batch. */
-async function evaluatePairs(loop: TrainingLoop, policy: Model, pairs: readonly EncodedPair[], beta: number, padId: number, batchSize: number): Promise<DpoEval> {
+async function evaluatePairs(
+  loop: TrainingLoop,
+  policy: Model,
+  pairs: readonly EncodedPair[],
+  beta: number,
+  padId: number,
+  batchSize: number,
+): Promise<DpoEval> {
   let loss = 0;
   let correct = 0;
   let margin = 0;

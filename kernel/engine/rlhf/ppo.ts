@@ -105,6 +105,7 @@ export async function ppo(policy: Model, reward: RewardModel, prompts: readonly 
     signal: options.signal,
     what: 'ppo',
   });
+  const progress = loop.progress;
   const log: PpoLogEntry[] = [];
   const started = performance.now();
   let order: number[] = [];
@@ -158,8 +159,8 @@ export async function ppo(policy: Model, reward: RewardModel, prompts: readonly 
       klControl.update(kl, o.batchSize);
       log.push(entry);
       options.onIteration?.(entry);
-      loop.progress?.update({ step: iteration, loss: entry.policyLoss });
-      loop.progress?.logEval(iteration, { reward: entry.meanReward, kl: entry.kl, entropy: entry.entropy, clipFraction: entry.clipFraction, valueLoss: entry.valueLoss });
+      progress?.update({ step: iteration, loss: entry.policyLoss });
+      progress?.logEval(iteration, { reward: entry.meanReward, kl: entry.kl, entropy: entry.entropy, clipFraction: entry.clipFraction, valueLoss: entry.valueLoss });
       await loop.yieldAndCheck();
     }
     loop.finish('done');

@@ -137,7 +137,14 @@ export async function rewardModel(backbone: Model, pairs: readonly PreferencePai
         await loop.yieldAndCheck();
       }
     }
-    const report: RewardModelReport = { trainPairs: split.train.length, heldOutPairs: split.heldOut.length, heldOutAccuracy: NaN, trainAccuracy: NaN, losses, seconds: 0 };
+    const report: RewardModelReport = {
+      trainPairs: split.train.length,
+      heldOutPairs: split.heldOut.length,
+      heldOutAccuracy: NaN,
+      trainAccuracy: NaN,
+      losses,
+      seconds: 0,
+    };
     const result = new RewardModel(model, maxLength, report);
     report.heldOutAccuracy = await pairAccuracy(loop, result, split.heldOut);
     report.trainAccuracy = await pairAccuracy(loop, result, split.train);

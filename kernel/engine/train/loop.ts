@@ -102,7 +102,11 @@ export class TrainingLoop {
    * between micro-batches; when a stop arrives mid-window nothing is applied and `rng` is rewound, so a resumed
    * run repeats the step exactly.
    */
-  async accumulatedStep(count: number, lossOf: (microBatch: number) => tf.Scalar, options: StepOptions = {}): Promise<StepOutcome | 'interrupted'> {
+  async accumulatedStep(
+    count: number,
+    lossOf: (microBatch: number) => tf.Scalar,
+    options: StepOptions = {},
+  ): Promise<StepOutcome | 'interrupted'> {
     if (options.learningRate !== undefined) this.optimizer.learningRate = options.learningRate;
     const rngAtStart = options.rng?.getState();
     let grads: tf.NamedTensorMap | undefined;
@@ -199,6 +203,8 @@ export function startTrainingLoop(options: TrainingLoopOptions): TrainingLoop {
 /** What must hold before a job starts its first step; a job that fails here has not changed the model. */
 function checkBeforeFirstStep(options: TrainingLoopOptions): void {
   if (options.variables.length === 0) {
-    throw new TrainingLoopError('the model has no trainable parameters (everything is frozen); unfreeze some with unfreeze(model, selector)');
+    throw new TrainingLoopError(
+      'the model has no trainable parameters (everything is frozen); unfreeze some with unfreeze(model, selector)',
+    );
   }
 }

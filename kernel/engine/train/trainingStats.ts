@@ -1,7 +1,8 @@
 /**
  * Per-parameter statistics of a model's last training run (`train`, `trainImageClassifier`, `rewardModel`, `dpo`,
- * `ppo`: every job built on the training loop), to show which layers actually learned: the mean (pre-clipping) gradient L2 norm over the optimizer steps, and the relative weight change
- * ‖W_end − W_start‖ / ‖W_start‖. Frozen parameters are listed with zeros.
+ * `ppo`: every job built on the training loop), to show which layers actually learned: the mean (pre-clipping)
+ * gradient L2 norm over the optimizer steps, and the relative weight change ‖W_end − W_start‖ / ‖W_start‖.
+ * Frozen parameters are listed with zeros.
  */
 import * as tf from '@tensorflow/tfjs-core';
 import type { Model } from '../models/model';
