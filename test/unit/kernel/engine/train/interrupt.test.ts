@@ -1,7 +1,8 @@
 // A kernel interrupt stops every long engine job within 200 ms and the model keeps valid, usable weights; after
 // each training job the freeze map's heatmap has data. The kernel is simulated as kernelServer.ts does it: a bridge
 // object on globalThis[Symbol.for('tunebook.kernel')] whose currentSignal() is the running cell's AbortSignal.
-// Each job is given work for many seconds and interrupted by a timer after it has run for a while.
+// Each job is given work for minutes (a test timeout catches one that ignores the interrupt) and is interrupted
+// by a timer once it has run 250 ms and, for training jobs, applied at least one step.
 //
 // What is asserted on the weights:
 // - training jobs: at the moment of the abort (a timer callback, so between two steps or micro-batches) the
