@@ -9,7 +9,7 @@ import { encodeText } from '../data/encode/classification';
 import { padBatch } from '../data/padding';
 import { poolHidden, POOLINGS, type Pooling } from '../heads/pooling';
 import type { Model } from '../models/model';
-import { throwIfInterrupted } from '../runtime/kernelBridge';
+import { throwIfStopped, yieldAndCheck } from '../train/stopping';
 import { EmbeddingCache } from './embeddingCache';
 import { modelFingerprint, sha256Hex } from './modelFingerprint';
 
@@ -62,7 +62,7 @@ export async function embed(model: Model, texts: readonly string[], options: Emb
   const padId = tokenizer.padTokenId ?? tokenizer.eosTokenId ?? 0;
   try {
     for (let start = 0; start < missing.length; start += batchSize) {
-      throwIfInterrupted();
+      throwIfStopped(undefined, 'embed');
       const indices = missing.slice(start, start + batchSize);
       const ids = indices.map((i) => encodeText(tokenizer, texts[i], { maxLength }));
       const batch = padBatch(ids, padId, { side: 'right' });
@@ -78,7 +78,7 @@ export async function embed(model: Model, texts: readonly string[], options: Emb
         vectors.set(hashes[textIndex], vector);
         cache?.set(hashes[textIndex], vector);
       });
-      await new Promise<void>((resolve) => setImmediate(resolve));
+      await yieldAndCheck(undefined, 'embed');
     }
   } finally {
     await cache?.flush();

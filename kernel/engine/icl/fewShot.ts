@@ -6,7 +6,7 @@
  */
 import type { EmbedOptions } from '../features/embed';
 import type { Model } from '../models/model';
-import { throwIfInterrupted } from '../runtime/kernelBridge';
+import { throwIfStopped, yieldAndCheck } from '../train/stopping';
 import { scoreContinuations } from './labelScoring';
 import { selectDemonstrations, type Selection } from './selection';
 import { buildFewShotPrompt, checkTemplate, type Template } from './template';
@@ -85,7 +85,7 @@ export async function fewShotClassify(model: Model, options: FewShotOptions): Pr
   const maxPositions = model.config.n_positions ?? model.config.max_position_embeddings;
   const predictions: FewShotPrediction[] = [];
   for (const [i, example] of dev.entries()) {
-    throwIfInterrupted();
+    throwIfStopped(undefined, 'fewShotClassify');
     const demos = chosen[i].map((j) => ({ text: train[j].text, label: verbaliser(train[j].label) }));
     const { prompt, labelPrefix } = buildFewShotPrompt(template, demos, example.text, options.separator);
     const continuations = labels.map((l) => tokenizer.encode(labelPrefix + verbaliser(l), { addSpecialTokens: false }));
@@ -107,7 +107,7 @@ export async function fewShotClassify(model: Model, options: FewShotOptions): Pr
       demonstrations: chosen[i],
       prompt,
     });
-    await new Promise<void>((resolve) => setImmediate(resolve));
+    await yieldAndCheck(undefined, 'fewShotClassify');
   }
   const n = predictions.length;
   return {

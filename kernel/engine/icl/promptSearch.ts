@@ -5,6 +5,7 @@
  */
 import type { Model } from '../models/model';
 import { DISPLAY_SYMBOL } from '../runtime/kernelBridge';
+import { throwIfStopped } from '../train/stopping';
 import type { OutputItem } from '../../protocol';
 import { fewShotClassify, type FewShotOptions, type FewShotResult, type IclExample } from './fewShot';
 import { checkTemplate, templateName, type Template } from './template';
@@ -56,6 +57,7 @@ export async function promptSearch(model: Model, options: PromptSearchOptions): 
   const k = options.k ?? (train.length === 0 ? 0 : 4);
   const scored: Omit<PromptSearchEntry, 'rank'>[] = [];
   for (const [i, template] of templates.entries()) {
+    throwIfStopped(undefined, 'promptSearch');
     const result = await fewShotClassify(model, { ...options, train, k, template });
     scored.push({ name: templateName(template, i), template, accuracy: result.accuracy, meanMargin: result.meanMargin, timeMs: result.timeMs, result });
   }

@@ -5,9 +5,9 @@
  */
 import * as tf from '@tensorflow/tfjs-core';
 import type { Model } from '../models/model';
-import { AdamW } from '../train/optim';
-import { TrainingProgress } from '../train/progress';
+import { runTrainingLoop, type TrainingLoop, type TrainingLoopOptions } from '../train/loop';
 import { Rng } from '../train/rng';
+import { yieldAndCheck } from '../train/stopping';
 import { sequenceLogprobs } from './logprobs';
 import { dpoLoss } from './losses';
 import { checkPairs, chunks, splitPairs, type PreferencePair } from './pairs';
@@ -29,7 +29,7 @@ export interface DpoOptions {
   progress?: boolean;
   /** Called after each optimiser step with the batch's metrics (e.g. to relay progress to a panel). */
   onStep?: (entry: DpoLogEntry & { totalSteps: number }) => void;
-  /** Stops training before the next step; the promise rejects with the signal's reason. */
+  /** Stops training before the next step (as the kernel's interrupt does); the promise rejects with the signal's reason. */
   signal?: AbortSignal;
 }
 
@@ -82,9 +82,15 @@ export async function dpo(policy: Model, pairs: readonly PreferencePair[], optio
   const started = performance.now();
 
   const reference = referencePolicy(policy);
-  const encodeAll = (list: PreferencePair[]): EncodedPair[] => {
-    const encoded = list.map((p) => ({ chosen: encodeSequence(tokenizer, p.prompt, p.chosen, maxLength), rejected: encodeSequence(tokenizer, p.prompt, p.rejected, maxLength), refChosen: 0, refRejected: 0 }));
+  const encodeAll = async (list: PreferencePair[]): Promise<EncodedPair[]> => {
+    const encoded = list.map((p) => ({
+      chosen: encodeSequence(tokenizer, p.prompt, p.chosen, maxLength),
+      rejected: encodeSequence(tokenizer, p.prompt, p.rejected, maxLength),
+      refChosen: 0,
+      refRejected: 0,
+    }));
     for (const part of chunks(encoded, batchSize)) {
+      await yieldAndCheck(options.signal, 'dpo');
       const batch = collateSequences([...part.map((e) => e.chosen), ...part.map((e) => e.rejected)], padId);
       const logp = tf.tidy(() => tf.sum(reference.tokenLogprobs(batch), 1));
       const values = logp.dataSync();
@@ -99,47 +105,55 @@ export async function dpo(policy: Model, pairs: readonly PreferencePair[], optio
   let train: EncodedPair[];
   let heldOut: EncodedPair[];
   try {
-    train = encodeAll(split.train);
-    heldOut = encodeAll(split.heldOut);
+    train = await encodeAll(split.train);
+    heldOut = await encodeAll(split.heldOut);
   } finally {
     reference.dispose();
   }
 
-  const optimizer = new AdamW({ lr: options.lr ?? 5e-4, weightDecay: options.weightDecay ?? 0, noDecay: 'bias-and-norm' });
-  const variables = policy.trainableVariables();
   const rng = Rng.fromSeed(seed);
   const steps = epochs * Math.ceil(train.length / batchSize);
-  const progress = options.progress === false ? undefined : new TrainingProgress({ totalSteps: steps, title: `DPO (β = ${beta})` });
-  const log: DpoLogEntry[] = [];
-  for (let epoch = 0; epoch < epochs; epoch++) {
-    const order = rng.permutation(train.length).map((i) => train[i]);
-    for (const part of chunks(order, batchSize)) {
-      let stats: number[] = [];
-      const loss = optimizer.minimize(() => {
-        const parts = batchLoss(policy, part, beta, padId);
-        stats = [...tf.mean(parts.chosenRewards).dataSync(), ...tf.mean(parts.rejectedRewards).dataSync(), ...tf.mean(tf.cast(tf.greater(parts.chosenRewards, parts.rejectedRewards), 'float32')).dataSync()];
-        return parts.loss;
-      }, variables);
-      const entry = { step: log.length + 1, loss, accuracy: stats[2], margin: stats[0] - stats[1], chosenReward: stats[0], rejectedReward: stats[1] };
-      log.push(entry);
-      progress?.update({ step: entry.step, loss, epoch: epoch + 1 });
-      options.onStep?.({ ...entry, totalSteps: steps });
-      await new Promise((resolve) => setImmediate(resolve));
-      if (options.signal?.aborted) {
-        optimizer.dispose();
-        throw options.signal.reason ?? new RlhfError('training was stopped');
+  const loopOptions: TrainingLoopOptions = {
+    model: policy,
+    variables: policy.trainableVariables(),
+    optimizer: { lr: options.lr ?? 5e-4, weightDecay: options.weightDecay ?? 0, noDecay: 'bias-and-norm' },
+    progress: options.progress === false ? undefined : { totalSteps: steps, title: `DPO (β = ${beta})` },
+    signal: options.signal,
+    what: 'dpo',
+  };
+  return runTrainingLoop(loopOptions, async (loop) => {
+    const log: DpoLogEntry[] = [];
+    for (let epoch = 0; epoch < epochs; epoch++) {
+      const order = rng.permutation(train.length).map((i) => train[i]);
+      for (const part of chunks(order, batchSize)) {
+        let stats: number[] = [];
+        const { loss } = loop.step(() => {
+          const parts = batchLoss(policy, part, beta, padId);
+          stats = [
+            ...tf.mean(parts.chosenRewards).dataSync(),
+            ...tf.mean(parts.rejectedRewards).dataSync(),
+            ...tf.mean(tf.cast(tf.greater(parts.chosenRewards, parts.rejectedRewards), 'float32')).dataSync(),
+          ];
+          return parts.loss;
+        });
+        const [chosenReward, rejectedReward, accuracy] = stats;
+        const entry = { step: log.length + 1, loss, accuracy, margin: chosenReward - rejectedReward, chosenReward, rejectedReward };
+        log.push(entry);
+        loop.progress?.update({ step: entry.step, loss, epoch: epoch + 1 });
+        options.onStep?.({ ...entry, totalSteps: steps });
+        await loop.yieldAndCheck();
       }
     }
-  }
-  optimizer.dispose();
-  const result: DpoResult = { log, train: evaluatePairs(policy, train, beta, padId, batchSize), referenceMode: reference.mode, seconds: 0 };
-  if (heldOut.length > 0) {
-    result.heldOut = evaluatePairs(policy, heldOut, beta, padId, batchSize);
-    progress?.logEval(log.length, { heldOutAccuracy: result.heldOut.accuracy, heldOutMargin: result.heldOut.margin });
-  }
-  result.seconds = (performance.now() - started) / 1000;
-  progress?.finish();
-  return result;
+    const trainEval = await evaluatePairs(loop, policy, train, beta, padId, batchSize);
+    const result: DpoResult = { log, train: trainEval, referenceMode: reference.mode, seconds: 0 };
+    if (heldOut.length > 0) {
+      result.heldOut = await evaluatePairs(loop, policy, heldOut, beta, padId, batchSize);
+      loop.progress?.logEval(log.length, { heldOutAccuracy: result.heldOut.accuracy, heldOutMargin: result.heldOut.margin });
+    }
+    result.seconds = (performance.now() - started) / 1000;
+    loop.progress?.finish();
+    return result;
+  });
 }
 
 function batchLoss(policy: Model, part: readonly EncodedPair[], beta: number, padId: number) {
@@ -148,11 +162,20 @@ function batchLoss(policy: Model, part: readonly EncodedPair[], beta: number, pa
   return dpoLoss(tf.slice(logp, [0], [n]), tf.slice(logp, [n], [n]), tf.tensor1d(part.map((e) => e.refChosen)), tf.tensor1d(part.map((e) => e.refRejected)), beta);
 }
 
-function evaluatePairs(policy: Model, pairs: readonly EncodedPair[], beta: number, padId: number, batchSize: number): DpoEval {
+/** Implicit-reward loss, accuracy and margin over `pairs`; gives the event loop a turn (and honours a stop) per batch. */
+async function evaluatePairs(
+  loop: TrainingLoop,
+  policy: Model,
+  pairs: readonly EncodedPair[],
+  beta: number,
+  padId: number,
+  batchSize: number,
+): Promise<DpoEval> {
   let loss = 0;
   let correct = 0;
   let margin = 0;
   for (const part of chunks(pairs, batchSize)) {
+    await loop.yieldAndCheck();
     const [l, c, m] = tf.tidy(() => {
       const parts = batchLoss(policy, part, beta, padId);
       const diff = tf.sub(parts.chosenRewards, parts.rejectedRewards);

@@ -7,8 +7,7 @@
  */
 import * as tf from '@tensorflow/tfjs-core';
 import type { Model } from '../models/model';
-import { AdamW } from '../train/optim';
-import { TrainingProgress } from '../train/progress';
+import { startTrainingLoop } from '../train/loop';
 import { Rng } from '../train/rng';
 import { gae, whiten } from './advantages';
 import { KlController, type KlControl } from './klController';
@@ -45,6 +44,8 @@ export interface PpoOptions extends SampleOptions {
   progress?: boolean;
   /** Called after each iteration with its log entry. */
   onIteration?: (entry: PpoLogEntry) => void;
+  /** Stops training (as the kernel's interrupt does) between updates; the promise rejects with the signal's reason. */
+  signal?: AbortSignal;
 }
 
 export interface PpoLogEntry {
@@ -96,9 +97,15 @@ export async function ppo(policy: Model, reward: RewardModel, prompts: readonly 
   const hiddenSize = policy.config.n_embd ?? policy.config.hidden_size;
   const valueHead = new ValueHead(hiddenSize);
   const reference = referencePolicy(policy);
-  const optimizer = new AdamW({ lr: options.lr ?? 1e-3, weightDecay: 0 });
-  const variables = [...policy.trainableVariables(), ...valueHead.variables()];
-  const progress = options.progress === false ? undefined : new TrainingProgress({ totalSteps: o.iterations, title: 'PPO' });
+  const loop = startTrainingLoop({
+    model: policy,
+    variables: [...policy.trainableVariables(), ...valueHead.variables()],
+    optimizer: { lr: options.lr ?? 1e-3, weightDecay: 0 },
+    progress: options.progress === false ? undefined : { totalSteps: o.iterations, title: 'PPO' },
+    signal: options.signal,
+    what: 'ppo',
+  });
+  const progress = loop.progress;
   const log: PpoLogEntry[] = [];
   const started = performance.now();
   let order: number[] = [];
@@ -111,6 +118,7 @@ export async function ppo(policy: Model, reward: RewardModel, prompts: readonly 
         batchPrompts.push(prompts[order.pop()!]);
       }
       const rollouts = await sampleCompletions(policy, batchPrompts, rng, options);
+      loop.throwIfStopped(); // generation ends early on an interrupt; its truncated rollouts are not trained on
       const scores = reward.scoreMany(rollouts.map((r) => ({ prompt: r.prompt, completion: r.completion })));
       const batch = collateSequences(rollouts.map((r) => r.sequence), padId);
       const data = prepare(policy, valueHead, reference.tokenLogprobs(batch), batch, scores, klControl.value, o);
@@ -118,8 +126,9 @@ export async function ppo(policy: Model, reward: RewardModel, prompts: readonly 
       let policyLoss = 0, valueLoss = 0, clipFraction = 0, entropy = 0, updates = 0;
       for (let epoch = 0; epoch < o.ppoEpochs; epoch++) {
         for (const rows of chunks(rng.permutation(o.batchSize), o.miniBatchSize)) {
+          await loop.yieldAndCheck();
           let stats: number[] = [];
-          optimizer.minimize(() => {
+          loop.step(() => {
             const mb = pick(data, rows);
             const { logits, hidden } = forwardLm(policy, mb.batch);
             const [B, T, V] = logits.shape;
@@ -131,7 +140,7 @@ export async function ppo(policy: Model, reward: RewardModel, prompts: readonly 
             const ent = maskedEntropy(tf.slice(logits, [0, 0, 0], [B, T - 1, V]), mask);
             stats = [pg.loss, vf, pg.clipFraction, ent].map((t) => t.dataSync()[0]);
             return tf.add(pg.loss, tf.mul(o.valueCoef, vf)) as tf.Scalar;
-          }, variables);
+          });
           policyLoss += stats[0]; valueLoss += stats[1]; clipFraction += stats[2]; entropy += stats[3]; updates++;
         }
       }
@@ -152,16 +161,15 @@ export async function ppo(policy: Model, reward: RewardModel, prompts: readonly 
       options.onIteration?.(entry);
       progress?.update({ step: iteration, loss: entry.policyLoss });
       progress?.logEval(iteration, { reward: entry.meanReward, kl: entry.kl, entropy: entry.entropy, clipFraction: entry.clipFraction, valueLoss: entry.valueLoss });
-      await new Promise((resolve) => setImmediate(resolve));
+      await loop.yieldAndCheck();
     }
-    progress?.finish();
+    loop.finish('done');
   } catch (error) {
-    progress?.finish('failed');
+    loop.finishAfterError();
     throw error;
   } finally {
     reference.dispose();
     valueHead.dispose();
-    optimizer.dispose();
   }
   return { log, referenceMode: reference.mode, seconds: (performance.now() - started) / 1000 };
 }

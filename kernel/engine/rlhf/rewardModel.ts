@@ -8,8 +8,7 @@ import { addScalarHead } from '../heads/addHead';
 import type { HeadPooling } from '../heads/headLayout';
 import type { HeadModel } from '../heads/headModel';
 import type { Model } from '../models/model';
-import { AdamW } from '../train/optim';
-import { TrainingProgress } from '../train/progress';
+import { runTrainingLoop, type TrainingLoop, type TrainingLoopOptions } from '../train/loop';
 import { Rng } from '../train/rng';
 import { lora, type LoraOptions } from '../tuners/lora';
 import { bradleyTerryLoss } from './losses';
@@ -35,7 +34,7 @@ export interface RewardModelOptions {
   progress?: boolean;
   /** Called after each optimiser step (e.g. to relay progress to a panel). */
   onStep?: (step: { step: number; totalSteps: number; loss: number; epoch: number }) => void;
-  /** Stops training before the next step; the promise rejects with the signal's reason. */
+  /** Stops training before the next step (as the kernel's interrupt does); the promise rejects with the signal's reason. */
   signal?: AbortSignal;
 }
 
@@ -48,6 +47,9 @@ export interface RewardModelReport {
   losses: number[];
   seconds: number;
 }
+
+/** Sequences scored per forward pass. */
+const SCORE_BATCH = 32;
 
 export class RewardModel {
   constructor(
@@ -67,7 +69,7 @@ export class RewardModel {
   }
 
   /** Rewards of already tokenized prompt + completion sequences. */
-  scoreSequences(sequences: readonly Sequence[], batchSize = 32): number[] {
+  scoreSequences(sequences: readonly Sequence[], batchSize = SCORE_BATCH): number[] {
     const out: number[] = [];
     for (const part of chunks(sequences, batchSize)) {
       const scores = tf.tidy(() => scoreBatch(this.model, part, false));
@@ -107,42 +109,68 @@ export async function rewardModel(backbone: Model, pairs: readonly PreferencePai
     rejected: encodeSequence(tokenizer, p.prompt, p.rejected, maxLength),
   });
   const train = split.train.map(encode);
-  const optimizer = new AdamW({ lr: options.lr ?? 1e-3, weightDecay: options.weightDecay ?? 0, noDecay: 'bias-and-norm' });
-  const variables = model.trainableVariables();
   const rng = Rng.fromSeed(seed);
   const steps = epochs * Math.ceil(train.length / batchSize);
-  const progress = options.progress === false ? undefined : new TrainingProgress({ totalSteps: steps, title: 'Reward model (Bradley–Terry)' });
-  const losses: number[] = [];
+  const loopOptions: TrainingLoopOptions = {
+    model,
+    alsoStatsFor: [backbone],
+    variables: model.trainableVariables(),
+    optimizer: { lr: options.lr ?? 1e-3, weightDecay: options.weightDecay ?? 0, noDecay: 'bias-and-norm' },
+    progress: options.progress === false ? undefined : { totalSteps: steps, title: 'Reward model (Bradley–Terry)' },
+    signal: options.signal,
+    what: 'rewardModel',
+  };
   const started = performance.now();
-  for (let epoch = 0; epoch < epochs; epoch++) {
-    const order = rng.permutation(train.length).map((i) => train[i]);
-    for (const part of chunks(order, batchSize)) {
-      const loss = optimizer.minimize(() => {
-        const scores = scoreBatch(model, [...part.map((x) => x.chosen), ...part.map((x) => x.rejected)], false);
-        const n = part.length;
-        return bradleyTerryLoss(tf.slice(scores, [0], [n]), tf.slice(scores, [n], [n]));
-      }, variables);
-      losses.push(loss);
-      progress?.update({ step: losses.length, loss, epoch: epoch + 1 });
-      options.onStep?.({ step: losses.length, totalSteps: steps, loss, epoch: epoch + 1 });
-      await new Promise((resolve) => setImmediate(resolve));
-      stopIfAborted(options.signal, optimizer);
+  return runTrainingLoop(loopOptions, async (loop) => {
+    const losses: number[] = [];
+    for (let epoch = 0; epoch < epochs; epoch++) {
+      const order = rng.permutation(train.length).map((i) => train[i]);
+      for (const part of chunks(order, batchSize)) {
+        const { loss } = loop.step(() => {
+          const scores = scoreBatch(model, [...part.map((x) => x.chosen), ...part.map((x) => x.rejected)], false);
+          const n = part.length;
+          return bradleyTerryLoss(tf.slice(scores, [0], [n]), tf.slice(scores, [n], [n]));
+        });
+        losses.push(loss);
+        loop.progress?.update({ step: losses.length, loss, epoch: epoch + 1 });
+        options.onStep?.({ step: losses.length, totalSteps: steps, loss, epoch: epoch + 1 });
+        await loop.yieldAndCheck();
+      }
     }
-  }
-  optimizer.dispose();
-  const result = new RewardModel(model, maxLength, { trainPairs: split.train.length, heldOutPairs: split.heldOut.length, heldOutAccuracy: NaN, trainAccuracy: NaN, losses, seconds: 0 });
-  result.report.heldOutAccuracy = result.accuracy(split.heldOut);
-  result.report.trainAccuracy = result.accuracy(split.train);
-  result.report.seconds = (performance.now() - started) / 1000;
-  progress?.logEval(losses.length, { heldOutAccuracy: result.report.heldOutAccuracy });
-  progress?.finish();
-  return result;
+    const report: RewardModelReport = {
+      trainPairs: split.train.length,
+      heldOutPairs: split.heldOut.length,
+      heldOutAccuracy: NaN,
+      trainAccuracy: NaN,
+      losses,
+      seconds: 0,
+    };
+    const result = new RewardModel(model, maxLength, report);
+    report.heldOutAccuracy = await pairAccuracy(loop, result, split.heldOut);
+    report.trainAccuracy = await pairAccuracy(loop, result, split.train);
+    report.seconds = (performance.now() - started) / 1000;
+    loop.progress?.logEval(losses.length, { heldOutAccuracy: report.heldOutAccuracy });
+    loop.progress?.finish();
+    return result;
+  });
 }
 
-function stopIfAborted(signal: AbortSignal | undefined, optimizer: AdamW): void {
-  if (!signal?.aborted) return;
-  optimizer.dispose();
-  throw signal.reason ?? new RlhfError('training was stopped');
+/** `reward.accuracy(pairs)`, scored in the same batches, with a turn of the event loop (and a stop check) between them. */
+async function pairAccuracy(loop: TrainingLoop, reward: RewardModel, pairs: readonly PreferencePair[]): Promise<number> {
+  if (pairs.length === 0) return NaN;
+  const tokenizer = requireTokenizer(reward.model);
+  const score = async (completions: Array<{ prompt: string; completion: string }>): Promise<number[]> => {
+    const sequences = completions.map((x) => encodeSequence(tokenizer, x.prompt, x.completion, reward.maxLength));
+    const out: number[] = [];
+    for (const part of chunks(sequences, SCORE_BATCH)) {
+      await loop.yieldAndCheck();
+      out.push(...reward.scoreSequences(part, SCORE_BATCH));
+    }
+    return out;
+  };
+  const chosen = await score(pairs.map((p) => ({ prompt: p.prompt, completion: p.chosen })));
+  const rejected = await score(pairs.map((p) => ({ prompt: p.prompt, completion: p.rejected })));
+  return chosen.filter((c, i) => c > rejected[i]).length / pairs.length;
 }
 
 /** Scores [B] of a batch of sequences (differentiable). */

@@ -15,7 +15,8 @@ import { addClassificationHead } from '../heads/addHead';
 import { HeadModel } from '../heads/headModel';
 import type { Pooling } from '../heads/pooling';
 import type { LayerInfo, Model } from '../models/model';
-import { display, throwIfInterrupted } from '../runtime/kernelBridge';
+import { display } from '../runtime/kernelBridge';
+import { throwIfStopped } from '../train/stopping';
 import { train } from '../train/trainer';
 import type { TrainOptions } from '../train/trainOptions';
 import { freeze } from '../tuners/freeze';
@@ -105,7 +106,7 @@ export async function sweepFreeze(model: Model, data: SweepData, options: SweepF
       rows.push(await fineTuneRun(base, pretrained, data, trainOpts, numLabels, seed, { kind: 'head-only', k: numBlocks, method: 'head only' }));
     }
     if (options.featureBased ?? true) {
-      throwIfInterrupted();
+      throwIfStopped(undefined, 'sweepFreeze');
       pretrained.restore();
       rows.push(await featureRun(base, data, options.pooling ?? 'mean'));
     }
@@ -128,7 +129,7 @@ interface RunSpec {
 }
 
 async function fineTuneRun(base: Model, pretrained: Snapshot, data: SweepData, trainOpts: TrainOptions, numLabels: number, seed: number, spec: RunSpec): Promise<SweepRow> {
-  throwIfInterrupted(); // an interrupted run returns early; stop the sweep instead of starting the next one
+  throwIfStopped(undefined, 'sweepFreeze'); // an interrupted run returns early; stop the sweep instead of starting the next one
   pretrained.restore();
   const head = addClassificationHead(base, { numLabels, seed });
   try {

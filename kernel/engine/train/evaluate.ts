@@ -5,9 +5,9 @@
  */
 import * as tf from '@tensorflow/tfjs-core';
 import type { Model } from '../models/model';
-import { currentSignal } from '../runtime/kernelBridge';
 import { batchLoss, makeBatch } from './batches';
 import { accuracy, argmaxRows, f1Score, perplexity } from './metrics';
+import { nextTurn, stopRequested } from './stopping';
 import { padTokenIdFor, prepareData, type PreparedData, type TrainData } from './trainData';
 import { TrainerError } from './trainerError';
 import type { TrainTask } from './trainOptions';
@@ -29,7 +29,7 @@ export async function evaluate(model: Model, data: TrainData, options: EvaluateO
   const prepared = prepareData(model, data, { task: options.task, maxLength: options.maxLength, labels: options.labels, what: 'data' });
   const batchSize = options.batchSize ?? 8;
   if (!Number.isSafeInteger(batchSize) || batchSize < 1) throw new TrainerError(`option batchSize must be an integer >= 1, got ${batchSize}`);
-  const stop = () => options.signal?.aborted === true || currentSignal()?.aborted === true;
+  const stop = () => stopRequested(options.signal);
   const metrics = await evaluatePrepared(model, prepared, batchSize, padTokenIdFor(model, options.padTokenId), stop);
   if (!metrics) throw new TrainerError('evaluation was interrupted');
   return metrics;
@@ -64,7 +64,7 @@ export async function evaluatePrepared(
       truth.push(...batch.classLabels);
     }
     tf.dispose([loss, logits]);
-    await new Promise<void>((resolve) => setImmediate(resolve));
+    await nextTurn();
   }
   const evalLoss = count === 0 ? NaN : lossSum / count;
   if (data.task === 'causal-lm') return { eval_loss: evalLoss, eval_perplexity: perplexity(evalLoss) };

@@ -4,21 +4,20 @@
  * read top to bottom:
  *   for each epoch: seeded shuffle → stream batches from disk (augmented) → cross-entropy → clip → AdamW at the
  *   schedule's rate → evaluate on evalData (accuracy, loss) → log one row per epoch
- * Interrupts (kernel stop button, options.signal) are honoured between batches; the model keeps what it learned.
+ * Built on the training loop (loop.ts): interrupts (kernel stop button, options.signal) are honoured between
+ * batches, and the model keeps what it learned.
  */
 import * as tf from '@tensorflow/tfjs-core';
 import type { Model } from '../models/model';
-import { currentSignal } from '../runtime/kernelBridge';
 import type { ImageDataset } from '../vision/imageDataset';
-import { clipByGlobalNorm } from './gradients';
 import { classificationLossSum } from './loss';
 import { argmaxRows } from './metrics';
-import { AdamW } from './optim';
-import { TrainingProgress } from './progress';
+import { runTrainingLoop, type TrainingLoopOptions } from './loop';
 import { Rng } from './rng';
 import { createSchedule, warmupStepsFromRatio, type ScheduleKind } from './schedule';
-import { withSeededRandom } from './seededRandom';
+import { nextTurn, stopRequested } from './stopping';
 import { TrainerError } from './trainerError';
+import { positiveInt } from './trainOptions';
 
 export interface ImageTrainOptions {
   /** Passes over the data; default 3. */
@@ -84,7 +83,6 @@ export async function trainImageClassifier(model: Model, data: ImageDataset, opt
   checkModel(model, data);
   if (options.evalData) checkModel(model, options.evalData);
   const variables = model.trainableVariables();
-  if (variables.length === 0) throw new TrainerError('the model has no trainable parameters (everything is frozen); unfreeze some with unfreeze(model, selector)');
 
   const stepsPerEpoch = Math.ceil(data.length / batchSize);
   const totalSteps = epochs * stepsPerEpoch;
@@ -95,54 +93,57 @@ export async function trainImageClassifier(model: Model, data: ImageDataset, opt
     warmupSteps: warmupStepsFromRatio(options.warmupRatio ?? 0, totalSteps),
     totalSteps,
   });
-  const optimizer = new AdamW({ lr: learningRate, weightDecay: options.weightDecay ?? 0, noDecay: 'bias-and-norm' });
   const dropoutRng = Rng.fromSeed(seed);
-  const stop = () => options.signal?.aborted === true || currentSignal()?.aborted === true;
-  const progress = (options.progress ?? true) ? new TrainingProgress({ totalSteps, title: options.title ?? 'Image fine-tuning' }) : undefined;
-  const rows: ImageEpochLog[] = [];
-  let step = 0;
-  let trainTimeMs = 0;
-  let status: ImageTrainResult['status'] = 'completed';
+  const loopOptions: TrainingLoopOptions = {
+    model,
+    variables,
+    optimizer: { lr: learningRate, weightDecay: options.weightDecay ?? 0, noDecay: 'bias-and-norm' },
+    progress: (options.progress ?? true) ? { totalSteps, title: options.title ?? 'Image fine-tuning' } : undefined,
+    signal: options.signal,
+    maxGradNorm: options.maxGradNorm ?? 1,
+    what: 'trainImageClassifier()',
+  };
 
-  try {
+  const run = await runTrainingLoop(loopOptions, async (loop) => {
+    const progress = loop.progress;
+    const rows: ImageEpochLog[] = [];
+    let step = 0;
+    let trainTimeMs = 0;
+    let status: ImageTrainResult['status'] = 'completed';
     for (let epoch = 0; epoch < epochs && status === 'completed'; epoch++) {
       let lossSum = 0;
       let correct = 0;
       let seen = 0;
       let epochMs = 0;
       for await (const batch of data.batches(batchSize, { shuffle: true, epoch: seed + epoch, augment: options.augment ?? true })) {
-        if (stop()) {
+        if (loop.stopRequested) {
           batch.pixels.dispose();
           status = 'interrupted';
           break;
         }
         const began = performance.now();
         const lr = schedule.lrAt(step);
-        optimizer.learningRate = lr;
         let logits: tf.Tensor | undefined;
-        const { value, grads } = withSeededRandom(dropoutRng, () =>
-          tf.variableGrads(() => {
-            const out = model.logits(batch.pixels, { training: true }); // [B, numLabels]
-            logits = tf.keep(out);
-            return tf.div(classificationLossSum(out, batch.labels), batch.labels.length) as tf.Scalar;
-          }, variables),
-        );
         try {
-          const loss = value.dataSync()[0];
-          if (!Number.isFinite(loss)) throw new TrainerError(`the loss became ${loss} at step ${step + 1}; lower the learning rate`);
-          clipByGlobalNorm(grads, options.maxGradNorm ?? 1);
-          optimizer.applyGradients(grads);
+          const { loss } = loop.step(
+            () => {
+              const out = model.logits(batch.pixels, { training: true }); // [B, numLabels]
+              logits = tf.keep(out);
+              return tf.div(classificationLossSum(out, batch.labels), batch.labels.length) as tf.Scalar;
+            },
+            { learningRate: lr, rng: dropoutRng },
+          );
           const predicted = argmaxRows(logits!.dataSync(), logits!.shape[1]!);
           correct += predicted.filter((p, i) => p === batch.labels[i]).length;
           lossSum += loss * batch.labels.length;
           seen += batch.labels.length;
         } finally {
-          tf.dispose([value, batch.pixels, ...(logits ? [logits] : []), ...Object.values(grads)]);
+          tf.dispose([batch.pixels, ...(logits ? [logits] : [])]);
         }
         step++;
         epochMs += performance.now() - began;
-        progress?.update({ step, loss: lossSum / seen, learningRate: lr, epoch: epoch + (seen / data.length) });
-        await nextTurn();
+        progress?.update({ step, loss: lossSum / seen, learningRate: lr, epoch: epoch + seen / data.length });
+        await loop.nextTurn();
       }
       trainTimeMs += epochMs;
       if (status !== 'completed' || seen === 0) break;
@@ -161,12 +162,8 @@ export async function trainImageClassifier(model: Model, data: ImageDataset, opt
       options.onEpoch?.(row);
     }
     progress?.finish(status === 'interrupted' ? 'interrupted' : 'done');
-  } catch (error) {
-    progress?.finish('failed');
-    throw error;
-  } finally {
-    optimizer.dispose();
-  }
+    return { rows, step, trainTimeMs, status };
+  });
   let trainable = 0;
   let total = 0;
   for (const v of model.params.values()) {
@@ -175,10 +172,10 @@ export async function trainImageClassifier(model: Model, data: ImageDataset, opt
   }
   return {
     task: 'image-classification',
-    status,
-    epochs: rows,
-    steps: step,
-    trainTimeMs,
+    status: run.status,
+    epochs: run.rows,
+    steps: run.step,
+    trainTimeMs: run.trainTimeMs,
     wallTimeMs: performance.now() - startedAt,
     trainableParams: trainable,
     totalParams: total,
@@ -197,7 +194,7 @@ export async function evaluateImageClassifier(
   let correct = 0;
   const predictions: number[] = [];
   for await (const batch of data.batches(positiveInt('batchSize', options.batchSize ?? 32))) {
-    if (options.signal?.aborted === true || currentSignal()?.aborted === true) {
+    if (stopRequested(options.signal)) {
       batch.pixels.dispose();
       return undefined;
     }
@@ -230,13 +227,4 @@ function checkModel(model: Model, data: ImageDataset): void {
       `the model's classification head has ${headSize} labels but the data has ${data.labelNames.length} (${data.labelNames.join(', ')}); load it with { id2label: data.id2label } to replace the head`,
     );
   }
-}
-
-function positiveInt(name: string, v: number): number {
-  if (!Number.isSafeInteger(v) || v < 1) throw new TrainerError(`option ${name} must be an integer >= 1, got ${JSON.stringify(v)}`);
-  return v;
-}
-
-function nextTurn(): Promise<void> {
-  return new Promise((resolve) => setImmediate(resolve));
 }

@@ -181,7 +181,8 @@ export function normaliseMetricName(name: string): string {
 function fail(name: string, what: string, value: unknown): never {
   throw new TrainerError(`option ${name} must be ${what}, got ${JSON.stringify(value) ?? String(value)}`);
 }
-function positiveInt(name: string, v: number): number {
+/** `v` when it is an integer >= 1; otherwise a TrainerError naming option `name`. */
+export function positiveInt(name: string, v: number): number {
   return Number.isSafeInteger(v) && v >= 1 ? v : fail(name, 'an integer >= 1', v);
 }
 function optionalPositiveInt(name: string, v: number | undefined): number | undefined {

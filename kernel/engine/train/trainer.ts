@@ -3,29 +3,23 @@
  *   prepare data → plan steps → (resume) → for each optimizer step:
  *     micro-batches → loss / gradients (accumulated, normalised by the window's examples or tokens)
  *     → clip by global norm → AdamW at the schedule's learning rate → log → evaluate → early stop → checkpoint
- * It polls the kernel's interrupt (and options.signal) between micro-batches: an interrupted run keeps the model
- * as trained so far and returns its history with `interrupted: true`. A live progress bar with loss and metric
- * curves is redrawn in the cell while it runs.
+ * Built on the training loop (loop.ts), which polls the kernel's interrupt (and options.signal) between
+ * micro-batches: an interrupted run keeps the model as trained so far and returns its history with
+ * `interrupted: true`. A live progress bar with loss and metric curves is redrawn in the cell while it runs.
  */
 import { join } from 'node:path';
 import * as tf from '@tensorflow/tfjs-core';
 import type { Model } from '../models/model';
-import { currentSignal } from '../runtime/kernelBridge';
 import { batchLoss, makeBatch, type MicroBatch } from './batches';
 import { checkpointDirName, latestCheckpoint, pruneCheckpoints, type BestMetric, type TrainerState } from './checkpoint';
 import { evaluatePrepared, type EvalMetrics } from './evaluate';
-import { addGradients, clipByGlobalNorm } from './gradients';
-import { AdamW } from './optim';
-import { TrainingProgress } from './progress';
+import { runTrainingLoop, type TrainingLoop, type TrainingLoopOptions } from './loop';
 import type { Rng } from './rng';
 import { createSchedule, warmupStepsFromRatio } from './schedule';
-import { withSeededRandom } from './seededRandom';
 import { dropoutRng, epochAfter, epochOrder, microBatchIndices, planSteps, spanOfStep, type StepPlan } from './stepPlan';
 import { checkModelFitsTask } from './taskCheck';
-import { restoreTrainingCheckpoint, writeTrainingCheckpoint } from './trainCheckpoint';
 import { padTokenIdFor, prepareData, type TrainData } from './trainData';
 import { TrainerError } from './trainerError';
-import { TrainingStatsRecorder } from './trainingStats';
 import { resolveTrainOptions, type ResolvedTrainOptions, type TrainOptions } from './trainOptions';
 import { displayable, type EvalLogEntry, type TrainLogEntry, type TrainResult, type TrainStatus } from './trainResult';
 
@@ -40,22 +34,26 @@ export async function train(model: Model, data: TrainData, options: TrainOptions
       : prepareData(model, options.evalData, { task: trainSet.task, maxLength: options.maxLength, labels: options.labels ?? labelNames, what: 'evalData' });
   const padTokenId = padTokenIdFor(model, options.padTokenId);
   const variables = model.trainableVariables();
-  if (variables.length === 0) {
-    throw new TrainerError('the model has no trainable parameters (everything is frozen); unfreeze some with unfreeze(model, selector)');
-  }
   checkModelFitsTask(model, trainSet, 'the training data');
 
   const plan = planSteps(trainSet.examples.length, opts.batchSize, opts.gradientAccumulationSteps, opts.epochs, opts.maxSteps);
   const warmupSteps = opts.warmupSteps ?? warmupStepsFromRatio(opts.warmupRatio, plan.totalSteps);
   const schedule = createSchedule({ kind: opts.schedule, learningRate: opts.learningRate, warmupSteps, totalSteps: plan.totalSteps });
-  const optimizer = new AdamW({ lr: opts.learningRate, betas: opts.betas, eps: opts.adamEpsilon, weightDecay: opts.weightDecay, noDecay: 'bias-and-norm' });
   const run = new RunState(opts, plan, dropoutRng(opts.seed));
-  const stop = () => options.signal?.aborted === true || currentSignal()?.aborted === true;
-  const progress = opts.progress ? new TrainingProgress({ totalSteps: plan.totalSteps, title: opts.title }) : undefined;
-  const stats = new TrainingStatsRecorder(model, variables);
+  const loopOptions: TrainingLoopOptions = {
+    model,
+    variables,
+    optimizer: { lr: opts.learningRate, betas: opts.betas, eps: opts.adamEpsilon, weightDecay: opts.weightDecay, noDecay: 'bias-and-norm' },
+    progress: opts.progress ? { totalSteps: plan.totalSteps, title: opts.title } : undefined,
+    signal: options.signal,
+    maxGradNorm: opts.maxGradNorm,
+    what: 'train()',
+  };
 
-  try {
-    if (opts.resumeFromCheckpoint !== undefined) await run.resume(opts.resumeFromCheckpoint, model, optimizer);
+  return runTrainingLoop(loopOptions, async (loop) => {
+    const progress = loop.progress;
+    const stop = () => loop.stopRequested;
+    if (opts.resumeFromCheckpoint !== undefined) await run.resume(opts.resumeFromCheckpoint, loop);
     for (const entry of run.history) progress?.update({ step: entry.step, loss: entry.loss, learningRate: entry.learningRate, epoch: entry.epoch });
     const firstStep = run.step;
     let status: TrainStatus = 'completed';
@@ -72,9 +70,14 @@ export async function train(model: Model, data: TrainData, options: TrainOptions
       for (let i = span.first; i < span.end; i++) batches.push(makeBatch(trainSet, microBatchIndices(plan, order.indices, i), padTokenId));
 
       const learningRate = schedule.lrAt(run.step);
-      optimizer.learningRate = learningRate;
       const stepStart = performance.now();
-      const outcome = await optimizerStep(model, variables, optimizer, batches, run, opts, stop, stats);
+      // the loss sum of each micro-batch over the window's total count: accumulation equals one big batch
+      const windowCount = Math.max(1, batches.reduce((n, b) => n + b.count, 0));
+      const outcome = await loop.accumulatedStep(
+        batches.length,
+        (i) => tf.div(batchLoss(model, batches[i], opts.dropout).lossSum, windowCount) as tf.Scalar,
+        { learningRate, rng: run.rng },
+      );
       if (outcome === 'interrupted') {
         status = 'interrupted';
         break;
@@ -103,12 +106,12 @@ export async function train(model: Model, data: TrainData, options: TrainOptions
         progress?.logEval(run.step, metrics);
       }
       const saveDue = (opts.saveStrategy === 'steps' && run.step % opts.saveSteps! === 0) || (opts.saveStrategy === 'epoch' && endOfEpoch);
-      if (saveDue) await run.save(model, optimizer, schedule.config);
+      if (saveDue) await run.save(loop, schedule.config);
       if (run.shouldStopEarly()) {
         status = 'early-stopped';
         break;
       }
-      await nextTurn();
+      await loop.nextTurn();
     }
 
     const finished = status !== 'interrupted';
@@ -119,7 +122,7 @@ export async function train(model: Model, data: TrainData, options: TrainOptions
         progress?.logEval(run.step, metrics);
       } else status = 'interrupted';
     }
-    if (opts.saveStrategy !== 'no' && run.step > firstStep && run.lastSavedStep !== run.step) await run.save(model, optimizer, schedule.config);
+    if (opts.saveStrategy !== 'no' && run.step > firstStep && run.lastSavedStep !== run.step) await run.save(loop, schedule.config);
     progress?.finish(status === 'interrupted' ? 'interrupted' : 'done');
 
     const params = countParams(model);
@@ -145,58 +148,7 @@ export async function train(model: Model, data: TrainData, options: TrainOptions
       totalParams: params.total,
       labelNames,
     });
-  } catch (error) {
-    progress?.finish('failed');
-    throw error;
-  } finally {
-    optimizer.dispose();
-    stats.finish();
-  }
-}
-
-/**
- * One optimizer step over `batches`. Gradients of each micro-batch's loss sum divided by the window's total
- * count are summed, so accumulation over k micro-batches equals one big batch. Nothing is applied when an
- * interrupt arrives mid-window (and the dropout stream is rewound so a resumed run repeats the step exactly).
- */
-async function optimizerStep(
-  model: Model,
-  variables: tf.Variable[],
-  optimizer: AdamW,
-  batches: MicroBatch[],
-  run: RunState,
-  opts: ResolvedTrainOptions,
-  stop: () => boolean,
-  stats: TrainingStatsRecorder,
-): Promise<{ loss: number; gradNorm: number } | 'interrupted'> {
-  const windowCount = Math.max(1, batches.reduce((n, b) => n + b.count, 0));
-  const rngAtStart = run.rng.getState();
-  let grads: tf.NamedTensorMap | undefined;
-  let loss = 0;
-  try {
-    for (const [i, batch] of batches.entries()) {
-      if (i > 0) await nextTurn();
-      if (stop()) {
-        run.rng.setState(rngAtStart);
-        return 'interrupted';
-      }
-      const { value, grads: batchGrads } = withSeededRandom(run.rng, () =>
-        tf.variableGrads(() => tf.div(batchLoss(model, batch, opts.dropout).lossSum, windowCount) as tf.Scalar, variables),
-      );
-      loss += value.dataSync()[0];
-      value.dispose();
-      grads = addGradients(grads, batchGrads);
-    }
-    if (!Number.isFinite(loss)) {
-      throw new TrainerError(`the loss became ${loss} at step ${run.step + 1}; the model was not updated. Lower the learning rate or check the data`);
-    }
-    stats.recordStep(grads!);
-    const gradNorm = clipByGlobalNorm(grads!, opts.maxGradNorm);
-    optimizer.applyGradients(grads!);
-    return { loss, gradNorm };
-  } finally {
-    if (grads) tf.dispose(Object.values(grads));
-  }
+  });
 }
 
 /** Counters, logs and best-metric tracking of one run; what a checkpoint saves and a resume restores. */
@@ -242,10 +194,10 @@ class RunState {
     return this.opts.earlyStoppingPatience !== undefined && this.evalsWithoutImprovement >= this.opts.earlyStoppingPatience;
   }
 
-  async save(model: Model, optimizer: AdamW, schedule: TrainerState['schedule']): Promise<void> {
+  async save(loop: TrainingLoop, schedule: TrainerState['schedule']): Promise<void> {
     const outputDir = this.opts.outputDir!;
     const dir = join(outputDir, checkpointDirName(this.step));
-    await writeTrainingCheckpoint(dir, model, optimizer, {
+    await loop.saveCheckpoint(dir, {
       step: this.step,
       epoch: epochAfter(this.plan, this.step),
       rng: this.rng.getState(),
@@ -263,10 +215,10 @@ class RunState {
     }
   }
 
-  async resume(from: string | true, model: Model, optimizer: AdamW): Promise<void> {
+  async resume(from: string | true, loop: TrainingLoop): Promise<void> {
     const dir = from === true ? await latestCheckpoint(this.opts.outputDir!) : from;
     if (dir === undefined) throw new TrainerError(`resumeFromCheckpoint: true, but ${this.opts.outputDir} holds no checkpoint-<step> folder`);
-    const state = await restoreTrainingCheckpoint(dir, model, optimizer);
+    const state = await loop.restoreCheckpoint(dir);
     this.step = state.step;
     this.rng.setState(state.rng);
     this.bestMetric = state.bestMetric;
@@ -291,9 +243,3 @@ function countParams(model: Model): { trainable: number; total: number } {
   }
   return { trainable, total };
 }
-
-/** Lets the event loop run (the kernel's interrupt notification arrives there). */
-function nextTurn(): Promise<void> {
-  return new Promise((resolve) => setImmediate(resolve));
-}
-

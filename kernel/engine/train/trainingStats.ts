@@ -1,7 +1,8 @@
 /**
- * Per-parameter statistics of a model's last `train()` run, to show which layers actually learned:
- * the mean (pre-clipping) gradient L2 norm over the optimizer steps, and the relative weight change
- * ‖W_end − W_start‖ / ‖W_start‖. Frozen parameters are listed with zeros.
+ * Per-parameter statistics of a model's last training run (`train`, `trainImageClassifier`, `rewardModel`, `dpo`,
+ * `ppo`: every job built on the training loop), to show which layers actually learned: the mean (pre-clipping)
+ * gradient L2 norm over the optimizer steps, and the relative weight change ‖W_end − W_start‖ / ‖W_start‖.
+ * Frozen parameters are listed with zeros.
  */
 import * as tf from '@tensorflow/tfjs-core';
 import type { Model } from '../models/model';
@@ -26,28 +27,28 @@ export interface TrainingStats {
 
 const lastRun = new WeakMap<Model, TrainingStats>();
 
-/** Statistics of the model's last `train()` run, or undefined when it was never trained in this kernel. */
+/** Statistics of the model's last training run, or undefined when it was never trained in this kernel. */
 export function trainingStats(model: Model): TrainingStats | undefined {
   return lastRun.get(model);
 }
 
-/** Collects the statistics while `train()` runs; `finish()` stores them for `trainingStats(model)`. */
+/**
+ * Collects the statistics while a training job runs; `finish()` stores them for `trainingStats(model)` of each
+ * model given (a head model and the backbone it shares its variables with both show what learned).
+ */
 export class TrainingStatsRecorder {
+  /** variable.name → snapshot at the start */
   private readonly starts: Map<string, tf.Tensor>;
-  /** variable.name → parameter name */
-  private readonly nameOf = new Map<string, string>();
+  /** variable.name → sum over steps of its gradient norm */
   private readonly gradNormSums = new Map<string, number>();
+  private readonly models: readonly Model[];
   private steps = 0;
   private done = false;
 
-  constructor(
-    private readonly model: Model,
-    variables: readonly tf.Variable[],
-  ) {
-    for (const [name, v] of model.params) this.nameOf.set(v.name, name);
-    const names = variables.map((v) => this.nameOf.get(v.name) ?? v.name);
+  constructor(models: Model | readonly Model[], variables: readonly tf.Variable[]) {
+    this.models = Array.isArray(models) ? models : [models as Model];
     const copies = tf.tidy(() => variables.map((v) => tf.clone(v)));
-    this.starts = new Map(names.map((name, i) => [name, copies[i]]));
+    this.starts = new Map(variables.map((v, i) => [v.name, copies[i]]));
   }
 
   /** One optimizer step's gradients (keyed by variable name), before clipping. */
@@ -55,39 +56,39 @@ export class TrainingStatsRecorder {
     const entries = Object.entries(grads);
     if (entries.length > 0) {
       const norms = tf.tidy(() => tf.stack(entries.map(([, g]) => tf.norm(g))).dataSync());
-      entries.forEach(([varName], i) => {
-        const name = this.nameOf.get(varName) ?? varName;
-        this.gradNormSums.set(name, (this.gradNormSums.get(name) ?? 0) + norms[i]);
-      });
+      entries.forEach(([varName], i) => this.gradNormSums.set(varName, (this.gradNormSums.get(varName) ?? 0) + norms[i]));
     }
     this.steps++;
   }
 
-  /** Stores the run's statistics for the model and frees the start snapshots. Idempotent. */
+  /** Stores the run's statistics for each model and frees the start snapshots. Idempotent. */
   finish(): void {
     if (this.done) return;
     this.done = true;
     try {
-      const names = [...this.model.params.keys()];
-      const values = tf.tidy(() => {
-        const rows = names.map((name) => {
-          const current = this.model.params.get(name)!;
-          const start = this.starts.get(name);
-          return start ? tf.stack([tf.norm(tf.sub(current, start)), tf.norm(start)]) : tf.stack([tf.scalar(0), tf.norm(current)]);
-        });
-        return rows.length ? tf.stack(rows).dataSync() : new Float32Array(0);
-      });
-      const params = new Map<string, ParameterTrainingStats>();
-      names.forEach((name, i) => {
-        const deltaNorm = values[2 * i];
-        const startNorm = values[2 * i + 1];
-        const gradNorm = this.steps > 0 ? (this.gradNormSums.get(name) ?? 0) / this.steps : 0;
-        params.set(name, { gradNorm, weightChange: startNorm > 0 ? deltaNorm / startNorm : deltaNorm, deltaNorm, startNorm });
-      });
-      lastRun.set(this.model, { steps: this.steps, params });
+      for (const model of this.models) lastRun.set(model, { steps: this.steps, params: this.paramStats(model) });
     } finally {
       tf.dispose([...this.starts.values()]);
       this.starts.clear();
     }
+  }
+
+  private paramStats(model: Model): Map<string, ParameterTrainingStats> {
+    const entries = [...model.params];
+    const values = tf.tidy(() => {
+      const rows = entries.map(([, current]) => {
+        const start = this.starts.get(current.name);
+        return start ? tf.stack([tf.norm(tf.sub(current, start)), tf.norm(start)]) : tf.stack([tf.scalar(0), tf.norm(current)]);
+      });
+      return rows.length ? tf.stack(rows).dataSync() : new Float32Array(0);
+    });
+    const params = new Map<string, ParameterTrainingStats>();
+    entries.forEach(([name, variable], i) => {
+      const deltaNorm = values[2 * i];
+      const startNorm = values[2 * i + 1];
+      const gradNorm = this.steps > 0 ? (this.gradNormSums.get(variable.name) ?? 0) / this.steps : 0;
+      params.set(name, { gradNorm, weightChange: startNorm > 0 ? deltaNorm / startNorm : deltaNorm, deltaNorm, startNorm });
+    });
+    return params;
   }
 }
