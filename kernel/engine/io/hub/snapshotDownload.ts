@@ -1,6 +1,7 @@
 // Downloads what the engine needs of one revision into the huggingface_hub cache layout: the listing gives the
-// commit and the files; each missing blob is downloaded (resumable), linked from snapshots/<commit>/, and
-// refs/<revision> is written last, so Python (and the next load) find the same snapshot.
+// commit (written to refs/<revision>) and the files; each missing blob is downloaded (resumable) and linked from
+// snapshots/<commit>/, so Python (and the next load) find the same snapshot. Weights come last: a snapshot with
+// config and weights is complete.
 import { readFile, stat } from 'node:fs/promises';
 import { HubError } from '../hubError';
 import { downloadBlob } from './blobDownload';
@@ -17,6 +18,7 @@ export async function downloadSnapshot(http: HubHttp, cache: RepoCache, revision
   const id = cache.id;
   const listing = await fetchListing(http, id, revision);
   const { commit } = listing;
+  await cache.writeRef(revision, commit); // first, like Python: an interrupted download can then name what is missing
   const known = async (path: string): Promise<KnownFile> => {
     const file = listing.files.get(path);
     if (file === undefined) throw new HubError(id, `${WEIGHTS_INDEX_FILE} names the shard ${path}, which the repository does not have`, 'unsupported');
@@ -45,7 +47,6 @@ export async function downloadSnapshot(http: HubHttp, cache: RepoCache, revision
     else await cache.link(commit, name, file.etag);
     tally.done(name);
   }
-  await cache.writeRef(revision, commit);
   return cache.snapshotDir(commit);
 }
 
