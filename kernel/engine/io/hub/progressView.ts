@@ -51,12 +51,23 @@ export class DownloadProgressView {
 
 export function progressText(name: string, p: DownloadProgress): string {
   if (p.filesDone === p.files) return `Downloaded ${name}: ${p.files}/${p.files} files, ${formatBytes(p.total)}`;
-  return `Downloading ${name}: ${p.filesDone}/${p.files} files, ${formatBytes(p.bytes, p.total)} / ${formatBytes(p.total)}`;
+  const [, unit] = unitFor(p.total);
+  return `Downloading ${name}: ${p.filesDone}/${p.files} files, ${inUnit(p.bytes, p.total)} / ${inUnit(p.total, p.total)} ${unit}`;
 }
 
-/** Decimal units like the Hub's pages: 548.1 MB, 1.2 GB, 12.3 kB; `scale` picks the unit (default: bytes itself). */
-export function formatBytes(bytes: number, scale = bytes): string {
-  const units: [number, string][] = [[1e9, 'GB'], [1e6, 'MB'], [1e3, 'kB']];
-  for (const [size, unit] of units) if (scale >= size) return `${(bytes / size).toFixed(1)} ${unit}`;
-  return `${bytes} B`;
+/** Decimal units like the Hub's pages: 548.1 MB, 1.2 GB, 12.3 kB, 999 B. */
+export function formatBytes(bytes: number): string {
+  return `${inUnit(bytes, bytes)} ${unitFor(bytes)[1]}`;
+}
+
+const UNITS: [number, string][] = [[1e9, 'GB'], [1e6, 'MB'], [1e3, 'kB']];
+
+function unitFor(scale: number): [number, string] {
+  return UNITS.find(([size]) => scale >= size) ?? [1, 'B'];
+}
+
+/** `bytes` in the unit `scale` calls for, without the unit. */
+function inUnit(bytes: number, scale: number): string {
+  const [size] = unitFor(scale);
+  return size === 1 ? String(bytes) : (bytes / size).toFixed(1);
 }

@@ -22,7 +22,9 @@ export interface FakeRepo {
 export type Fault =
   | { kind: 'status'; where: 'listing' | 'resolve'; file?: string; status: number; errorCode?: string; times: number }
   | { kind: 'drop'; file: string; afterBytes: number; times: number }
-  | { kind: 'corrupt'; file: string; times: number };
+  | { kind: 'corrupt'; file: string; times: number }
+  /** Sends `afterBytes` of the body, then nothing more (the connection stays open until the client gives up). */
+  | { kind: 'stall'; file: string; afterBytes: number; times: number };
 
 export interface LoggedRequest {
   method: string;
@@ -150,6 +152,7 @@ export class FakeHub {
 
   private serveBytes(req: IncomingMessage, res: ServerResponse, file: string, bytes: Uint8Array, headers: Record<string, string>): void {
     const drop = this.takeFault('drop', file);
+    const stall = this.takeFault('stall', file);
     const corrupt = this.takeFault('corrupt', file);
     let body = corrupt === undefined ? bytes : flipLastByte(bytes);
     const range = req.headers.range?.match(/^bytes=(\d+)-$/);
@@ -168,6 +171,7 @@ export class FakeHub {
       res.write(body.subarray(0, drop.afterBytes), () => setTimeout(() => res.socket?.destroy(), 30));
       return;
     }
+    if (stall !== undefined && stall.kind === 'stall') return void res.write(body.subarray(0, stall.afterBytes));
     writeInPieces(res, body, this.options.pieceDelayMs);
   }
 
@@ -199,7 +203,7 @@ export class FakeHub {
     return true;
   }
 
-  private takeFault(kind: 'drop' | 'corrupt', file: string): Fault | undefined {
+  private takeFault(kind: 'drop' | 'corrupt' | 'stall', file: string): Fault | undefined {
     const fault = this.faults.find((f) => f.kind === kind && f.file === file && f.times > 0);
     if (fault !== undefined) fault.times--;
     return fault;
