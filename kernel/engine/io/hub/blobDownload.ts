@@ -1,6 +1,7 @@
 // Downloads one file into blobs/<etag>: bytes go to blobs/<etag>.incomplete, a dropped connection is continued
 // with `Range: bytes=N-` (a server that answers 200 instead of 206 starts it over), and the finished file is
-// checked (size; sha256 for LFS files) before it is renamed into place.
+// checked (size; sha256 for LFS files, the git blob id for others when the listing gives it) before it is
+// renamed into place.
 import { createHash } from 'node:crypto';
 import { createReadStream } from 'node:fs';
 import { mkdir, open, rename, rm, stat, type FileHandle } from 'node:fs/promises';
@@ -101,12 +102,14 @@ async function verify(id: string, path: string, file: BlobRequest['file']): Prom
     await rm(path, { force: true });
     throw new HubError(id, `downloaded ${file.path} has ${size} bytes, the Hub lists ${file.size}; the partial file was removed, load again to retry`, 'integrity');
   }
-  if (file.sha256 === undefined) return;
-  const hash = createHash('sha256');
+  const [algorithm, expected, prefix] =
+    file.sha256 !== undefined ? ['sha256', file.sha256, ''] : file.gitBlobId !== undefined ? ['git blob id', file.gitBlobId, `blob ${size}\0`] : [];
+  if (expected === undefined) return;
+  const hash = createHash(algorithm === 'sha256' ? 'sha256' : 'sha1').update(prefix ?? '');
   for await (const chunk of createReadStream(path)) hash.update(chunk as Buffer);
   const actual = hash.digest('hex');
-  if (actual !== file.sha256) {
+  if (actual !== expected) {
     await rm(path, { force: true });
-    throw new HubError(id, `downloaded ${file.path} has sha256 ${actual}, the Hub lists ${file.sha256}; the file was removed, load again to retry`, 'integrity');
+    throw new HubError(id, `downloaded ${file.path} has ${algorithm} ${actual}, the Hub lists ${expected}; the file was removed, load again to retry`, 'integrity');
   }
 }

@@ -12,6 +12,8 @@ export interface RemoteFile {
   etag?: string;
   /** Given for LFS files: the download is checked against it. */
   sha256?: string;
+  /** The git blob id of a file stored in git (not LFS), from the listing: the download is checked against it. */
+  gitBlobId?: string;
 }
 
 export interface RemoteListing {
@@ -65,7 +67,8 @@ export function parseListing(id: string, url: string, text: string): RemoteListi
     const fileSize = typeof lfsInfo.size === 'number' ? lfsInfo.size : size;
     if (fileSize !== undefined && (typeof fileSize !== 'number' || !Number.isSafeInteger(fileSize) || fileSize < 0)) throw bad(`gives ${rfilename} the size ${JSON.stringify(fileSize)}`);
     const etag = sha256 ?? (typeof blobId === 'string' && /^[0-9a-f]{40}$/.test(blobId) ? blobId : undefined);
-    files.set(rfilename, { path: rfilename, size: fileSize as number | undefined, etag: etag === undefined ? undefined : normalizeEtag(etag), sha256 });
+    const gitBlobId = sha256 === undefined && etag !== undefined ? etag : undefined;
+    files.set(rfilename, { path: rfilename, size: fileSize as number | undefined, etag: etag === undefined ? undefined : normalizeEtag(etag), sha256, ...(gitBlobId ? { gitBlobId } : {}) });
   });
   return { commit: sha, files };
 }

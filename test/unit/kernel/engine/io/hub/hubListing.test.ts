@@ -20,7 +20,7 @@ const GOOD = JSON.stringify({
 test('a listing gives the commit, sizes (the LFS size, not the pointer size) and blob names', () => {
   const listing = parseListing('acme/m', 'u', GOOD);
   assert.equal(listing.commit, SHA);
-  assert.deepEqual(listing.files.get('config.json'), { path: 'config.json', size: 10, etag: 'a'.repeat(40), sha256: undefined });
+  assert.deepEqual(listing.files.get('config.json'), { path: 'config.json', size: 10, etag: 'a'.repeat(40), sha256: undefined, gitBlobId: 'a'.repeat(40) });
   assert.deepEqual(listing.files.get('model.safetensors'), { path: 'model.safetensors', size: 5000, etag: LFS, sha256: LFS });
   assert.deepEqual(listing.files.get('README.md'), { path: 'README.md', size: undefined, etag: undefined, sha256: undefined });
 });

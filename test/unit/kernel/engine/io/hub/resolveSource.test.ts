@@ -279,7 +279,7 @@ test('a server that ignores Range answers 200: the file starts over and is still
   }
 });
 
-test('a corrupted LFS download fails its sha256 check and is not kept', () =>
+test('a corrupted download fails its sha256 (LFS) or git blob id check and is not kept', () =>
   withHfEnv({}, async (home) => {
     reset();
     process.env.HF_ENDPOINT = hub.url;
@@ -289,6 +289,9 @@ test('a corrupted LFS download fails its sha256 check and is not kept', () =>
     assert.ok(!blobs.includes(sha256Hex(REPO.files['model.safetensors'])) && !blobs.some((b) => b.endsWith('.incomplete')), blobs.join());
     const dir = await resolveSource(ID, FAST);
     assert.deepEqual(new Uint8Array(readFileSync(join(dir, 'model.safetensors'))), REPO.files['model.safetensors']);
+    // A file stored in git (not LFS) is checked against the git blob id of the listing.
+    hub.faults.push({ kind: 'corrupt', file: 'tokenizer.json', times: 1 });
+    await assert.rejects(resolveSource(ID, { ...FAST, cacheDir: join(home, 'c2') }), isHubError('integrity', /tokenizer\.json has git blob id [0-9a-f]{40}, the Hub lists [0-9a-f]{40}/));
   }));
 
 test('a listing without sizes and blob ids: each file is asked with HEAD (redirects not followed)', async () => {
