@@ -44,6 +44,8 @@ export interface FakeHubOptions {
   listingBody?: string;
   /** Pause between the 16 kB pieces of a body (default: none, just a turn of the event loop). */
   pieceDelayMs?: number;
+  /** Where LFS downloads redirect to (another FakeHub serving the same repositories); default this server. */
+  cdnUrl?: string;
 }
 
 /** LFS files as the Hub stores them (by extension); the rest are plain git blobs. */
@@ -144,7 +146,7 @@ export class FakeHub {
     const headers: Record<string, string> = { 'x-repo-commit': commit, etag: `"${gitBlobId(bytes)}"` };
     if (isLfs(file)) {
       const sha = sha256Hex(bytes);
-      Object.assign(headers, { 'x-linked-etag': `"${sha}"`, 'x-linked-size': String(bytes.length), location: `${this.url}/cdn/${sha}`, 'content-length': '0' });
+      Object.assign(headers, { 'x-linked-etag': `"${sha}"`, 'x-linked-size': String(bytes.length), location: `${this.options.cdnUrl ?? this.url}/cdn/${sha}`, 'content-length': '0' });
       return void res.writeHead(302, headers).end();
     }
     this.serveBytes(req, res, file, bytes, headers);

@@ -152,6 +152,22 @@ test('the token: HF_TOKEN, then the token file, sent as Authorization: Bearer', 
     assert.ok(hub.requests.every((r) => r.path.startsWith('/cdn/') || r.authorization === 'Bearer hf_accepted'));
   }));
 
+test('the token is not sent to another host the Hub redirects a download to', async () => {
+  const cdn = await FakeHub.start([gpt2Repo()]);
+  const origin = await FakeHub.start([gpt2Repo({ private: true })], { token: 'hf_secret', cdnUrl: cdn.url });
+  try {
+    await withHfEnv({ HF_ENDPOINT: origin.url, HF_TOKEN: 'hf_secret' }, async () => {
+      const dir = await resolveSource(ID, FAST);
+      assert.deepEqual(new Uint8Array(readFileSync(join(dir, 'model.safetensors'))), REPO.files['model.safetensors']);
+      assert.ok(origin.requests.length > 0 && origin.requests.every((r) => r.authorization === 'Bearer hf_secret'));
+      assert.equal(cdn.requests.length, 1, 'the weights came from the other host');
+      assert.equal(cdn.requests[0].authorization, undefined, 'no token for the other host');
+    });
+  } finally {
+    await Promise.all([cdn.close(), origin.close()]);
+  }
+});
+
 test('a gated model says to accept its conditions and set HF_TOKEN', () =>
   withHfEnv({}, async () => {
     reset();
