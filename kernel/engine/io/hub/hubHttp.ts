@@ -1,4 +1,4 @@
-// Requests to the Hub: the token as `Authorization: Bearer`, 5xx answers and failed connections retried with
+// Requests to the Hub: the token as `Authorization: Bearer`, 5xx/429 answers and failed connections retried with
 // backoff (a bounded number of attempts), a timeout while waiting, and every failure turned into a HubError.
 import { HubError } from '../hubError';
 import { errorForResponse, type RequestContext } from './hubResponseError';
@@ -29,7 +29,7 @@ export interface HubResponse {
   describeAbort(error: unknown): string;
 }
 
-const RETRY_STATUS = new Set([500, 502, 503, 504]);
+const RETRY_STATUS = new Set([429, 500, 502, 503, 504]);
 
 export class HubHttp {
   readonly attempts: number;

@@ -11,7 +11,7 @@ export interface RequestContext {
   settings: HubSettings;
 }
 
-const LOGIN_HINT = 'set HF_TOKEN to an access token that can read it (or run `huggingface-cli login`, which writes $HF_HOME/token)';
+const LOGIN_HINT = 'set HF_TOKEN to an access token that can read it (or run `hf auth login` / `huggingface-cli login`, which write $HF_HOME/token)';
 
 export async function errorForResponse(response: Response, context: RequestContext): Promise<HubError> {
   const code = response.headers.get('x-error-code') ?? '';
@@ -40,6 +40,10 @@ export async function errorForResponse(response: Response, context: RequestConte
       return new HubError(id, `has no file ${file ?? '(unknown)'} at revision "${revision}" (${status})`, 'file-not-found');
     }
     return new HubError(id, `no such model repository on ${settings.endpoint} (${status}); check the id (e.g. "openai-community/gpt2")`, 'repo-not-found');
+  }
+  if (response.status === 429) {
+    const token = settings.token === undefined ? '; requests with HF_TOKEN set get a higher limit' : '';
+    return new HubError(id, `${settings.endpoint} is rate-limiting requests for ${where} (${status}); wait a minute and try again${token}`, 'server');
   }
   if (response.status >= 500) {
     return new HubError(id, `the Hub at ${settings.endpoint} failed on ${where} (${status}); try again later, or set HF_ENDPOINT to a mirror`, 'server');

@@ -131,7 +131,7 @@ test('the token: HF_TOKEN, then the token file, sent as Authorization: Bearer', 
     process.env.HF_ENDPOINT = hub.url;
     await assert.rejects(
       resolveSource('acme/private', FAST),
-      isHubError('unauthorized', /needs authentication .*HTTP 401.*private or gated.*set HF_TOKEN .*huggingface-cli login.*\$HF_HOME\/token/),
+      isHubError('unauthorized', /needs authentication .*HTTP 401.*private or gated.*set HF_TOKEN .*hf auth login.*huggingface-cli login.*\$HF_HOME\/token/),
     );
     process.env.HF_TOKEN = 'hf_wrong';
     await assert.rejects(resolveSource('acme/private', FAST), isHubError('unauthorized', /refused the token from HF_TOKEN .*HTTP 401/));
@@ -205,6 +205,12 @@ test('5xx: retried with backoff, then success; or a clear error after the bounde
     hub.faults.push({ kind: 'status', where: 'listing', status: 500, times: 10 });
     await assert.rejects(resolveSource('acme/sharded', FAST), isHubError('server', /failed on the file listing of revision "main" \(HTTP 500.*try again later, or set HF_ENDPOINT to a mirror \(after 3 attempts\)/));
     assert.equal(hub.requests.length, 3, 'bounded: 3 attempts');
+
+    reset();
+    hub.faults.push({ kind: 'status', where: 'listing', status: 429, times: 3 });
+    await assert.rejects(resolveSource('acme/sharded', FAST), isHubError('server', /is rate-limiting requests .*HTTP 429.*wait a minute .*HF_TOKEN set get a higher limit \(after 3 attempts\)/));
+    hub.faults.push({ kind: 'status', where: 'listing', status: 429, times: 1 });
+    assert.ok(existsSync(await resolveSource('acme/sharded', FAST)), 'one 429, then success');
   }));
 
 test('no network: the error names the endpoint and suggests HF_ENDPOINT and HF_HUB_OFFLINE', () =>
