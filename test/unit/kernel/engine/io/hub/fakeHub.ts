@@ -170,7 +170,7 @@ export class FakeHub {
     if (req.method === 'HEAD') return void res.end();
     if (drop !== undefined && drop.kind === 'drop') {
       // Give the client time to read the bytes before the connection goes (else they may be lost with it).
-      res.write(body.subarray(0, drop.afterBytes), () => setTimeout(() => res.socket?.destroy(), 30));
+      res.write(body.subarray(0, drop.afterBytes), () => setTimeout(() => res.socket?.destroy(), 100));
       return;
     }
     if (stall !== undefined && stall.kind === 'stall') return void res.write(body.subarray(0, stall.afterBytes));
