@@ -78,14 +78,14 @@ export class HubHttp {
       if (error.kind === 'server') throw new HubError(context.id, `${error.message.replace(/^model source "[^"]*": /, '')} (after ${attempt} attempts)`, 'server');
       throw error;
     }
-    throw this.networkError(lastProblem, context);
+    throw this.networkError(`${lastProblem}; ${this.attempts} attempts`, context);
   }
 
   networkError(problem: string, context: RequestContext, what = context.file ?? `the file listing of revision "${context.revision}"`): HubError {
     const hint = this.options.offlineHint ? ` ${this.options.offlineHint}` : '';
     return new HubError(
       context.id,
-      `cannot reach ${this.settings.endpoint} for ${what} (${problem}, ${this.attempts} attempts). Check the network, or set HF_ENDPOINT to a mirror you can reach.${hint}`,
+      `cannot reach ${this.settings.endpoint} for ${what} (${problem}). Check the network, or set HF_ENDPOINT to a mirror you can reach.${hint}`,
       'network',
     );
   }

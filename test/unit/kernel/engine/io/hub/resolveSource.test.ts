@@ -78,6 +78,20 @@ test('HF_ENDPOINT: downloads the needed files into the huggingface_hub layout, a
     assert.equal(hub.requests.length, count);
   }));
 
+test('another revision with the same files: one listing, no download, its own snapshot and ref', () =>
+  withHfEnv({}, async (home) => {
+    reset();
+    process.env.HF_ENDPOINT = hub.url;
+    await resolveSource(ID, FAST);
+    reset();
+    const dir = await resolveSource(ID, { ...FAST, revision: 'v1.0' });
+    const repoDir = join(home, 'hub', 'models--acme--tiny-gpt2');
+    assert.equal(dir, join(repoDir, 'snapshots', OLD_COMMIT));
+    assert.equal(readFileSync(join(repoDir, 'refs', 'v1.0'), 'utf8'), OLD_COMMIT);
+    assert.deepEqual(hub.requests.map((r) => r.path), ['/api/models/acme/tiny-gpt2/revision/v1.0?blobs=true'], 'blobs are shared between revisions');
+    assert.deepEqual(readdirSync(dir).sort(), MODEL_FILES);
+  }));
+
 test('a cache written by Python is used as is, without any request', () =>
   withHfEnv({}, async (home) => {
     reset();
