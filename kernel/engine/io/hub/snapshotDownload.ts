@@ -5,6 +5,7 @@
 import { readFile, stat } from 'node:fs/promises';
 import { HubError } from '../hubError';
 import { downloadBlob } from './blobDownload';
+import { withBlobLock } from './blobLock';
 import type { RepoCache } from './cacheLayout';
 import { DownloadTally, type DownloadProgressCallback } from './downloadProgress';
 import { fetchFileMetadata } from './fileMetadata';
@@ -25,7 +26,9 @@ export async function downloadSnapshot(http: HubHttp, cache: RepoCache, revision
     return file.etag !== undefined && file.size !== undefined ? (file as KnownFile) : fetchFileMetadata(http, id, revision, commit, path);
   };
   const fetchOne = async (file: KnownFile, onBytes?: (bytes: number) => void): Promise<void> => {
-    if (!(await isCachedBlob(cache, file))) await downloadBlob(http, { cache, revision, commit, file, onBytes });
+    await withBlobLock(cache, file.etag, http.options.signal, async () => {
+      if (!(await isCachedBlob(cache, file))) await downloadBlob(http, { cache, revision, commit, file, onBytes });
+    });
     await cache.link(commit, file.path, file.etag);
   };
 
