@@ -1,7 +1,7 @@
 import { readHfFolder } from '../io/hfFolder';
 import { ensureBackend } from '../backends/ladder';
 import { builtinModelDir } from '../io/builtinModels';
-import { resolveSource } from '../io/hub';
+import { resolveSource, type ResolveSourceOptions } from '../io/hub/resolveSource';
 import { Tokenizer } from '../io/tokenizer';
 import { chooseArchitecture, family } from './architectures';
 import { CheckpointValues } from './checkpointValues';
@@ -11,11 +11,7 @@ import type { Network } from './network';
 import { ParamStore } from './params';
 import { TransformerModel } from './transformerModel';
 
-export interface LoadOptions {
-  /** Hub downloads: never touch the network (use the cache only). */
-  offline?: boolean;
-  cacheDir?: string;
-  revision?: string;
+export interface LoadOptions extends Pick<ResolveSourceOptions, 'offline' | 'cacheDir' | 'revision' | 'token' | 'endpoint' | 'onProgress' | 'signal'> {
   /**
    * The head to build (e.g. `DistilBertForSequenceClassification` on a base checkpoint). Default: the first
    * supported name in config.json's `architectures`; a checkpoint listing only unsupported heads (e.g.
@@ -38,7 +34,7 @@ export interface LoadOptions {
  */
 export async function load(source: string, options: LoadOptions = {}): Promise<Model> {
   await ensureBackend();
-  const dir = builtinModelDir(source) ?? (await resolveSource(source, { offline: options.offline, cacheDir: options.cacheDir, revision: options.revision }));
+  const dir = builtinModelDir(source) ?? (await resolveSource(source, hubOptions(options)));
   const folder = await readHfFolder(dir);
   const f = family(folder.config.model_type, dir);
   const architecture = chooseArchitecture(f, folder.config, options.architecture, true, dir);
@@ -69,6 +65,10 @@ export async function load(source: string, options: LoadOptions = {}): Promise<M
     preprocessorConfig: folder.preprocessorConfig,
     loadReport,
   });
+}
+
+function hubOptions({ offline, cacheDir, revision, token, endpoint, onProgress, signal }: LoadOptions): ResolveSourceOptions {
+  return { offline, cacheDir, revision, token, endpoint, onProgress, signal };
 }
 
 function withLabels(raw: Record<string, any>, options: LoadOptions): { config: Record<string, any>; relabelled: boolean } {
