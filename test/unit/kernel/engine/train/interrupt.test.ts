@@ -271,7 +271,7 @@ test('sweepFreeze(): interrupted within 200 ms, rejects with the reason, the mod
 test('embed(): interrupted within 200 ms, rejects with the reason, the model is unchanged', { timeout: JOB_TIMEOUT_MS }, async (t) => {
   const model = tinyLm(8);
   const initial = weightsOf(model);
-  const texts = Array.from({ length: 50_000 }, (_, i) => `${subjects[i % subjects.length]} is good ${'the '.repeat(i % 7)}`);
+  const texts = Array.from({ length: 50_000 }, (_, i) => `${subjects[i % subjects.length]} is good ${"the ".repeat(i % 7)} #${i}`); // distinct texts: embed() deduplicates
   const run = await interruptMidRun(model, () => embed(model, texts, { batchSize: 1 }));
   assertStoppedQuickly(run, t);
   assertRejectedWithReason(run);
