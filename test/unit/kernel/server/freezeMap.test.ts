@@ -8,8 +8,8 @@ import { create } from '../../../../kernel/engine/models/create';
 import type { Model } from '../../../../kernel/engine/models/model';
 import { freeze, unfreeze } from '../../../../kernel/engine/tuners/freeze';
 import { heldModels, isEngineModel } from '../../../../kernel/server/heldModels';
-import { ModelPanelHandlers } from '../../../../kernel/server/freezeMap';
-import { ModelPanelErrorCode, ModelLayersRequest, ModelSetTrainableRequest, ModelsChangedNotification, ModelsListRequest } from '../../../../kernel/protocol';
+import { registerFreezeMap } from '../../../../kernel/server/freezeMap';
+import { FreezeMapErrorCode, ModelLayersRequest, ModelSetTrainableRequest, ModelsChangedNotification, ModelsListRequest } from '../../../../kernel/protocol';
 
 const CONFIG = { model_type: 'gpt2', n_layer: 2, n_embd: 16, n_head: 2, vocab_size: 32, n_positions: 16 };
 
@@ -38,7 +38,7 @@ function fakeConnection() {
 
 function setup(scope: Record<string, unknown>, names: string[], engineLoaded = true) {
   const connection = fakeConnection();
-  const handlers = new ModelPanelHandlers(connection, {
+  const handlers = registerFreezeMap(connection, {
     globalNames: () => names,
     loadedEngine: () => (engineLoaded ? { freeze, unfreeze } : undefined),
     scope,
@@ -48,7 +48,7 @@ function setup(scope: Record<string, unknown>, names: string[], engineLoaded = t
 
 const sizeOf = (m: Model, prefix: string) => [...m.params.entries()].filter(([n]) => n.startsWith(prefix)).reduce((s, [, v]) => s + v.size, 0);
 
-describe('kernel model panel handlers', () => {
+describe('kernel freeze map handlers', () => {
   let m: Model;
   let total: number;
   before(async () => {
@@ -96,13 +96,13 @@ describe('kernel model panel handlers', () => {
     const { connection } = setup({ m }, ['m']);
     const rejects = (fn: () => unknown, code: number, message: RegExp) =>
       assert.throws(fn, (e: unknown) => e instanceof ResponseError && e.code === code && message.test(e.message));
-    rejects(() => connection.call(ModelLayersRequest.method, { model: 'gone' }), ModelPanelErrorCode.noSuchModel, /No model named "gone".*holds: m/);
-    rejects(() => connection.call(ModelSetTrainableRequest.method, { model: 'm', paths: ['transformer.nope'], trainable: false }), ModelPanelErrorCode.badSelector, /"transformer\.nope" matches no module/);
-    rejects(() => connection.call(ModelSetTrainableRequest.method, { model: 'm', paths: [], trainable: false }), ModelPanelErrorCode.badSelector, /non-empty list/);
+    rejects(() => connection.call(ModelLayersRequest.method, { model: 'gone' }), FreezeMapErrorCode.noSuchModel, /No model named "gone".*holds: m/);
+    rejects(() => connection.call(ModelSetTrainableRequest.method, { model: 'm', paths: ['transformer.nope'], trainable: false }), FreezeMapErrorCode.badSelector, /"transformer\.nope" matches no module/);
+    rejects(() => connection.call(ModelSetTrainableRequest.method, { model: 'm', paths: [], trainable: false }), FreezeMapErrorCode.badSelector, /non-empty list/);
     assert.equal(sizeOf(m, ''), total);
     assert.ok([...m.params.values()].every((v) => v.trainable), 'a failed request changes nothing');
     const noEngine = setup({ m }, ['m'], false);
-    rejects(() => noEngine.connection.call(ModelSetTrainableRequest.method, { model: 'm', paths: ['**'], trainable: false }), ModelPanelErrorCode.noSuchModel, /engine is not loaded/);
+    rejects(() => noEngine.connection.call(ModelSetTrainableRequest.method, { model: 'm', paths: ['**'], trainable: false }), FreezeMapErrorCode.noSuchModel, /engine is not loaded/);
   });
 
   it('sends models/changed after cells while models exist, once more when the last one goes, then stays quiet', () => {

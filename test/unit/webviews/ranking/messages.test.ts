@@ -1,15 +1,9 @@
-// Message validation of the ranking and prompt comparison unions (webviews/protocol.ts): both directions
-// reject malformed, oversized and unknown messages with a specific reason, and accept well-formed ones.
+// The ranking panel's message unions (webviews/ranking/messages.ts): both directions reject malformed,
+// oversized and unknown messages with a specific reason, and accept well-formed ones.
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import {
-  MAX_MESSAGE_CHARS,
-  PromptCompareFromWebview,
-  PromptCompareToWebview,
-  RankingFromWebview,
-  RankingToWebview,
-  parseMessage,
-} from '../../../webviews/protocol';
+import { MAX_MESSAGE_CHARS, parseMessage } from '../../../../webviews/common/parseMessage';
+import { RankingFromWebview, RankingToWebview } from '../../../../webviews/ranking/messages';
 
 const sampling = { maxNewTokens: 16, temperature: 0.7 };
 
@@ -78,70 +72,6 @@ describe('ranking panel messages', () => {
       annotator: 'a',
     });
     assert.match((r as { error: string }).error, /message\.item\.candidates has 10 items, more than 9/);
-  });
-});
-
-describe('prompt comparison messages', () => {
-  const variant = { id: 'A', template: 'Q: {{input}}', model: 'tiny', sampling };
-  it('accepts well-formed messages both ways', () => {
-    for (const m of [
-      { type: 'compare/ready' },
-      { type: 'compare/run', runId: 'r1', variants: [variant], rows: [{ input: 'x' }, { input: 'y', expected: 'z' }] },
-      { type: 'compare/cancel', runId: 'r1' },
-      { type: 'compare/loadRows', source: 'variable', variable: 'inputs' },
-      { type: 'compare/rate', row: 0, column: 1, rating: -1, prompt: 'p', completion: 'c', variant: 'B', input: 'x' },
-      { type: 'compare/export', format: 'csv', rows: [{ variant: 'A', template: 't', model: 'tiny', input: 'x', output: 'o', score: 1, latencyMs: 12.5, tokens: 4 }] },
-    ]) assert.equal(parseMessage(PromptCompareFromWebview, m).ok, true, m.type);
-    for (const m of [
-      { type: 'compare/models', models: ['tiny'], notebook: 'a.ftnb' },
-      { type: 'compare/rows', rows: [{ input: 'x' }], origin: 'inputs.jsonl' },
-      { type: 'compare/cell', runId: 'r1', cell: { row: 0, column: 0, text: 'he', done: false } },
-      { type: 'compare/runState', runId: 'r1', running: false },
-      { type: 'compare/rated', row: 0, column: 0, rating: 1 },
-      { type: 'compare/error', message: 'x' },
-    ]) assert.equal(parseMessage(PromptCompareToWebview, m).ok, true, m.type);
-  });
-
-  it('rejects malformed, unknown and oversized messages', () => {
-    const cases: Array<[unknown, RegExp]> = [
-      [{ type: 'compare/rate', row: 0, column: 0, rating: 2, prompt: 'p', completion: 'c', variant: 'A', input: 'x' }, /message\.rating must be one of 1, -1/],
-      [{ type: 'compare/run', runId: 'r', variants: [{ ...variant, sampling: { maxNewTokens: 0, temperature: 0 } }], rows: [] }, /message\.variants\[0\]\.sampling\.maxNewTokens must be at least 1/],
-      [{ type: 'compare/run', runId: 'r', variants: new Array(13).fill(variant), rows: [] }, /message\.variants has 13 items, more than 12/],
-      [{ type: 'compare/run', runId: 'r', variants: [variant], rows: [{ input: 1 }] }, /message\.rows\[0\]\.input must be a string/],
-      [{ type: 'compare/loadRows', source: 'web' }, /message\.source must be one of "jsonl", "variable"/],
-      [{ type: 'compare/eval' }, /"compare\/eval" is not a known message/],
-      [[{ type: 'compare/ready' }], /must be a message object, got an array/],
-    ];
-    for (const [raw, expected] of cases) {
-      const r = parseMessage(PromptCompareFromWebview, raw);
-      assert.equal(r.ok, false, JSON.stringify(raw).slice(0, 80));
-      assert.match((r as { error: string }).error, expected);
-    }
-    const big = parseMessage(PromptCompareToWebview, { type: 'compare/cell', runId: 'r', cell: { row: 0, column: 0, text: 'x'.repeat(MAX_MESSAGE_CHARS + 1), done: true } });
-    assert.match((big as { error: string }).error, /over the \d+-character limit/);
-  });
-
-  it('fuzz: random mutations of valid messages never throw and are either valid or rejected with a reason', () => {
-    const valid: unknown[] = [
-      { type: 'ranking/submit', index: 0, ranks: [2, 1, 3] },
-      { type: 'compare/rate', row: 0, column: 1, rating: 1, prompt: 'p', completion: 'c', variant: 'B', input: 'x' },
-    ];
-    const junk = [null, undefined, -1, 1.5, 1e308, '', 'x', [], {}, true, NaN, Infinity, [1, 'a']];
-    let seed = 42;
-    const next = () => ((seed = (seed * 1103515245 + 12345) % 2 ** 31), seed);
-    let rejected = 0;
-    for (let trial = 0; trial < 500; trial++) {
-      const base = structuredClone(valid[trial % valid.length]) as Record<string, unknown>;
-      const keys = Object.keys(base);
-      base[keys[next() % keys.length]] = junk[next() % junk.length];
-      for (const r of [parseMessage(RankingFromWebview, base), parseMessage(PromptCompareFromWebview, base)]) {
-        if (!r.ok) assert.ok(r.error.length > 0);
-      }
-      const parsed = trial % 2 === 0 ? parseMessage(RankingFromWebview, base) : parseMessage(PromptCompareFromWebview, base);
-      if (!parsed.ok) rejected++;
-    }
-    // Every junk value except a few that happen to fit (e.g. -1 as a rating) breaks the message.
-    assert.ok(rejected > 400, `only ${rejected} of 500 mutations were rejected`);
   });
 });
 
