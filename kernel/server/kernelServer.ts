@@ -71,7 +71,7 @@ export class KernelServer {
     const currentSignal = () => this.currentExecution()?.controller.signal;
     const runtime = createCellRuntime(this.loader, currentSignal, () => this.notebookDir);
     this.repl = new Repl(runtime, (specifier) => this.loader.require(specifier));
-    this.streams = new StreamBuffer((executionId, stream, text) => connection.sendNotification(StreamNotification.type, { executionId, stream, text }));
+    this.streams = new StreamBuffer((executionId, stream, text) => void connection.sendNotification(StreamNotification.type, { executionId, stream, text }));
     installCellGlobals({
       currentExecutionId: () => this.currentExecution()?.params.executionId ?? this.lastExecutionId,
       currentSignal,
