@@ -17,7 +17,12 @@ export interface Execution {
   controller: AbortController;
 }
 
-export type SendDisplay = (executionId: string, outputId: string, op: 'append' | 'replace', items: OutputItem[]) => void;
+export type SendDisplay = (
+  executionId: string,
+  outputId: string,
+  op: 'append' | 'replace',
+  items: OutputItem[],
+) => void;
 
 const INTERRUPTED: ErrorPayload = { name: 'InterruptedError', message: 'Interrupted' };
 
@@ -28,7 +33,12 @@ export function installCellGlobals(options: {
   send: SendDisplay;
 }): void {
   const display = createDisplay({ currentExecutionId: options.currentExecutionId, send: options.send });
-  Object.defineProperty(globalThis, 'display', { value: display, writable: false, configurable: true, enumerable: false });
+  Object.defineProperty(globalThis, 'display', {
+    value: display,
+    writable: false,
+    configurable: true,
+    enumerable: false,
+  });
   const bridge: KernelBridge = { currentSignal: options.currentSignal, display };
   (globalThis as Record<symbol, unknown>)[KERNEL_BRIDGE_KEY] = bridge;
 }
@@ -64,7 +74,9 @@ export async function executeCell(execution: Execution, deps: CellExecutionDeps)
   } catch (error) {
     const interrupted = signal.aborted;
     const payload = interrupted ? INTERRUPTED : errorPayload(error, deps.internalPaths);
-    deps.sendDisplay(executionId, `error-${executionId}`, 'append', [{ mime: MIME.error, data: JSON.stringify(payload) }]);
+    deps.sendDisplay(executionId, `error-${executionId}`, 'append', [
+      { mime: MIME.error, data: JSON.stringify(payload) },
+    ]);
     deps.flushStreams();
     const result: ExecuteCellResult = { success: false, durationMs: performance.now() - started, error: payload };
     if (interrupted) result.interrupted = true;

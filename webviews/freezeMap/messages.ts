@@ -1,7 +1,19 @@
 /** The freeze map panel's messages, one union per direction, each with its runtime schema. */
 import type { LayerTrainingStats, ModelLayer, ModelSummary } from '../../kernel/protocol';
 import { MODEL_NAME } from '../common/fields';
-import { arrayOf, bool, lazy, literal, messageUnion, num, object, optional, str, type Infer, type Schema } from '../common/schema';
+import {
+  arrayOf,
+  bool,
+  lazy,
+  literal,
+  messageUnion,
+  num,
+  object,
+  optional,
+  str,
+  type Infer,
+  type Schema,
+} from '../common/schema';
 
 const PATH = str({ maxLength: 512 });
 const COUNT = num({ integer: true, min: 0 });
@@ -26,7 +38,12 @@ export const modelLayerSchema: Schema<ModelLayer> = object({
   params: COUNT,
   trainableParams: COUNT,
   trainable: bool(),
-  children: optional(arrayOf(lazy(() => modelLayerSchema), { maxItems: 10_000 })),
+  children: optional(
+    arrayOf(
+      lazy(() => modelLayerSchema),
+      { maxItems: 10_000 },
+    ),
+  ),
   trainingStats: optional(layerTrainingStatsSchema),
 });
 

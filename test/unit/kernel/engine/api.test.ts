@@ -4,7 +4,7 @@ import assert from 'node:assert/strict';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
-import { API_REPORT, engineExports, lineDiff, renderApiReport } from '../../../../scripts/apiReport';
+import { API_REPORT, engineExports, lineDiff, renderApiReport } from './apiReport';
 
 const root = join(__dirname, '..', '..', '..', '..');
 

@@ -1,7 +1,7 @@
 /**
  * The public API report of the engine: every export of kernel/engine/index.ts with its kind and the file
  * that declares it, as a Markdown table (kernel/engine/api.md). Read from the TypeScript program, so type-only
- * exports are listed too. Used by test/unit/kernel/engine/api.test.ts and `npm run api:update`.
+ * exports are listed too. Used by api.test.ts next to it and `npm run api:update`.
  */
 import { join, relative } from 'node:path';
 import * as ts from 'typescript';
@@ -60,7 +60,8 @@ function kindOf(symbol: ts.Symbol): string {
   if (f & ts.SymbolFlags.Interface && !(f & ts.SymbolFlags.Class)) kinds.push('interface');
   if (f & ts.SymbolFlags.TypeAlias) kinds.push('type');
   if (f & (ts.SymbolFlags.ValueModule | ts.SymbolFlags.NamespaceModule)) kinds.push('namespace');
-  if (kinds.length === 0) throw new ApiReportError(`The export ${symbol.name} has no kind the API report knows (flags ${f}).`);
+  if (kinds.length === 0)
+    throw new ApiReportError(`The export ${symbol.name} has no kind the API report knows (flags ${f}).`);
   return kinds.join(' + ');
 }
 
@@ -102,6 +103,8 @@ export function lineDiff(before: string, after: string): string {
   const b = after.split('\n');
   const inA = new Set(a);
   const inB = new Set(b);
-  return [...a.filter((l) => !inB.has(l)).map((l) => `- ${l}`), ...b.filter((l) => !inA.has(l)).map((l) => `+ ${l}`)].join('\n');
+  return [
+    ...a.filter((l) => !inB.has(l)).map((l) => `- ${l}`),
+    ...b.filter((l) => !inA.has(l)).map((l) => `+ ${l}`),
+  ].join('\n');
 }
-

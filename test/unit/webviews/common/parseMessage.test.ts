@@ -10,7 +10,16 @@ describe('parseMessage', () => {
   it('fuzz: random mutations of valid messages never throw and are either valid or rejected with a reason', () => {
     const valid: unknown[] = [
       { type: 'ranking/submit', index: 0, ranks: [2, 1, 3] },
-      { type: 'promptCompare/rate', row: 0, column: 1, rating: 1, prompt: 'p', completion: 'c', variant: 'B', input: 'x' },
+      {
+        type: 'promptCompare/rate',
+        row: 0,
+        column: 1,
+        rating: 1,
+        prompt: 'p',
+        completion: 'c',
+        variant: 'B',
+        input: 'x',
+      },
     ];
     const junk = [null, undefined, -1, 1.5, 1e308, '', 'x', [], {}, true, NaN, Infinity, [1, 'a']];
     let seed = 42;
@@ -23,7 +32,8 @@ describe('parseMessage', () => {
       for (const r of [parseMessage(RankingFromWebview, base), parseMessage(PromptCompareFromWebview, base)]) {
         if (!r.ok) assert.ok(r.error.length > 0);
       }
-      const parsed = trial % 2 === 0 ? parseMessage(RankingFromWebview, base) : parseMessage(PromptCompareFromWebview, base);
+      const parsed =
+        trial % 2 === 0 ? parseMessage(RankingFromWebview, base) : parseMessage(PromptCompareFromWebview, base);
       if (!parsed.ok) rejected++;
     }
     // Every junk value except a few that happen to fit (e.g. -1 as a rating) breaks the message.

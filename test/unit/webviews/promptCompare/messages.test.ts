@@ -12,12 +12,33 @@ describe('prompt comparison messages', () => {
   it('accepts well-formed messages both ways', () => {
     for (const m of [
       { type: 'promptCompare/ready' },
-      { type: 'promptCompare/run', runId: 'r1', variants: [variant], rows: [{ input: 'x' }, { input: 'y', expected: 'z' }] },
+      {
+        type: 'promptCompare/run',
+        runId: 'r1',
+        variants: [variant],
+        rows: [{ input: 'x' }, { input: 'y', expected: 'z' }],
+      },
       { type: 'promptCompare/cancel', runId: 'r1' },
       { type: 'promptCompare/loadRows', source: 'variable', variable: 'inputs' },
-      { type: 'promptCompare/rate', row: 0, column: 1, rating: -1, prompt: 'p', completion: 'c', variant: 'B', input: 'x' },
-      { type: 'promptCompare/export', format: 'csv', rows: [{ variant: 'A', template: 't', model: 'tiny', input: 'x', output: 'o', score: 1, latencyMs: 12.5, tokens: 4 }] },
-    ]) assert.equal(parseMessage(PromptCompareFromWebview, m).ok, true, m.type);
+      {
+        type: 'promptCompare/rate',
+        row: 0,
+        column: 1,
+        rating: -1,
+        prompt: 'p',
+        completion: 'c',
+        variant: 'B',
+        input: 'x',
+      },
+      {
+        type: 'promptCompare/export',
+        format: 'csv',
+        rows: [
+          { variant: 'A', template: 't', model: 'tiny', input: 'x', output: 'o', score: 1, latencyMs: 12.5, tokens: 4 },
+        ],
+      },
+    ])
+      assert.equal(parseMessage(PromptCompareFromWebview, m).ok, true, m.type);
     for (const m of [
       { type: 'promptCompare/models', models: ['tiny'], notebook: 'a.ftnb' },
       { type: 'promptCompare/rows', rows: [{ input: 'x' }], origin: 'inputs.jsonl' },
@@ -25,15 +46,42 @@ describe('prompt comparison messages', () => {
       { type: 'promptCompare/runState', runId: 'r1', running: false },
       { type: 'promptCompare/rated', row: 0, column: 0, rating: 1 },
       { type: 'promptCompare/error', message: 'x' },
-    ]) assert.equal(parseMessage(PromptCompareToWebview, m).ok, true, m.type);
+    ])
+      assert.equal(parseMessage(PromptCompareToWebview, m).ok, true, m.type);
   });
 
   it('rejects malformed, unknown and oversized messages', () => {
     const cases: Array<[unknown, RegExp]> = [
-      [{ type: 'promptCompare/rate', row: 0, column: 0, rating: 2, prompt: 'p', completion: 'c', variant: 'A', input: 'x' }, /message\.rating must be one of 1, -1/],
-      [{ type: 'promptCompare/run', runId: 'r', variants: [{ ...variant, sampling: { maxNewTokens: 0, temperature: 0 } }], rows: [] }, /message\.variants\[0\]\.sampling\.maxNewTokens must be at least 1/],
-      [{ type: 'promptCompare/run', runId: 'r', variants: new Array(13).fill(variant), rows: [] }, /message\.variants has 13 items, more than 12/],
-      [{ type: 'promptCompare/run', runId: 'r', variants: [variant], rows: [{ input: 1 }] }, /message\.rows\[0\]\.input must be a string/],
+      [
+        {
+          type: 'promptCompare/rate',
+          row: 0,
+          column: 0,
+          rating: 2,
+          prompt: 'p',
+          completion: 'c',
+          variant: 'A',
+          input: 'x',
+        },
+        /message\.rating must be one of 1, -1/,
+      ],
+      [
+        {
+          type: 'promptCompare/run',
+          runId: 'r',
+          variants: [{ ...variant, sampling: { maxNewTokens: 0, temperature: 0 } }],
+          rows: [],
+        },
+        /message\.variants\[0\]\.sampling\.maxNewTokens must be at least 1/,
+      ],
+      [
+        { type: 'promptCompare/run', runId: 'r', variants: new Array(13).fill(variant), rows: [] },
+        /message\.variants has 13 items, more than 12/,
+      ],
+      [
+        { type: 'promptCompare/run', runId: 'r', variants: [variant], rows: [{ input: 1 }] },
+        /message\.rows\[0\]\.input must be a string/,
+      ],
       [{ type: 'promptCompare/loadRows', source: 'web' }, /message\.source must be one of "jsonl", "variable"/],
       [{ type: 'promptCompare/eval' }, /"promptCompare\/eval" is not a known message/],
       [[{ type: 'promptCompare/ready' }], /must be a message object, got an array/],
@@ -43,7 +91,11 @@ describe('prompt comparison messages', () => {
       assert.equal(r.ok, false, JSON.stringify(raw).slice(0, 80));
       assert.match((r as { error: string }).error, expected);
     }
-    const big = parseMessage(PromptCompareToWebview, { type: 'promptCompare/cell', runId: 'r', cell: { row: 0, column: 0, text: 'x'.repeat(MAX_MESSAGE_CHARS + 1), done: true } });
+    const big = parseMessage(PromptCompareToWebview, {
+      type: 'promptCompare/cell',
+      runId: 'r',
+      cell: { row: 0, column: 0, text: 'x'.repeat(MAX_MESSAGE_CHARS + 1), done: true },
+    });
     assert.match((big as { error: string }).error, /over the \d+-character limit/);
   });
 });

@@ -14,22 +14,41 @@ describe('ranking panel messages', () => {
       { type: 'ranking/submit', index: 0, ranks: [2, 1, 2] },
       { type: 'ranking/skip', index: 3 },
       { type: 'ranking/loadQueue' },
-      { type: 'ranking/generate', model: 'tiny', prompt: 'p', count: 3, sampling: { ...sampling, seed: 4, topK: 5, topP: 0.9 } },
+      {
+        type: 'ranking/generate',
+        model: 'tiny',
+        prompt: 'p',
+        count: 3,
+        sampling: { ...sampling, seed: 4, topK: 5, topP: 0.9 },
+      },
       { type: 'ranking/export', format: 'openai', merge: 'borda' },
-    ]) assert.deepEqual(parseMessage(RankingFromWebview, m), { ok: true, message: m }, m.type);
+    ])
+      assert.deepEqual(parseMessage(RankingFromWebview, m), { ok: true, message: m }, m.type);
     for (const m of [
-      { type: 'ranking/show', item: { prompt: 'p', candidates: ['a', 'b'], origin: 'q.jsonl:1' }, progress: { index: 0, total: 2, ranked: 0, skipped: 0 }, annotator: 'me' },
+      {
+        type: 'ranking/show',
+        item: { prompt: 'p', candidates: ['a', 'b'], origin: 'q.jsonl:1' },
+        progress: { index: 0, total: 2, ranked: 0, skipped: 0 },
+        annotator: 'me',
+      },
       { type: 'ranking/idle', message: 'done' },
       { type: 'ranking/models', models: ['tiny'] },
       { type: 'ranking/saved', file: '.tunebook/rankings.jsonl', pairs: 3 },
-    ]) assert.equal(parseMessage(RankingToWebview, m).ok, true, m.type);
+    ])
+      assert.equal(parseMessage(RankingToWebview, m).ok, true, m.type);
   });
 
   it('rejects an unknown type, naming the known ones', () => {
     const r = parseMessage(RankingFromWebview, { type: 'ranking/delete', index: 0 });
     assert.equal(r.ok, false);
-    assert.match(!r.ok ? r.error : '', /"ranking\/delete" is not a known message \(known: ranking\/ready, ranking\/submit/);
-    assert.match((parseMessage(RankingFromWebview, { index: 0 }) as { error: string }).error, /message\.type must be a string/);
+    assert.match(
+      !r.ok ? r.error : '',
+      /"ranking\/delete" is not a known message \(known: ranking\/ready, ranking\/submit/,
+    );
+    assert.match(
+      (parseMessage(RankingFromWebview, { index: 0 }) as { error: string }).error,
+      /message\.type must be a string/,
+    );
   });
 
   it('rejects malformed messages with the JSON path of the problem', () => {
@@ -44,7 +63,10 @@ describe('ranking panel messages', () => {
       [{ type: 'ranking/submit', index: 0, ranks: [1, 2], extra: true }, /message\.extra is not expected/],
       [{ type: 'ranking/generate', model: '', prompt: 'p', count: 3, sampling }, /message\.model must not be empty/],
       [{ type: 'ranking/generate', model: 'm', prompt: 'p', count: 1, sampling }, /message\.count must be at least 2/],
-      [{ type: 'ranking/generate', model: 'm', prompt: 'p', count: 3, sampling: { temperature: 1 } }, /message\.sampling\.maxNewTokens must be a finite number/],
+      [
+        { type: 'ranking/generate', model: 'm', prompt: 'p', count: 3, sampling: { temperature: 1 } },
+        /message\.sampling\.maxNewTokens must be a finite number/,
+      ],
       [{ type: 'ranking/export', format: 'csv', merge: 'none' }, /message\.format must be one of "trl", "openai"/],
     ];
     for (const [raw, expected] of cases) {
@@ -77,7 +99,11 @@ describe('ranking panel messages', () => {
 
 describe('ranking panel RLHF job messages', () => {
   it('accepts well-formed job messages both ways', () => {
-    for (const m of [{ type: 'ranking/trainRewardModel' }, { type: 'ranking/optimisePolicy', lora: true }, { type: 'ranking/cancelJob' }]) {
+    for (const m of [
+      { type: 'ranking/trainRewardModel' },
+      { type: 'ranking/optimisePolicy', lora: true },
+      { type: 'ranking/cancelJob' },
+    ]) {
       assert.deepEqual(parseMessage(RankingFromWebview, m), { ok: true, message: m }, m.type);
     }
     for (const m of [
@@ -85,7 +111,8 @@ describe('ranking panel RLHF job messages', () => {
       { type: 'ranking/jobProgress', job: 'policy', step: 3, totalSteps: 10, loss: 0.69 },
       { type: 'ranking/jobEnded', job: 'rewardModel', outcome: 'done', message: 'held-out accuracy 0.75' },
       { type: 'ranking/jobEnded', job: 'policy', outcome: 'cancelled', message: '' },
-    ]) assert.deepEqual(parseMessage(RankingToWebview, m), { ok: true, message: m }, m.type);
+    ])
+      assert.deepEqual(parseMessage(RankingToWebview, m), { ok: true, message: m }, m.type);
   });
 
   it('rejects malformed job messages with the JSON path of the problem', () => {
@@ -102,11 +129,26 @@ describe('ranking panel RLHF job messages', () => {
     }
     const to: Array<[unknown, RegExp]> = [
       [{ type: 'ranking/jobStarted', job: 'ppo', label: 'x' }, /message\.job must be one of "rewardModel", "policy"/],
-      [{ type: 'ranking/jobProgress', job: 'policy', step: 0, totalSteps: 10, loss: 1 }, /message\.step must be at least 1/],
-      [{ type: 'ranking/jobProgress', job: 'policy', step: 1.5, totalSteps: 10, loss: 1 }, /message\.step must be an integer/],
-      [{ type: 'ranking/jobProgress', job: 'policy', step: 1, totalSteps: 10, loss: NaN }, /message\.loss must be a finite number/],
-      [{ type: 'ranking/jobEnded', job: 'policy', outcome: 'crashed', message: 'x' }, /message\.outcome must be one of "done", "failed", "cancelled"/],
-      [{ type: 'ranking/jobEnded', job: 'policy', outcome: 'failed', message: 'x'.repeat(2001) }, /message\.message is longer than 2000 characters/],
+      [
+        { type: 'ranking/jobProgress', job: 'policy', step: 0, totalSteps: 10, loss: 1 },
+        /message\.step must be at least 1/,
+      ],
+      [
+        { type: 'ranking/jobProgress', job: 'policy', step: 1.5, totalSteps: 10, loss: 1 },
+        /message\.step must be an integer/,
+      ],
+      [
+        { type: 'ranking/jobProgress', job: 'policy', step: 1, totalSteps: 10, loss: NaN },
+        /message\.loss must be a finite number/,
+      ],
+      [
+        { type: 'ranking/jobEnded', job: 'policy', outcome: 'crashed', message: 'x' },
+        /message\.outcome must be one of "done", "failed", "cancelled"/,
+      ],
+      [
+        { type: 'ranking/jobEnded', job: 'policy', outcome: 'failed', message: 'x'.repeat(2001) },
+        /message\.message is longer than 2000 characters/,
+      ],
     ];
     for (const [raw, expected] of to) {
       const r = parseMessage(RankingToWebview, raw);
