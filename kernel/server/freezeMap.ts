@@ -1,7 +1,7 @@
 /**
- * Kernel side of the freeze map: lists the models the notebook holds, answers their
- * layers, applies freeze/unfreeze, and tells the client after each cell what the models look like now.
- * The engine is never loaded here: models only exist once a cell loaded it, and it is asked for then.
+ * Kernel side of the freeze map: answers a held model's layers and applies freeze/unfreeze to it (the model
+ * list and its change notices are models.ts). The engine is never loaded here: models only exist once a cell
+ * loaded it, and it is asked for then.
  */
 import { ResponseError, type MessageConnection } from 'vscode-jsonrpc';
 import type { FreezeSummary } from '../engine/tuners/freeze';
@@ -9,19 +9,14 @@ import {
   ModelLayersRequest,
   FreezeMapErrorCode,
   ModelSetTrainableRequest,
-  ModelsChangedNotification,
-  ModelsListRequest,
   type ModelLayer,
   type ModelLayersResult,
   type ModelSetTrainableParams,
   type ModelSetTrainableResult,
-  type ModelSummary,
 } from '../protocol';
 import type { FreezeMapEngine } from './engineSurface';
 import { heldModels, summarizeModel, type HeldModel } from './heldModels';
 import { withTrainingStats } from './layerTrainingStats';
-
-type Connection = Pick<MessageConnection, 'onRequest' | 'sendNotification'>;
 
 export interface FreezeMapDeps {
   /** Names the notebook's cells declared so far. */
@@ -32,39 +27,16 @@ export interface FreezeMapDeps {
   scope?: object;
 }
 
-/** Registers the freeze map's requests; the server calls `afterCell()` of the answer after every cell. */
-export function registerFreezeMap(connection: Connection, deps: FreezeMapDeps): FreezeMapHandlers {
-  const handlers = new FreezeMapHandlers(connection, deps);
-  connection.onRequest(ModelsListRequest.type, () => ({ models: handlers.summaries() }));
+/** Registers the freeze map's requests. */
+export function registerFreezeMap(connection: Pick<MessageConnection, 'onRequest'>, deps: FreezeMapDeps): FreezeMapHandlers {
+  const handlers = new FreezeMapHandlers(deps);
   connection.onRequest(ModelLayersRequest.type, (params) => handlers.layers(params?.model));
   connection.onRequest(ModelSetTrainableRequest.type, (params) => handlers.setTrainable(params));
   return handlers;
 }
 
 export class FreezeMapHandlers {
-  private lastSentCount = 0;
-
-  constructor(
-    private readonly connection: Pick<Connection, 'sendNotification'>,
-    private readonly deps: FreezeMapDeps,
-  ) {}
-
-  /** Called after every cell: sends `models/changed` when models exist now or existed at the last notice. */
-  afterCell(): void {
-    let models: ModelSummary[];
-    try {
-      models = this.summaries();
-    } catch {
-      return; // a broken global must never fail the cell that just ran
-    }
-    if (models.length === 0 && this.lastSentCount === 0) return;
-    this.lastSentCount = models.length;
-    void this.connection.sendNotification(ModelsChangedNotification.type, { models });
-  }
-
-  summaries(): ModelSummary[] {
-    return this.held().map(summarizeModel);
-  }
+  constructor(private readonly deps: FreezeMapDeps) {}
 
   private held(): HeldModel[] {
     return heldModels(this.deps.globalNames(), this.deps.scope ?? globalThis);

@@ -29,7 +29,8 @@ import { Repl } from '../cells/repl';
 import { StreamBuffer } from '../cells/streamBuffer';
 import { executeCell, installCellGlobals, type Execution } from './cells';
 import { serverEngine } from './engineSurface';
-import { registerFreezeMap, type FreezeMapHandlers } from './freezeMap';
+import { registerFreezeMap } from './freezeMap';
+import { registerModels, type ModelsNotifier } from './models';
 import { registerPromptCompare } from './promptCompare';
 import { registerRanking } from './ranking';
 import type { RlhfJobs } from './rankingJobs';
@@ -51,7 +52,7 @@ export class KernelServer {
   private readonly loader: ModuleLoader;
   private readonly repl: Repl;
   private readonly streams: StreamBuffer;
-  private readonly freezeMap: FreezeMapHandlers;
+  private readonly models: ModelsNotifier;
   private readonly rankingJobs: RlhfJobs;
   private notebookDir = process.cwd();
   private running: Execution | undefined;
@@ -83,7 +84,8 @@ export class KernelServer {
       const exports = this.loader.loadedEngine();
       return exports && serverEngine(exports);
     };
-    this.freezeMap = registerFreezeMap(connection, { globalNames, loadedEngine });
+    this.models = registerModels(connection, { globalNames });
+    registerFreezeMap(connection, { globalNames, loadedEngine });
     registerPromptCompare(connection, { globalNames });
     this.rankingJobs = registerRanking(connection, { globalNames, engine: () => serverEngine(this.loader.engine()) });
 
@@ -162,7 +164,7 @@ export class KernelServer {
       });
     } finally {
       this.running = undefined;
-      this.freezeMap.afterCell();
+      this.models.afterCell();
       if (this.waiting.length === 0) this.setState('idle');
     }
   }
