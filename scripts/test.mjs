@@ -1,4 +1,4 @@
-// `npm test`: build, typecheck, unit tests, then (unless --unit) the VS Code integration and UI suites.
+// `npm test`: lint, build, typecheck, unit tests, then (unless --unit) the VS Code integration and UI suites.
 // `--vscode` skips the unit tests (for working on the VS Code suites).
 // Prints a timing per phase and ends with exactly one line: `tests: N passed, N failed[, N skipped]`.
 import { spawn } from 'node:child_process';
@@ -185,6 +185,8 @@ async function step(name, command, args, timeoutMs) {
 }
 
 mkdirSync(resultsDir, { recursive: true });
+// ESLint, Prettier check, layering rules, unique class names (scripts/lint.mjs); a failure counts as one.
+await step('lint', process.execPath, ['scripts/lint.mjs'], 10 * MINUTE);
 const built = await step('build', process.execPath, ['scripts/build.mjs'], 10 * MINUTE);
 const tsc = join(root, 'node_modules', 'typescript', 'bin', 'tsc');
 for (const project of ['kernel', 'extension', 'webviews', 'test']) {

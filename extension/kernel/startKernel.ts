@@ -1,6 +1,6 @@
 /** Starts a kernel process for a notebook with the settings of now. The only user of kernel/client. */
 import * as path from 'node:path';
-import * as vscode from 'vscode';
+import type * as vscode from 'vscode';
 import { KernelClient } from '../../kernel/client';
 import type { Log } from '../common/log';
 import { readSettings } from '../common/settings';

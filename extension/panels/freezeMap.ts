@@ -12,9 +12,10 @@ import {
   type ModelLayersResult,
   type ModelSummary,
 } from '../../kernel/protocol';
-import { FreezeMapFromWebview, type FreezeMapToWebview } from '../../webviews/protocol';
+import { FreezeMapFromWebview, type FreezeMapToWebview } from '../../webviews/freezeMap/messages';
 import { bodyPaths, buildDiagram, headPaths } from '../../webviews/freezeMap/diagram';
 import { freezeCode } from '../../webviews/freezeMap/freezeCode';
+import { formatCount } from '../../webviews/common/formatCount';
 import { describeError, type Log } from '../common/log';
 import type { NotebookRuntime, NotebookRuntimes } from '../kernel/notebookRuntimes';
 import { CELL_LANGUAGE } from '../notebook/cellConversion';
@@ -183,11 +184,4 @@ class FreezeMapPanel {
 
 function messageOf(error: unknown): string {
   return error instanceof Error ? error.message : String(error);
-}
-
-export function formatCount(n: number): string {
-  if (n >= 1e9) return `${(n / 1e9).toFixed(2)}B`;
-  if (n >= 1e6) return `${(n / 1e6).toFixed(2)}M`;
-  if (n >= 1e3) return `${(n / 1e3).toFixed(1)}K`;
-  return String(n);
 }

@@ -1,12 +1,12 @@
 /**
  * Shared plumbing of Tunebook's webview panels: the HTML shell (nonce-based CSP, only dist/webviews
- * and the codicons as local resources), typed posting, and validation of every message the webview
+ * as local resources), typed posting, and validation of every message the webview
  * sends — a malformed, oversized or unknown message is logged and ignored, never acted on.
  *
  * A panel's script is `dist/webviews/<script>.js`, built from `webviews/<script>/index.ts`.
  */
 import * as vscode from 'vscode';
-import { parseMessage, MAX_MESSAGE_CHARS } from '../../webviews/protocol';
+import { parseMessage, MAX_MESSAGE_CHARS } from '../../webviews/common/parseMessage';
 import type { Schema } from '../../webviews/common/schema';
 import { describeError, type Log } from '../common/log';
 import { makeNonce, panelPage } from './panelPage';
@@ -18,12 +18,10 @@ export interface PanelHostOptions<FromWebview> {
   /** The bundle name: `dist/webviews/<script>.js`. */
   script: string;
   extensionUri: vscode.Uri;
-  /** Schema of what the webview may send (a `messageUnion` from webviews/protocol.ts). */
+  /** Schema of what the webview may send (the panel's `messageUnion` from webviews/<panel>/messages.ts). */
   fromWebview: Schema<FromWebview>;
   log: Log;
   column?: vscode.ViewColumn;
-  /** Serve node_modules/@vscode/codicons/dist (the page gets `<link>` to codicon.css). */
-  codicons?: boolean;
   /** Keep the webview's DOM while its tab is hidden (costs memory). Default false. */
   retainContextWhenHidden?: boolean;
   maxMessageChars?: number;
@@ -39,7 +37,7 @@ export class PanelHost<FromWebview extends { type: string }, ToWebview extends {
   private disposed = false;
 
   constructor(private readonly options: PanelHostOptions<FromWebview>) {
-    const roots = localResourceRoots(options.extensionUri, options.codicons ?? false);
+    const roots = localResourceRoots(options.extensionUri);
     this.panel = vscode.window.createWebviewPanel(options.viewType, options.title, options.column ?? vscode.ViewColumn.Beside, {
       enableScripts: true,
       localResourceRoots: roots,
@@ -48,9 +46,6 @@ export class PanelHost<FromWebview extends { type: string }, ToWebview extends {
     this.panel.webview.html = panelHtml(this.panel.webview, {
       title: options.title,
       scriptUri: this.panel.webview.asWebviewUri(vscode.Uri.joinPath(options.extensionUri, 'dist', 'webviews', `${options.script}.js`)),
-      codiconsUri: options.codicons
-        ? this.panel.webview.asWebviewUri(vscode.Uri.joinPath(options.extensionUri, 'node_modules', '@vscode', 'codicons', 'dist', 'codicon.css'))
-        : undefined,
       nonce: makeNonce(),
     });
     this.disposables.push(
@@ -108,16 +103,13 @@ export class PanelHost<FromWebview extends { type: string }, ToWebview extends {
   }
 }
 
-export function localResourceRoots(extensionUri: vscode.Uri, codicons: boolean): vscode.Uri[] {
-  const roots = [vscode.Uri.joinPath(extensionUri, 'dist', 'webviews')];
-  if (codicons) roots.push(vscode.Uri.joinPath(extensionUri, 'node_modules', '@vscode', 'codicons', 'dist'));
-  return roots;
+export function localResourceRoots(extensionUri: vscode.Uri): vscode.Uri[] {
+  return [vscode.Uri.joinPath(extensionUri, 'dist', 'webviews')];
 }
 
 export interface PanelHtmlParts {
   title: string;
   scriptUri: vscode.Uri;
-  codiconsUri?: vscode.Uri;
   nonce: string;
 }
 
@@ -126,7 +118,6 @@ export function panelHtml(webview: Pick<vscode.Webview, 'cspSource'>, parts: Pan
   return panelPage(webview.cspSource, {
     title: parts.title,
     scriptSrc: parts.scriptUri.toString(),
-    codiconsHref: parts.codiconsUri?.toString(),
     nonce: parts.nonce,
   });
 }

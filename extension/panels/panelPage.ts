@@ -6,7 +6,6 @@ export interface PanelPageParts {
   title: string;
   /** The panel bundle, already a webview URI (`webview.asWebviewUri(...)`). */
   scriptSrc: string;
-  codiconsHref?: string;
   nonce: string;
 }
 
@@ -22,13 +21,12 @@ export function panelCsp(cspSource: string, nonce: string): string {
 
 export function panelPage(cspSource: string, parts: PanelPageParts): string {
   if (!/^[A-Za-z0-9]{16,}$/.test(parts.nonce)) throw new RangeError('a panel nonce must be at least 16 letters and digits');
-  const codicons = parts.codiconsHref ? `\n  <link rel="stylesheet" href="${escapeHtml(parts.codiconsHref)}" id="vscode-codicon-stylesheet">` : '';
   return `<!DOCTYPE html>
 <html lang="en">
 <head>
   <meta charset="UTF-8">
   <meta http-equiv="Content-Security-Policy" content="${escapeHtml(panelCsp(cspSource, parts.nonce))}">
-  <meta name="viewport" content="width=device-width, initial-scale=1.0">${codicons}
+  <meta name="viewport" content="width=device-width, initial-scale=1.0">
   <title>${escapeHtml(parts.title)}</title>
 </head>
 <body>

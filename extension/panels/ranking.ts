@@ -5,13 +5,14 @@
  */
 import * as path from 'node:path';
 import * as vscode from 'vscode';
-import { ModelsListRequest, RankGenerateRequest } from '../../kernel/protocol';
+import { ModelsListRequest, RankingGenerateRequest } from '../../kernel/protocol';
 import { preferencePairs, toJsonl, toOpenAiRows, toTrlRows } from '../../kernel/store/preferenceExport';
 import { mergeRankings } from '../../kernel/store/preferenceMerge';
 import type { PreferenceRecord, PreferenceSource, RankingRecord } from '../../kernel/store/preferenceRecord';
 import { PreferenceStore, defaultAnnotator, makeRankingRecord } from '../../kernel/store/preferenceStore';
 import { parseRankingQueue } from '../../kernel/store/rankingQueue';
-import { parseMessage, RankingFromWebview, type RankingItem, type RankingProgress, type RankingToWebview } from '../../webviews/protocol';
+import { parseMessage } from '../../webviews/common/parseMessage';
+import { RankingFromWebview, type RankingItem, type RankingProgress, type RankingToWebview } from '../../webviews/ranking/messages';
 import { describeError, type Log } from '../common/log';
 import { readAnnotatorSetting } from '../common/settings';
 import type { NotebookRuntime, NotebookRuntimes } from '../kernel/notebookRuntimes';
@@ -52,7 +53,7 @@ export class RankingViewProvider implements vscode.WebviewViewProvider, vscode.D
 
   resolveWebviewView(view: vscode.WebviewView): void {
     this.view = view;
-    view.webview.options = { enableScripts: true, localResourceRoots: localResourceRoots(this.extensionUri, false) };
+    view.webview.options = { enableScripts: true, localResourceRoots: localResourceRoots(this.extensionUri) };
     view.webview.html = panelHtml(view.webview, {
       title: 'Ranking',
       scriptUri: view.webview.asWebviewUri(vscode.Uri.joinPath(this.extensionUri, 'dist', 'webviews', 'ranking.js')),
@@ -170,7 +171,7 @@ export class RankingViewProvider implements vscode.WebviewViewProvider, vscode.D
     if (!runtime) throw new Error('No notebook kernel is running. Run the cell that creates the model, then generate.');
     await this.post({ type: 'ranking/busy', busy: true, message: `Sampling ${count} candidates from ${model}…` });
     try {
-      const { candidates } = await runtime.session.request(RankGenerateRequest.type, { model, prompt, count, sampling });
+      const { candidates } = await runtime.session.request(RankingGenerateRequest.type, { model, prompt, count, sampling });
       // Generated items go right after the one shown now, so they come up next.
       const at = Math.min(this.index, this.queue.length);
       this.queue.splice(at, 0, {

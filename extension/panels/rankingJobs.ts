@@ -13,7 +13,7 @@ import {
   RlhfJobErrorCode,
   type ModelSummary,
 } from '../../kernel/protocol';
-import type { RankingToWebview } from '../../webviews/protocol';
+import type { RankingToWebview } from '../../webviews/ranking/messages';
 import { describeError, type Log } from '../common/log';
 import type { NotebookRuntime } from '../kernel/notebookRuntimes';
 

@@ -4,6 +4,7 @@ import { existsSync } from 'node:fs';
 import { createMessageConnection, StreamMessageReader, StreamMessageWriter, type MessageConnection } from 'vscode-jsonrpc/node';
 import { InitializeRequest, PROTOCOL_VERSION, type BackendChoice, type InitializeResult } from '../protocol';
 import type { KillReason, ProcessExit } from './cellFailures';
+import { KERNEL_INSPECT_ENV, kernelInspectArgs } from './kernelInspect';
 import { KernelStartError } from './kernelStartError';
 
 export interface KernelProcessOptions {
@@ -60,7 +61,8 @@ export class KernelProcess {
     if (!existsSync(options.kernelScript)) {
       throw new KernelStartError(`The kernel bundle ${options.kernelScript} does not exist. Build Tunebook (npm run build) or reinstall it.`);
     }
-    const child = spawn(options.nodePath, [options.kernelScript], {
+    const inspect = kernelInspectArgs(options.env[KERNEL_INSPECT_ENV]);
+    const child = spawn(options.nodePath, [...inspect, options.kernelScript], {
       cwd: existsSync(options.notebookDir) ? options.notebookDir : undefined,
       env: options.env,
       stdio: ['pipe', 'pipe', 'pipe'],

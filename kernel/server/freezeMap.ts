@@ -1,71 +1,42 @@
 /**
- * Kernel side of the model panels (freeze map): lists the models the notebook holds, answers their
- * layers, applies freeze/unfreeze, and tells the client after each cell what the models look like now.
- * The engine is never loaded here: models only exist once a cell loaded it, and it is asked for then.
+ * Kernel side of the freeze map: answers a held model's layers and applies freeze/unfreeze to it (the model
+ * list and its change notices are models.ts). The engine is never loaded here: models only exist once a cell
+ * loaded it, and it is asked for then.
  */
 import { ResponseError, type MessageConnection } from 'vscode-jsonrpc';
-import type { FreezeSummary, LayerSelector } from '../engine/tuners/freeze';
-import type { Model } from '../engine/models/model';
-import type { TrainingStats } from '../engine/train/trainingStats';
+import type { FreezeSummary } from '../engine/tuners/freeze';
 import {
   ModelLayersRequest,
-  ModelPanelErrorCode,
+  FreezeMapErrorCode,
   ModelSetTrainableRequest,
-  ModelsChangedNotification,
-  ModelsListRequest,
   type ModelLayer,
   type ModelLayersResult,
   type ModelSetTrainableParams,
   type ModelSetTrainableResult,
-  type ModelSummary,
 } from '../protocol';
+import type { FreezeMapEngine } from './engineSurface';
 import { heldModels, summarizeModel, type HeldModel } from './heldModels';
 import { withTrainingStats } from './layerTrainingStats';
 
-/** The engine functions these handlers use. */
-export interface FreezeFunctions {
-  freeze(model: Model, selector: LayerSelector): FreezeSummary;
-  unfreeze(model: Model, selector: LayerSelector): FreezeSummary;
-  trainingStats(model: Model): TrainingStats | undefined;
-}
-
-export interface ModelPanelDeps {
+export interface FreezeMapDeps {
   /** Names the notebook's cells declared so far. */
   globalNames(): readonly string[];
   /** The engine's exports if a cell already loaded it, else undefined. */
-  loadedEngine(): Partial<FreezeFunctions> | undefined;
+  loadedEngine(): Partial<FreezeMapEngine> | undefined;
   /** Where the globals live (default globalThis). */
   scope?: object;
 }
 
-export class ModelPanelHandlers {
-  private lastSentCount = 0;
+/** Registers the freeze map's requests. */
+export function registerFreezeMap(connection: Pick<MessageConnection, 'onRequest'>, deps: FreezeMapDeps): FreezeMapHandlers {
+  const handlers = new FreezeMapHandlers(deps);
+  connection.onRequest(ModelLayersRequest.type, (params) => handlers.layers(params?.model));
+  connection.onRequest(ModelSetTrainableRequest.type, (params) => handlers.setTrainable(params));
+  return handlers;
+}
 
-  constructor(
-    private readonly connection: Pick<MessageConnection, 'onRequest' | 'sendNotification'>,
-    private readonly deps: ModelPanelDeps,
-  ) {
-    connection.onRequest(ModelsListRequest.type, () => ({ models: this.summaries() }));
-    connection.onRequest(ModelLayersRequest.type, (params) => this.layersOf(this.find(params?.model)));
-    connection.onRequest(ModelSetTrainableRequest.type, (params) => this.setTrainable(params));
-  }
-
-  /** Called after every cell: sends `models/changed` when models exist now or existed at the last notice. */
-  afterCell(): void {
-    let models: ModelSummary[];
-    try {
-      models = this.summaries();
-    } catch {
-      return; // a broken global must never fail the cell that just ran
-    }
-    if (models.length === 0 && this.lastSentCount === 0) return;
-    this.lastSentCount = models.length;
-    void this.connection.sendNotification(ModelsChangedNotification.type, { models });
-  }
-
-  summaries(): ModelSummary[] {
-    return this.held().map(summarizeModel);
-  }
+export class FreezeMapHandlers {
+  constructor(private readonly deps: FreezeMapDeps) {}
 
   private held(): HeldModel[] {
     return heldModels(this.deps.globalNames(), this.deps.scope ?? globalThis);
@@ -76,9 +47,13 @@ export class ModelPanelHandlers {
     const found = typeof name === 'string' ? held.find((m) => m.name === name) : undefined;
     if (!found) {
       const known = held.length ? `the notebook holds: ${held.map((m) => m.name).join(', ')}` : 'the notebook holds no model now';
-      throw new ResponseError(ModelPanelErrorCode.noSuchModel, `No model named ${JSON.stringify(name)} in the kernel (${known}).`);
+      throw new ResponseError(FreezeMapErrorCode.noSuchModel, `No model named ${JSON.stringify(name)} in the kernel (${known}).`);
     }
     return found;
+  }
+
+  layers(name: unknown): ModelLayersResult {
+    return this.layersOf(this.find(name));
   }
 
   private layersOf(held: HeldModel): ModelLayersResult {
@@ -87,19 +62,19 @@ export class ModelPanelHandlers {
     return { model: summarizeModel(held), layers: stats ? withTrainingStats(layers, stats) : layers };
   }
 
-  private setTrainable(params: ModelSetTrainableParams): ModelSetTrainableResult {
+  setTrainable(params: ModelSetTrainableParams): ModelSetTrainableResult {
     const held = this.find(params?.model);
     if (!Array.isArray(params.paths) || params.paths.length === 0 || params.paths.some((p) => typeof p !== 'string' || p === '')) {
-      throw new ResponseError(ModelPanelErrorCode.badSelector, `model/setTrainable needs a non-empty list of module paths, got ${JSON.stringify(params.paths)}.`);
+      throw new ResponseError(FreezeMapErrorCode.badSelector, `model/setTrainable needs a non-empty list of module paths, got ${JSON.stringify(params.paths)}.`);
     }
     const engine = this.deps.loadedEngine();
     const apply = params.trainable ? engine?.unfreeze : engine?.freeze;
-    if (!apply) throw new ResponseError(ModelPanelErrorCode.noSuchModel, 'The Tunebook engine is not loaded in this kernel, so no model can be changed.');
+    if (!apply) throw new ResponseError(FreezeMapErrorCode.noSuchModel, 'The Tunebook engine is not loaded in this kernel, so no model can be changed.');
     let summary: FreezeSummary;
     try {
       summary = apply(held.model, params.paths);
     } catch (error) {
-      throw new ResponseError(ModelPanelErrorCode.badSelector, error instanceof Error ? error.message : String(error));
+      throw new ResponseError(FreezeMapErrorCode.badSelector, error instanceof Error ? error.message : String(error));
     }
     return { ...this.layersOf(held), changedParams: summary.changedParams };
   }

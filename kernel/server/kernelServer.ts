@@ -1,6 +1,7 @@
 /**
- * The kernel side of the protocol: answers initialize / execute / shutdown, runs cells one at a time in
- * arrival order, interrupts them, and reports status, streams and display outputs.
+ * The kernel process's JSON-RPC server: answers initialize / execute / shutdown, queues cells to run one at
+ * a time in arrival order (cells.ts runs each), interrupts them, and reports status, streams and display
+ * outputs. Each panel's handlers register themselves on the same connection.
  */
 import { AsyncLocalStorage } from 'node:async_hooks';
 import { ResponseError, type MessageConnection } from 'vscode-jsonrpc';
@@ -10,29 +11,29 @@ import {
   InitializeRequest,
   InterruptNotification,
   LogNotification,
-  MIME,
   PROTOCOL_VERSION,
   ShutdownRequest,
   StatusNotification,
   StreamNotification,
-  type ErrorPayload,
   type ExecuteCellParams,
   type ExecuteCellResult,
   type KernelState,
   type OutputItem,
 } from '../protocol';
-import { KERNEL_BRIDGE_KEY, type KernelBridge } from '../engine/runtime/kernelBridge';
 import { captureProcessOutput, type StreamName } from '../cells/capture';
-import { createCellRuntime, newCellController, raceSignal } from '../cells/cellRuntime';
-import { createDisplay, isDisplayHandle, itemsForValue } from '../cells/display';
+import { createCellRuntime, newCellController } from '../cells/cellRuntime';
 import { errorPayload } from '../cells/errorPayload';
 import { InterruptedError } from '../cells/interruptedError';
 import { ModuleLoader } from '../cells/modules';
 import { Repl } from '../cells/repl';
-import { ModelPanelHandlers } from './freezeMap';
-import { registerGenerationPanels } from './generationPanels';
-import { registerRlhfJobs, type RlhfEngine, type RlhfJobs } from './rankingJobs';
 import { StreamBuffer } from '../cells/streamBuffer';
+import { executeCell, installCellGlobals, type Execution } from './cells';
+import { serverEngine } from './engineSurface';
+import { registerFreezeMap } from './freezeMap';
+import { registerModels, type ModelsNotifier } from './models';
+import { registerPromptCompare } from './promptCompare';
+import { registerRanking } from './ranking';
+import type { RlhfJobs } from './rankingJobs';
 
 export interface KernelServerOptions {
   /** Folder of the kernel bundle (dist/) or of kernel/server/main.ts when run from source. */
@@ -47,19 +48,12 @@ export interface KernelServerOptions {
   exit(code: number): void;
 }
 
-interface Execution {
-  params: ExecuteCellParams;
-  controller: AbortController;
-}
-
-const INTERRUPTED: ErrorPayload = { name: 'InterruptedError', message: 'Interrupted' };
-
 export class KernelServer {
   private readonly loader: ModuleLoader;
   private readonly repl: Repl;
   private readonly streams: StreamBuffer;
-  private readonly modelPanels: ModelPanelHandlers;
-  private readonly rlhfJobs: RlhfJobs;
+  private readonly models: ModelsNotifier;
+  private readonly rankingJobs: RlhfJobs;
   private notebookDir = process.cwd();
   private running: Execution | undefined;
   private readonly waiting: Execution[] = [];
@@ -78,18 +72,22 @@ export class KernelServer {
     const currentSignal = () => this.currentExecution()?.controller.signal;
     const runtime = createCellRuntime(this.loader, currentSignal, () => this.notebookDir);
     this.repl = new Repl(runtime, (specifier) => this.loader.require(specifier));
-    this.modelPanels = new ModelPanelHandlers(connection, { globalNames: () => this.repl.names(), loadedEngine: () => this.loader.loadedEngine() });
-    registerGenerationPanels(connection, { globalNames: () => this.repl.names() });
-    this.rlhfJobs = registerRlhfJobs(connection, { globalNames: () => this.repl.names(), engine: () => this.loader.engine() as unknown as RlhfEngine });
-    this.streams = new StreamBuffer((executionId, stream, text) => connection.sendNotification(StreamNotification.type, { executionId, stream, text }));
-
-    const display = createDisplay({
+    this.streams = new StreamBuffer((executionId, stream, text) => void connection.sendNotification(StreamNotification.type, { executionId, stream, text }));
+    installCellGlobals({
       currentExecutionId: () => this.currentExecution()?.params.executionId ?? this.lastExecutionId,
+      currentSignal,
       send: (executionId, outputId, op, items) => this.sendDisplay(executionId, outputId, op, items),
     });
-    Object.defineProperty(globalThis, 'display', { value: display, writable: false, configurable: true, enumerable: false });
-    const bridge: KernelBridge = { currentSignal, display };
-    (globalThis as Record<symbol, unknown>)[KERNEL_BRIDGE_KEY] = bridge;
+
+    const globalNames = () => this.repl.names();
+    const loadedEngine = () => {
+      const exports = this.loader.loadedEngine();
+      return exports && serverEngine(exports);
+    };
+    this.models = registerModels(connection, { globalNames });
+    registerFreezeMap(connection, { globalNames, loadedEngine });
+    registerPromptCompare(connection, { globalNames });
+    this.rankingJobs = registerRanking(connection, { globalNames, engine: () => serverEngine(this.loader.engine()) });
 
     if (options.captureOutput) this.restoreOutput = captureProcessOutput((stream, text) => this.onOutput(stream, text));
     this.listen();
@@ -145,7 +143,7 @@ export class KernelServer {
   }
 
   private interrupt(): void {
-    this.rlhfJobs.interrupt();
+    this.rankingJobs.interrupt();
     this.running?.controller.abort(new InterruptedError());
     for (const execution of this.waiting) execution.controller.abort(new InterruptedError());
   }
@@ -153,35 +151,20 @@ export class KernelServer {
   private async execute(execution: Execution): Promise<ExecuteCellResult> {
     const index = this.waiting.indexOf(execution);
     if (index >= 0) this.waiting.splice(index, 1);
-    const { executionId, code, cellName } = execution.params;
-    const signal = execution.controller.signal;
     this.running = execution;
-    this.lastExecutionId = executionId;
+    this.lastExecutionId = execution.params.executionId;
     this.setState('busy');
-    const started = performance.now();
     try {
-      if (signal.aborted) throw new InterruptedError();
-      // The race also ends a cell whose pending work does not go through a rewritten await.
-      const cell = await raceSignal(
-        this.cellContext.run(execution, () => this.repl.run(code, cellName)),
-        signal,
-      );
-      if (cell.hasValue && cell.value !== undefined && !isDisplayHandle(cell.value)) {
-        this.sendDisplay(executionId, `result-${executionId}`, 'append', itemsForValue(cell.value, 'result'));
-      }
-      this.streams.flush();
-      return { success: true, durationMs: performance.now() - started };
-    } catch (error) {
-      const interrupted = signal.aborted;
-      const payload = interrupted ? INTERRUPTED : errorPayload(error, this.options.internalPaths);
-      this.sendDisplay(executionId, `error-${executionId}`, 'append', [{ mime: MIME.error, data: JSON.stringify(payload) }]);
-      this.streams.flush();
-      const result: ExecuteCellResult = { success: false, durationMs: performance.now() - started, error: payload };
-      if (interrupted) result.interrupted = true;
-      return result;
+      return await executeCell(execution, {
+        repl: this.repl,
+        cellContext: this.cellContext,
+        sendDisplay: (executionId, outputId, op, items) => this.sendDisplay(executionId, outputId, op, items),
+        flushStreams: () => this.streams.flush(),
+        internalPaths: this.options.internalPaths,
+      });
     } finally {
       this.running = undefined;
-      this.modelPanels.afterCell();
+      this.models.afterCell();
       if (this.waiting.length === 0) this.setState('idle');
     }
   }

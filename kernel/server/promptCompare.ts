@@ -4,17 +4,17 @@
  */
 import { ResponseError, type MessageConnection } from 'vscode-jsonrpc';
 import {
-  CompareCancelRequest,
-  CompareInputsRequest,
-  CompareOutputNotification,
-  CompareRunRequest,
-  GenerationPanelErrorCode,
-  type CompareInputsResult,
-  type CompareOutputParams,
-  type CompareRunParams,
-  type CompareRunResult,
+  PromptCompareCancelRequest,
+  PromptCompareInputsRequest,
+  PromptCompareOutputNotification,
+  PromptCompareRunRequest,
+  GenerationErrorCode,
+  type PromptCompareInputsResult,
+  type PromptCompareOutputParams,
+  type PromptCompareRunParams,
+  type PromptCompareRunResult,
 } from '../protocol';
-import { findTextModel, generateOptions, type GenerationDeps } from './generationDeps';
+import { findTextModel, generateOptions, type GenerationDeps } from './generation';
 
 export const MAX_COMPARE_JOBS = 2000;
 export const MAX_COMPARE_INPUTS = 1000;
@@ -23,34 +23,35 @@ const STREAM_INTERVAL_MS = 50;
 
 type Connection = Pick<MessageConnection, 'onRequest' | 'sendNotification'>;
 
-export function registerCompareHandlers(connection: Connection, deps: GenerationDeps): void {
+/** Registers the prompt comparison panel's requests. */
+export function registerPromptCompare(connection: Connection, deps: GenerationDeps): void {
   const running = new Map<string, AbortController>();
-  connection.onRequest(CompareCancelRequest.type, (params) => {
+  connection.onRequest(PromptCompareCancelRequest.type, (params) => {
     const run = running.get(params?.runId);
     run?.abort();
     return { cancelled: run !== undefined };
   });
-  connection.onRequest(CompareRunRequest.type, async (params, token) => {
+  connection.onRequest(PromptCompareRunRequest.type, async (params, token) => {
     const controller = new AbortController();
     running.set(params.runId, controller);
     token.onCancellationRequested(() => controller.abort());
     try {
-      return await runComparison(deps, params, controller.signal, (output) => void connection.sendNotification(CompareOutputNotification.type, output));
+      return await runComparison(deps, params, controller.signal, (output) => void connection.sendNotification(PromptCompareOutputNotification.type, output));
     } finally {
       running.delete(params.runId);
     }
   });
-  connection.onRequest(CompareInputsRequest.type, (params) => compareInputs(deps, params?.variable));
+  connection.onRequest(PromptCompareInputsRequest.type, (params) => compareInputs(deps, params?.variable));
 }
 
 export async function runComparison(
   deps: GenerationDeps,
-  params: CompareRunParams,
+  params: PromptCompareRunParams,
   signal: AbortSignal,
-  send: (output: CompareOutputParams) => void,
-): Promise<CompareRunResult> {
+  send: (output: PromptCompareOutputParams) => void,
+): Promise<PromptCompareRunResult> {
   if (!Array.isArray(params?.jobs) || params.jobs.length > MAX_COMPARE_JOBS) {
-    throw new ResponseError(GenerationPanelErrorCode.badParams, `A comparison runs 0 to ${MAX_COMPARE_JOBS} cells.`);
+    throw new ResponseError(GenerationErrorCode.badParams, `A comparison runs 0 to ${MAX_COMPARE_JOBS} cells.`);
   }
   let completed = 0;
   for (const job of params.jobs) {
@@ -80,19 +81,19 @@ export async function runComparison(
   return { runId: params.runId, completed, cancelled: signal.aborted };
 }
 
-export function compareInputs(deps: GenerationDeps, variable: unknown): CompareInputsResult {
+export function compareInputs(deps: GenerationDeps, variable: unknown): PromptCompareInputsResult {
   const scope = (deps.scope ?? globalThis) as Record<string, unknown>;
   if (typeof variable !== 'string' || !deps.globalNames().includes(variable)) {
-    throw new ResponseError(GenerationPanelErrorCode.badVariable, `The notebook has no variable named ${JSON.stringify(variable)}; run the cell that declares it.`);
+    throw new ResponseError(GenerationErrorCode.badVariable, `The notebook has no variable named ${JSON.stringify(variable)}; run the cell that declares it.`);
   }
   const value = scope[variable];
-  if (!Array.isArray(value)) throw new ResponseError(GenerationPanelErrorCode.badVariable, `${variable} is not an array (it is ${value === null ? 'null' : typeof value}).`);
-  if (value.length > MAX_COMPARE_INPUTS) throw new ResponseError(GenerationPanelErrorCode.badVariable, `${variable} has ${value.length} items; the grid takes at most ${MAX_COMPARE_INPUTS}.`);
+  if (!Array.isArray(value)) throw new ResponseError(GenerationErrorCode.badVariable, `${variable} is not an array (it is ${value === null ? 'null' : typeof value}).`);
+  if (value.length > MAX_COMPARE_INPUTS) throw new ResponseError(GenerationErrorCode.badVariable, `${variable} has ${value.length} items; the grid takes at most ${MAX_COMPARE_INPUTS}.`);
   const inputs = value.map((item: unknown, i) => {
     if (typeof item === 'string') return item;
     const input = item && typeof item === 'object' ? (item as { input?: unknown }).input : undefined;
     if (typeof input === 'string') return input;
-    throw new ResponseError(GenerationPanelErrorCode.badVariable, `${variable}[${i}] is neither a string nor an object with a string "input".`);
+    throw new ResponseError(GenerationErrorCode.badVariable, `${variable}[${i}] is neither a string nor an object with a string "input".`);
   });
   return { inputs };
 }

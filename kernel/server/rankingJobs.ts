@@ -6,12 +6,11 @@
 import { existsSync } from 'node:fs';
 import { ResponseError, type MessageConnection } from 'vscode-jsonrpc';
 import type { Model } from '../engine/models/model';
-import type { DpoOptions, DpoResult, PreferencePair, Preferences, RewardModel, RewardModelOptions } from '../engine/rlhf';
+import type { PreferencePair } from '../engine/rlhf';
 import {
   RlhfCancelRequest,
   RlhfJobErrorCode,
   RlhfOptimisePolicyRequest,
-  RlhfProgressNotification,
   RlhfTrainRewardModelRequest,
   type RlhfOptimisePolicyParams,
   type RlhfOptimisePolicyResult,
@@ -19,17 +18,11 @@ import {
   type RlhfTrainRewardModelParams,
   type RlhfTrainRewardModelResult,
 } from '../protocol';
+import type { ServerEngine } from './engineSurface';
 import { heldModels } from './heldModels';
 
-/** The engine exports the jobs use (the engine is a separate bundle, loaded on first use). */
-export interface RlhfEngine {
-  preferences(path: string, options?: { merge?: 'majority' | 'borda' | 'none' }): Promise<Preferences>;
-  rewardModel(backbone: Model, pairs: readonly PreferencePair[], options?: RewardModelOptions): Promise<RewardModel>;
-  dpo(policy: Model, pairs: readonly PreferencePair[], options?: DpoOptions): Promise<DpoResult>;
-  load(source: string): Promise<Model>;
-  lora(model: Model, options?: { r?: number; seed?: number; targets?: string[] }): unknown;
-  ensureBackend?(): Promise<unknown>;
-}
+/** The engine exports the jobs use. */
+export type RlhfEngine = Pick<ServerEngine, 'preferences' | 'rewardModel' | 'dpo' | 'load' | 'lora' | 'ensureBackend'>;
 
 export interface RlhfJobDeps {
   globalNames(): readonly string[];
@@ -145,7 +138,7 @@ export class RlhfJobs {
 
   private async engine(): Promise<RlhfEngine> {
     const engine = await this.deps.engine();
-    await engine.ensureBackend?.();
+    await engine.ensureBackend();
     return engine;
   }
 
@@ -208,11 +201,4 @@ function numbers<K extends string>(params: Partial<Record<K, unknown>>, keys: re
     out[key] = value as number;
   }
   return out;
-}
-
-/** Registers the RLHF job requests and relays their progress as notifications. */
-export function registerRlhfJobs(connection: Pick<MessageConnection, 'onRequest' | 'sendNotification'>, deps: RlhfJobDeps): RlhfJobs {
-  const jobs = new RlhfJobs(deps, (progress) => void connection.sendNotification(RlhfProgressNotification.type, progress));
-  jobs.register(connection);
-  return jobs;
 }

@@ -52,4 +52,10 @@ async function main(): Promise<number> {
   return failed > 0 || exitCode !== 0 ? 1 : 0;
 }
 
-main().then((code) => process.exit(code));
+main().then(
+  (code) => process.exit(code),
+  (error: unknown) => {
+    console.error(error);
+    process.exit(1);
+  },
+);

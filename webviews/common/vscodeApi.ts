@@ -2,7 +2,7 @@
  * The webview side of the panel plumbing: typed posting to the extension and validated receiving —
  * a message that fails its schema is reported on the console and ignored.
  */
-import { parseMessage } from '../protocol';
+import { parseMessage } from './parseMessage';
 import type { Schema } from './schema';
 
 interface VsCodeApi {

@@ -4,7 +4,7 @@
  * the blocks) and the LoRA adapters inside them. Pure data: the view draws it, the extension uses it
  * for the toolbar presets.
  */
-import type { LayerNode, LayerTrainingStats } from '../protocol';
+import type { LayerTrainingStats, ModelLayer } from '../../kernel/protocol';
 
 export const ADAPTER_KIND = 'LoraAdapter';
 
@@ -38,7 +38,7 @@ export interface Diagram {
   trainableParams: number;
 }
 
-export function buildDiagram(layers: readonly LayerNode[]): Diagram {
+export function buildDiagram(layers: readonly ModelLayer[]): Diagram {
   const params = layers.reduce((sum, l) => sum + l.params, 0);
   const trainableParams = layers.reduce((sum, l) => sum + l.trainableParams, 0);
   const found = findBlockList(layers);
@@ -89,7 +89,7 @@ export function bodyPaths(diagram: Diagram): string[] {
   return [...diagram.embeddings, ...diagram.blocks].map((item) => item.path);
 }
 
-function toItem(layer: LayerNode): DiagramItem {
+function toItem(layer: ModelLayer): DiagramItem {
   const isAdapter = layer.kind === ADAPTER_KIND;
   const adapters = isAdapter ? [] : collectAdapters(layer.children ?? []).map(toItem);
   const adapterParams = adapters.reduce((s, a) => s + a.params, 0);
@@ -110,13 +110,13 @@ function toItem(layer: LayerNode): DiagramItem {
   return item;
 }
 
-function collectAdapters(children: readonly LayerNode[]): LayerNode[] {
+function collectAdapters(children: readonly ModelLayer[]): ModelLayer[] {
   return children.flatMap((c) => (c.kind === ADAPTER_KIND ? [c] : collectAdapters(c.children ?? [])));
 }
 
 /** The first ModuleList with children in pre-order, with the modules before and after it (as freeze's `firstBlocks` sees them). */
-function findBlockList(roots: readonly LayerNode[]): { list: LayerNode; before: LayerNode[]; after: LayerNode[] } | undefined {
-  const search = (siblings: readonly LayerNode[], before: LayerNode[]): { list: LayerNode; before: LayerNode[]; after: LayerNode[] } | undefined => {
+function findBlockList(roots: readonly ModelLayer[]): { list: ModelLayer; before: ModelLayer[]; after: ModelLayer[] } | undefined {
+  const search = (siblings: readonly ModelLayer[], before: ModelLayer[]): { list: ModelLayer; before: ModelLayer[]; after: ModelLayer[] } | undefined => {
     for (const [i, layer] of siblings.entries()) {
       const preceding = [...before, ...siblings.slice(0, i)];
       if (layer.kind === 'ModuleList' && (layer.children?.length ?? 0) > 0) return { list: layer, before: preceding, after: siblings.slice(i + 1) };

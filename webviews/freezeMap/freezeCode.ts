@@ -4,14 +4,14 @@
  * A module frozen itself but holding trainable LoRA adapters becomes `freeze(module)` then
  * `unfreeze(adapter)`. Pure; the extension inserts the result as a cell.
  */
-import type { LayerNode } from '../protocol';
+import type { ModelLayer } from '../../kernel/protocol';
 
 type Op = { trainable: boolean; path: string };
 
-export function freezeCode(modelName: string, layers: readonly LayerNode[]): string {
+export function freezeCode(modelName: string, layers: readonly ModelLayer[]): string {
   const ops: Op[] = [];
   const mixed: string[] = [];
-  const visit = (layer: LayerNode, inherited: boolean): void => {
+  const visit = (layer: ModelLayer, inherited: boolean): void => {
     if (layer.params === 0) return;
     if (layer.trainableParams === layer.params || layer.trainableParams === 0) {
       const trainable = layer.trainableParams === layer.params;

@@ -1,5 +1,5 @@
 // The freeze map webview's entry point (bundled to dist/webviews/freezeMap.js).
-import { FreezeMapToWebview, type FreezeMapFromWebview } from '../protocol';
+import { FreezeMapToWebview, type FreezeMapFromWebview } from './messages';
 import { onExtensionMessage, postToExtension } from '../common/vscodeApi';
 import './view';
 import type { FreezeMapView } from './view';

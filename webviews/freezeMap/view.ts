@@ -7,8 +7,10 @@
  */
 import { LitElement, html, nothing, type TemplateResult } from 'lit';
 import '@vscode-elements/elements/dist/vscode-button/index.js';
-import type { FreezeMapFromWebview, FreezeMapToWebview, LayerNode, ModelSummary } from '../protocol';
+import type { ModelLayer, ModelSummary } from '../../kernel/protocol';
+import type { FreezeMapFromWebview, FreezeMapToWebview } from './messages';
 import { buildDiagram, freezeUpToPaths, itemsInOrder, type Diagram, type DiagramBlock, type DiagramItem } from './diagram';
+import { formatCount } from '../common/formatCount';
 import { freezeMapStyles } from './view.styles';
 import { formatHeat, hasTrainingStats, HEAT_METRICS, heatMax, heatShare, type HeatMetric } from './heatmap';
 
@@ -55,7 +57,7 @@ export class FreezeMapView extends LitElement {
     switch (message.type) {
       case 'freezeMap/show':
         this.model = message.model;
-        this.diagram = buildDiagram(message.layers as LayerNode[]);
+        this.diagram = buildDiagram(message.layers as ModelLayer[]);
         this.unavailable = undefined;
         this.error = undefined;
         break;
@@ -255,12 +257,5 @@ const STATE_LEGEND = html`<div class="legend">
   <span><span class="swatch" style="background: var(--fm-partial)"></span>partly frozen</span>
   <span><span class="swatch" style="background: var(--fm-adapter)"></span>adapter</span>
 </div>`;
-
-function formatCount(n: number): string {
-  if (n >= 1e9) return `${(n / 1e9).toFixed(2)}B`;
-  if (n >= 1e6) return `${(n / 1e6).toFixed(2)}M`;
-  if (n >= 1e3) return `${(n / 1e3).toFixed(1)}K`;
-  return String(n);
-}
 
 customElements.define('freeze-map-view', FreezeMapView);

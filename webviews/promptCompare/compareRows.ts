@@ -2,7 +2,7 @@
  * Rows of the comparison grid from JSONL text: each line is a JSON string (the input) or an object with a
  * string `input` (or `prompt`) and optionally a string `expected` (what the scores compare against).
  */
-import type { CompareRow } from '../protocol';
+import type { CompareRow } from './messages';
 
 export function parseCompareRows(text: string, fileName = 'the file'): { rows: CompareRow[]; errors: string[] } {
   const rows: CompareRow[] = [];

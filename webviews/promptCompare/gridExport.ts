@@ -1,5 +1,5 @@
 /** The comparison grid as CSV (RFC 4180 quoting) or JSONL, one row per (input, variant) cell. */
-import type { CompareExportRow } from '../protocol';
+import type { CompareExportRow } from './messages';
 
 export const EXPORT_COLUMNS = ['variant', 'model', 'template', 'input', 'expected', 'output', 'score', 'latencyMs', 'tokens', 'error'] as const;
 

@@ -6,7 +6,8 @@
  */
 import { LitElement, html, nothing, type TemplateResult } from 'lit';
 import '@vscode-elements/elements/dist/vscode-button/index.js';
-import type { CompareCell, CompareExportRow, CompareRow, CompareVariant, PromptCompareFromWebview, PromptCompareToWebview, Sampling } from '../protocol';
+import type { SamplingSettings } from '../../kernel/protocol';
+import type { CompareCell, CompareExportRow, CompareRow, CompareVariant, PromptCompareFromWebview, PromptCompareToWebview } from './messages';
 import { thumbsDownIcon, thumbsUpIcon } from './icons';
 import { applyTemplate } from './promptTemplate';
 import { columnStats, compileScorerRegex, scoreOutput, type Scorer, type ScorerKind } from './scoring';
@@ -17,7 +18,7 @@ interface CellState extends CompareCell {
 }
 
 const VARIANT_NAMES = 'ABCDEFGHIJKL';
-const DEFAULT_SAMPLING: Sampling = { maxNewTokens: 16, temperature: 0 };
+const DEFAULT_SAMPLING: SamplingSettings = { maxNewTokens: 16, temperature: 0 };
 
 export class PromptCompareView extends LitElement {
   static override styles = promptCompareStyles;
@@ -66,7 +67,7 @@ export class PromptCompareView extends LitElement {
 
   receive(message: PromptCompareToWebview): void {
     switch (message.type) {
-      case 'compare/models':
+      case 'promptCompare/models':
         this.models = message.models;
         this.notebook = message.notebook;
         if (this.variants.length === 0 && this.models.length) {
@@ -75,25 +76,25 @@ export class PromptCompareView extends LitElement {
           this.variants = this.variants.map((v) => (this.models.includes(v.model) || !this.models.length ? v : { ...v, model: this.models[0] }));
         }
         break;
-      case 'compare/rows':
+      case 'promptCompare/rows':
         this.rows = message.rows;
         this.rowsOrigin = message.origin;
         this.cells = new Map();
         break;
-      case 'compare/cell':
+      case 'promptCompare/cell':
         if (message.runId !== this.runId) return;
         this.cells = new Map(this.cells).set(key(message.cell.row, message.cell.column), { ...this.cells.get(key(message.cell.row, message.cell.column)), ...message.cell });
         break;
-      case 'compare/runState':
+      case 'promptCompare/runState':
         if (message.runId === this.runId) this.running = message.running;
         break;
-      case 'compare/rated': {
+      case 'promptCompare/rated': {
         const k = key(message.row, message.column);
         const cell = this.cells.get(k);
         if (cell) this.cells = new Map(this.cells).set(k, { ...cell, rating: message.rating });
         break;
       }
-      case 'compare/error':
+      case 'promptCompare/error':
         this.error = message.message;
         break;
     }
@@ -121,13 +122,13 @@ export class PromptCompareView extends LitElement {
         ></textarea>
       </div>
       <div class="toolbar">
-        <vscode-button secondary @click=${() => this.send({ type: 'compare/loadRows', source: 'jsonl' })}>Load inputs from JSONL…</vscode-button>
+        <vscode-button secondary @click=${() => this.send({ type: 'promptCompare/loadRows', source: 'jsonl' })}>Load inputs from JSONL…</vscode-button>
         <input id="variable" aria-label="Notebook variable with the inputs" placeholder="variable name" size="12" />
         <vscode-button secondary @click=${() => this.loadVariable()}>From notebook variable</vscode-button>
       </div>
       <div class="toolbar">
         <vscode-button class="run" ?disabled=${this.running || this.models.length === 0} @click=${() => this.run()}>Run ${this.rows.length * this.variants.length} cells</vscode-button>
-        <vscode-button secondary ?disabled=${!this.running} @click=${() => this.send({ type: 'compare/cancel', runId: this.runId })}>Cancel</vscode-button>
+        <vscode-button secondary ?disabled=${!this.running} @click=${() => this.send({ type: 'promptCompare/cancel', runId: this.runId })}>Cancel</vscode-button>
         <label>Score <select aria-label="Scorer" @change=${(e: Event) => (this.scorer = { ...this.scorer, kind: (e.target as HTMLSelectElement).value as ScorerKind })}>
           ${(['none', 'exact', 'contains', 'regex'] as const).map((k) => html`<option value=${k} ?selected=${this.scorer.kind === k}>${scorerLabel(k)}</option>`)}
         </select></label>
@@ -144,7 +145,7 @@ export class PromptCompareView extends LitElement {
 
   private renderVariantEditor(v: CompareVariant, index: number): TemplateResult {
     const update = (patch: Partial<CompareVariant>) => (this.variants = this.variants.map((x, i) => (i === index ? { ...x, ...patch } : x)));
-    const sampling = (patch: Partial<Sampling>) => update({ sampling: { ...v.sampling, ...patch } });
+    const sampling = (patch: Partial<SamplingSettings>) => update({ sampling: { ...v.sampling, ...patch } });
     return html`
       <div class="variant" data-variant=${v.id}>
         <div class="name"><span>Variant ${v.id}</span>
@@ -249,7 +250,7 @@ export class PromptCompareView extends LitElement {
 
   private loadVariable(): void {
     const name = this.renderRoot.querySelector<HTMLInputElement>('#variable')?.value.trim() ?? '';
-    this.send({ type: 'compare/loadRows', source: 'variable', variable: name || undefined });
+    this.send({ type: 'promptCompare/loadRows', source: 'variable', variable: name || undefined });
   }
 
   private run(): void {
@@ -261,14 +262,14 @@ export class PromptCompareView extends LitElement {
     this.runId = `run-${Date.now().toString(36)}-${Math.random().toString(36).slice(2, 8)}`;
     this.cells = new Map();
     this.running = true;
-    this.send({ type: 'compare/run', runId: this.runId, variants: this.variants, rows: this.rows });
+    this.send({ type: 'promptCompare/run', runId: this.runId, variants: this.variants, rows: this.rows });
   }
 
   private rate(r: number, c: number, rating: 1 | -1): void {
     const cell = this.cells.get(key(r, c));
     const variant = this.variants[c];
     if (!cell || !variant) return;
-    this.send({ type: 'compare/rate', row: r, column: c, rating, prompt: applyTemplate(variant.template, this.rows[r].input), completion: cell.text, variant: variant.id, input: this.rows[r].input });
+    this.send({ type: 'promptCompare/rate', row: r, column: c, rating, prompt: applyTemplate(variant.template, this.rows[r].input), completion: cell.text, variant: variant.id, input: this.rows[r].input });
   }
 
   private exportGrid(format: 'csv' | 'jsonl'): void {
@@ -286,7 +287,7 @@ export class PromptCompareView extends LitElement {
         rows.push(out);
       }),
     );
-    this.send({ type: 'compare/export', format, rows });
+    this.send({ type: 'promptCompare/export', format, rows });
   }
 }
 

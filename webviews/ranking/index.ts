@@ -1,5 +1,5 @@
 // The ranking side panel's entry point (bundled to dist/webviews/ranking.js).
-import { RankingToWebview, type RankingFromWebview } from '../protocol';
+import { RankingToWebview, type RankingFromWebview } from './messages';
 import { onExtensionMessage, postToExtension } from '../common/vscodeApi';
 import './view';
 import type { RankingView } from './view';

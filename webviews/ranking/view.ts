@@ -7,7 +7,7 @@
 import { LitElement, html, nothing, type TemplateResult } from 'lit';
 import { repeat } from 'lit/directives/repeat.js';
 import '@vscode-elements/elements/dist/vscode-button/index.js';
-import type { RankingFromWebview, RankingItem, RankingProgress, RankingToWebview } from '../protocol';
+import type { RankingFromWebview, RankingItem, RankingProgress, RankingToWebview } from './messages';
 import { rankingKeyAction } from './rankingKeys';
 import { assignRank, displayOrder, initialRanking, isComplete, moveCandidate, nextUnranked, undo, type RankingState } from './rankingState';
 import { rankingStyles } from './view.styles';

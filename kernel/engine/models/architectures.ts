@@ -1,5 +1,5 @@
 import { BERT_ARCHITECTURES, BERT_BASE_PREFIX, BERT_DEFAULTS, buildBert, readBertConfig } from './bert';
-import { ConfigReader } from './configReader';
+import type { ConfigReader } from './configReader';
 import {
   buildDistilBert,
   DISTILBERT_ARCHITECTURES,

@@ -20,7 +20,7 @@ import {
   paddingBias,
   selfAttention,
 } from './blocks';
-import { ConfigReader } from './configReader';
+import type { ConfigReader } from './configReader';
 import { ModelConfigError } from './modelConfigError';
 import type { Batch, Network } from './network';
 import { embeddingInit, type ParamStore } from './params';

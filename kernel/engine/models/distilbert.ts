@@ -19,7 +19,7 @@ import {
   paddingBias,
   selfAttention,
 } from './blocks';
-import { ConfigReader } from './configReader';
+import type { ConfigReader } from './configReader';
 import { ModelConfigError } from './modelConfigError';
 import type { Batch, Network } from './network';
 import { embeddingInit, type Init, type ParamStore } from './params';

@@ -23,7 +23,7 @@ import {
   ModuleList,
   splitHeads,
 } from './blocks';
-import { ConfigReader } from './configReader';
+import type { ConfigReader } from './configReader';
 import { ModelConfigError } from './modelConfigError';
 import { ModelInputError } from './modelInputError';
 import type { Batch, CausalLm, KeyValue, Network } from './network';

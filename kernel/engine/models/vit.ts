@@ -17,7 +17,7 @@ import {
   ModuleList,
   selfAttention,
 } from './blocks';
-import { ConfigReader } from './configReader';
+import type { ConfigReader } from './configReader';
 import { ModelConfigError } from './modelConfigError';
 import type { Batch, Network } from './network';
 import type { ParamStore } from './params';

@@ -4,7 +4,7 @@
  * Hugging Face-style names so the trainer, freeze and checkpoints see them like any other parameter.
  */
 import * as tf from '@tensorflow/tfjs-core';
-import { Embedding, Linear, Module } from '../../models/blocks';
+import { Embedding, Linear, type Module } from '../../models/blocks';
 import type { Model } from '../../models/model';
 import type { Network } from '../../models/network';
 import { TransformerModel } from '../../models/transformerModel';

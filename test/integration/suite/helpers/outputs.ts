@@ -1,5 +1,5 @@
 // Reads notebook cell outputs as plain data the tests can assert on.
-import * as vscode from 'vscode';
+import type * as vscode from 'vscode';
 
 export const STDOUT = 'application/vnd.code.notebook.stdout';
 export const STDERR = 'application/vnd.code.notebook.stderr';

@@ -10,7 +10,7 @@ import { train } from '../../../../kernel/engine/train/trainer';
 import { trainingStats } from '../../../../kernel/engine/train/trainingStats';
 import { freeze, unfreeze } from '../../../../kernel/engine/tuners/freeze';
 import { withTrainingStats } from '../../../../kernel/server/layerTrainingStats';
-import { ModelPanelHandlers } from '../../../../kernel/server/freezeMap';
+import { registerFreezeMap } from '../../../../kernel/server/freezeMap';
 import { ModelLayersRequest, type ModelLayer } from '../../../../kernel/protocol';
 
 const CONFIG = { model_type: 'gpt2', n_layer: 2, n_embd: 16, n_head: 2, vocab_size: 32, n_positions: 16 };
@@ -25,7 +25,7 @@ function layersVia(m: Model, engine: object | undefined): ModelLayer[] {
     }) as any,
     sendNotification: (() => Promise.resolve()) as any,
   };
-  new ModelPanelHandlers(connection, { globalNames: () => ['m'], loadedEngine: () => engine as any, scope: { m } });
+  registerFreezeMap(connection, { globalNames: () => ['m'], loadedEngine: () => engine as any, scope: { m } });
   return (handler!({ model: 'm' }) as { layers: ModelLayer[] }).layers;
 }
 

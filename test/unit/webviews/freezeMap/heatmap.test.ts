@@ -10,7 +10,8 @@ import { freeze } from '../../../../kernel/engine/tuners/freeze';
 import { withTrainingStats } from '../../../../kernel/server/layerTrainingStats';
 import { buildDiagram, itemsInOrder } from '../../../../webviews/freezeMap/diagram';
 import { formatHeat, hasTrainingStats, heatMax, heatShare, type HeatMetric } from '../../../../webviews/freezeMap/heatmap';
-import { FreezeMapToWebview, parseMessage } from '../../../../webviews/protocol';
+import { parseMessage } from '../../../../webviews/common/parseMessage';
+import { FreezeMapToWebview } from '../../../../webviews/freezeMap/messages';
 
 const CONFIG = { model_type: 'gpt2', n_layer: 2, n_embd: 16, n_head: 2, vocab_size: 32, n_positions: 16 };
 const data = Array.from({ length: 8 }, (_, i) => ({ inputIds: [1 + (i % 5), 7, 3 + i, 11 - (i % 3)] }));

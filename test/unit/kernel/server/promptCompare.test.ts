@@ -6,7 +6,7 @@ import { ResponseError } from 'vscode-jsonrpc';
 import type { GenerateOptions } from '../../../../kernel/engine/generate/types';
 import { compareInputs, runComparison } from '../../../../kernel/server/promptCompare';
 import { rankCandidates } from '../../../../kernel/server/ranking';
-import { GenerationPanelErrorCode, type CompareOutputParams } from '../../../../kernel/protocol';
+import { GenerationErrorCode, type PromptCompareOutputParams } from '../../../../kernel/protocol';
 
 /** Generates `${prompt}|seed=${seed}|t=${temperature}` one character-token at a time. */
 function fakeModel(calls: Array<{ prompt: string; opts: GenerateOptions }>, opts: { tokenizer?: boolean } = {}) {
@@ -38,7 +38,7 @@ function deps(scope: Record<string, unknown>) {
 
 const sampling = { maxNewTokens: 64, temperature: 0.8, seed: 10 };
 
-describe('rank/generate', () => {
+describe('ranking/generate', () => {
   it('samples K candidates with seeds seed, seed+1, ...', async () => {
     const calls: Array<{ prompt: string; opts: GenerateOptions }> = [];
     const result = await rankCandidates(deps({ m: fakeModel(calls) }), { model: 'm', prompt: 'p', count: 3, sampling }, new AbortController().signal);
@@ -52,18 +52,18 @@ describe('rank/generate', () => {
     const expectError = async (params: Parameters<typeof rankCandidates>[1], code: number, message: RegExp) => {
       await assert.rejects(rankCandidates(deps(scope), params, signal), (e: unknown) => e instanceof ResponseError && e.code === code && message.test(e.message));
     };
-    await expectError({ model: 'nope', prompt: 'p', count: 2, sampling }, GenerationPanelErrorCode.noSuchModel, /No model named "nope".*the notebook holds: m, bare/);
-    await expectError({ model: 'bare', prompt: 'p', count: 2, sampling }, GenerationPanelErrorCode.noSuchModel, /cannot generate text/);
-    await expectError({ model: 'm', prompt: 'p', count: 1, sampling }, GenerationPanelErrorCode.badParams, /2 to 9 candidates, asked for 1/);
-    await expectError({ model: 'm', prompt: 'p', count: 2, sampling: { maxNewTokens: 0, temperature: 1 } }, GenerationPanelErrorCode.badParams, /maxNewTokens must be 1 to 2048/);
-    await expectError({ model: 'm', prompt: 'p', count: 2, sampling: { maxNewTokens: 4, temperature: -1 } }, GenerationPanelErrorCode.badParams, /temperature must be 0 to 10/);
+    await expectError({ model: 'nope', prompt: 'p', count: 2, sampling }, GenerationErrorCode.noSuchModel, /No model named "nope".*the notebook holds: m, bare/);
+    await expectError({ model: 'bare', prompt: 'p', count: 2, sampling }, GenerationErrorCode.noSuchModel, /cannot generate text/);
+    await expectError({ model: 'm', prompt: 'p', count: 1, sampling }, GenerationErrorCode.badParams, /2 to 9 candidates, asked for 1/);
+    await expectError({ model: 'm', prompt: 'p', count: 2, sampling: { maxNewTokens: 0, temperature: 1 } }, GenerationErrorCode.badParams, /maxNewTokens must be 1 to 2048/);
+    await expectError({ model: 'm', prompt: 'p', count: 2, sampling: { maxNewTokens: 4, temperature: -1 } }, GenerationErrorCode.badParams, /temperature must be 0 to 10/);
   });
 });
 
-describe('compare/run', () => {
+describe('promptCompare/run', () => {
   it('fills every job in order, streams partial text, and ends each cell with latency and tokens', async () => {
     const calls: Array<{ prompt: string; opts: GenerateOptions }> = [];
-    const sent: CompareOutputParams[] = [];
+    const sent: PromptCompareOutputParams[] = [];
     const jobs = [
       { row: 0, column: 0, model: 'm', prompt: 'a', sampling: { maxNewTokens: 64, temperature: 0 } },
       { row: 0, column: 1, model: 'm', prompt: 'explode', sampling: { maxNewTokens: 64, temperature: 0 } },
@@ -85,7 +85,7 @@ describe('compare/run', () => {
 
   it('stops after the current token when cancelled', async () => {
     const controller = new AbortController();
-    const sent: CompareOutputParams[] = [];
+    const sent: PromptCompareOutputParams[] = [];
     const jobs = [0, 1, 2].map((row) => ({ row, column: 0, model: 'm', prompt: `p${row}`, sampling: { maxNewTokens: 64, temperature: 0 } }));
     const run = runComparison(deps({ m: fakeModel([]) }), { runId: 'r', jobs }, controller.signal, (o) => {
       sent.push(o);
@@ -97,7 +97,7 @@ describe('compare/run', () => {
   });
 });
 
-describe('compare/inputs', () => {
+describe('promptCompare/inputs', () => {
   it('reads a notebook array of strings or {input} objects, and explains what is wrong otherwise', () => {
     const scope = { inputs: ['a', { input: 'b' }], notList: 'x', mixed: ['a', 2] };
     assert.deepEqual(compareInputs(deps(scope), 'inputs'), { inputs: ['a', 'b'] });

@@ -1,11 +1,12 @@
 /**
- * Finding the model a generation panel names, and turning the panel's sampling settings into
- * `model.generate` options, with checks that answer the panel with a specific error.
+ * Shared by the generating panels (prompt comparison, ranking): finding the model a panel names, and
+ * turning its sampling settings into `model.generate` options, with checks that answer the panel with a
+ * specific error.
  */
 import { ResponseError } from 'vscode-jsonrpc';
 import type { GenerateOptions } from '../engine/generate/types';
 import type { Model } from '../engine/models/model';
-import { GenerationPanelErrorCode, type SamplingSettings } from '../protocol';
+import { GenerationErrorCode, type SamplingSettings } from '../protocol';
 import { heldModels } from './heldModels';
 
 export const MAX_NEW_TOKENS = 2048;
@@ -22,16 +23,16 @@ export function findTextModel(deps: GenerationDeps, name: unknown): Model {
   const found = typeof name === 'string' ? held.find((m) => m.name === name) : undefined;
   if (!found) {
     const known = held.length ? `the notebook holds: ${held.map((m) => m.name).join(', ')}` : 'the notebook holds no model now; run the cell that creates it';
-    throw new ResponseError(GenerationPanelErrorCode.noSuchModel, `No model named ${JSON.stringify(name)} in the kernel (${known}).`);
+    throw new ResponseError(GenerationErrorCode.noSuchModel, `No model named ${JSON.stringify(name)} in the kernel (${known}).`);
   }
   if (typeof found.model.generate !== 'function' || !found.model.tokenizer) {
-    throw new ResponseError(GenerationPanelErrorCode.noSuchModel, `The model ${found.name} cannot generate text (it needs a causal LM head and a tokenizer).`);
+    throw new ResponseError(GenerationErrorCode.noSuchModel, `The model ${found.name} cannot generate text (it needs a causal LM head and a tokenizer).`);
   }
   return found.model;
 }
 
 export function generateOptions(sampling: SamplingSettings, seedOffset: number, signal: AbortSignal): GenerateOptions {
-  const bad = (what: string) => new ResponseError(GenerationPanelErrorCode.badParams, `Sampling setting ${what}.`);
+  const bad = (what: string) => new ResponseError(GenerationErrorCode.badParams, `Sampling setting ${what}.`);
   if (!sampling || typeof sampling !== 'object') throw bad('is missing');
   const { maxNewTokens, temperature, topK, topP, seed } = sampling;
   if (!Number.isInteger(maxNewTokens) || maxNewTokens < 1 || maxNewTokens > MAX_NEW_TOKENS) throw bad(`maxNewTokens must be 1 to ${MAX_NEW_TOKENS}, got ${String(maxNewTokens)}`);

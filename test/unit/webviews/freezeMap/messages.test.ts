@@ -2,7 +2,8 @@
 // oversized and unknown ones are refused with a message naming the problem.
 import * as assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { FreezeMapFromWebview, FreezeMapToWebview, MAX_MESSAGE_CHARS, parseMessage } from '../../../webviews/protocol';
+import { MAX_MESSAGE_CHARS, parseMessage } from '../../../../webviews/common/parseMessage';
+import { FreezeMapFromWebview, FreezeMapToWebview } from '../../../../webviews/freezeMap/messages';
 
 const layer = (path: string, children?: unknown[]) => ({ path, kind: 'Linear', params: 4, trainableParams: 4, trainable: true, ...(children ? { children } : {}) });
 const model = { name: 'm', modelType: 'gpt2', architecture: 'GPT2LMHeadModel', params: 8, trainableParams: 4 };

@@ -1,5 +1,6 @@
-// The kernel side of the freeze map: models found among the notebook's globals, their layers, freeze /
-// unfreeze applied to the live model, specific errors, and `models/changed` after cells.
+// The kernel side of the freeze map and the model list (server/freezeMap.ts, server/models.ts): models found
+// among the notebook's globals, their layers, freeze / unfreeze applied to the live model, specific errors, and
+// `models/changed` after cells.
 import * as assert from 'node:assert/strict';
 import { before, describe, it } from 'node:test';
 import { ResponseError } from 'vscode-jsonrpc';
@@ -8,8 +9,9 @@ import { create } from '../../../../kernel/engine/models/create';
 import type { Model } from '../../../../kernel/engine/models/model';
 import { freeze, unfreeze } from '../../../../kernel/engine/tuners/freeze';
 import { heldModels, isEngineModel } from '../../../../kernel/server/heldModels';
-import { ModelPanelHandlers } from '../../../../kernel/server/freezeMap';
-import { ModelPanelErrorCode, ModelLayersRequest, ModelSetTrainableRequest, ModelsChangedNotification, ModelsListRequest } from '../../../../kernel/protocol';
+import { registerFreezeMap } from '../../../../kernel/server/freezeMap';
+import { registerModels } from '../../../../kernel/server/models';
+import { FreezeMapErrorCode, ModelLayersRequest, ModelSetTrainableRequest, ModelsChangedNotification, ModelsListRequest } from '../../../../kernel/protocol';
 
 const CONFIG = { model_type: 'gpt2', n_layer: 2, n_embd: 16, n_head: 2, vocab_size: 32, n_positions: 16 };
 
@@ -38,17 +40,18 @@ function fakeConnection() {
 
 function setup(scope: Record<string, unknown>, names: string[], engineLoaded = true) {
   const connection = fakeConnection();
-  const handlers = new ModelPanelHandlers(connection, {
+  registerFreezeMap(connection, {
     globalNames: () => names,
     loadedEngine: () => (engineLoaded ? { freeze, unfreeze } : undefined),
     scope,
   });
-  return { connection, handlers };
+  const models = registerModels(connection, { globalNames: () => names, scope });
+  return { connection, models };
 }
 
 const sizeOf = (m: Model, prefix: string) => [...m.params.entries()].filter(([n]) => n.startsWith(prefix)).reduce((s, [, v]) => s + v.size, 0);
 
-describe('kernel model panel handlers', () => {
+describe('kernel freeze map handlers', () => {
   let m: Model;
   let total: number;
   before(async () => {
@@ -96,33 +99,33 @@ describe('kernel model panel handlers', () => {
     const { connection } = setup({ m }, ['m']);
     const rejects = (fn: () => unknown, code: number, message: RegExp) =>
       assert.throws(fn, (e: unknown) => e instanceof ResponseError && e.code === code && message.test(e.message));
-    rejects(() => connection.call(ModelLayersRequest.method, { model: 'gone' }), ModelPanelErrorCode.noSuchModel, /No model named "gone".*holds: m/);
-    rejects(() => connection.call(ModelSetTrainableRequest.method, { model: 'm', paths: ['transformer.nope'], trainable: false }), ModelPanelErrorCode.badSelector, /"transformer\.nope" matches no module/);
-    rejects(() => connection.call(ModelSetTrainableRequest.method, { model: 'm', paths: [], trainable: false }), ModelPanelErrorCode.badSelector, /non-empty list/);
+    rejects(() => connection.call(ModelLayersRequest.method, { model: 'gone' }), FreezeMapErrorCode.noSuchModel, /No model named "gone".*holds: m/);
+    rejects(() => connection.call(ModelSetTrainableRequest.method, { model: 'm', paths: ['transformer.nope'], trainable: false }), FreezeMapErrorCode.badSelector, /"transformer\.nope" matches no module/);
+    rejects(() => connection.call(ModelSetTrainableRequest.method, { model: 'm', paths: [], trainable: false }), FreezeMapErrorCode.badSelector, /non-empty list/);
     assert.equal(sizeOf(m, ''), total);
     assert.ok([...m.params.values()].every((v) => v.trainable), 'a failed request changes nothing');
     const noEngine = setup({ m }, ['m'], false);
-    rejects(() => noEngine.connection.call(ModelSetTrainableRequest.method, { model: 'm', paths: ['**'], trainable: false }), ModelPanelErrorCode.noSuchModel, /engine is not loaded/);
+    rejects(() => noEngine.connection.call(ModelSetTrainableRequest.method, { model: 'm', paths: ['**'], trainable: false }), FreezeMapErrorCode.noSuchModel, /engine is not loaded/);
   });
 
   it('sends models/changed after cells while models exist, once more when the last one goes, then stays quiet', () => {
     const scope: Record<string, unknown> = { x: 1 };
     const names = ['x'];
-    const { connection, handlers } = setup(scope, names);
-    handlers.afterCell();
+    const { connection, models } = setup(scope, names);
+    models.afterCell();
     assert.equal(connection.notifications.length, 0, 'no model ever: no notice');
     m = create(CONFIG, { seed: 1 });
     scope.m = m;
     names.push('m');
     freeze(m, 'transformer.wte');
-    handlers.afterCell();
+    models.afterCell();
     assert.equal(connection.notifications.length, 1);
     assert.equal(connection.notifications[0].method, ModelsChangedNotification.method);
     assert.equal(connection.notifications[0].params.models[0].trainableParams, total - sizeOf(m, 'transformer.wte.'));
     scope.m = 'replaced';
-    handlers.afterCell();
+    models.afterCell();
     assert.deepEqual(connection.notifications[1].params, { models: [] });
-    handlers.afterCell();
+    models.afterCell();
     assert.equal(connection.notifications.length, 2);
   });
 });

@@ -1,10 +1,10 @@
 // Pure parts of the prompt comparison panel: templates, input rows, scores, aggregates and exports.
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { parseCompareRows } from '../../../webviews/promptCompare/compareRows';
-import { gridToCsv, gridToJsonl } from '../../../webviews/promptCompare/gridExport';
-import { applyTemplate } from '../../../webviews/promptCompare/promptTemplate';
-import { columnStats, compileScorerRegex, scoreOutput } from '../../../webviews/promptCompare/scoring';
+import { parseCompareRows } from '../../../../webviews/promptCompare/compareRows';
+import { gridToCsv, gridToJsonl } from '../../../../webviews/promptCompare/gridExport';
+import { applyTemplate } from '../../../../webviews/promptCompare/promptTemplate';
+import { columnStats, compileScorerRegex, scoreOutput } from '../../../../webviews/promptCompare/scoring';
 
 describe('prompt templates', () => {
   it('replaces every {{input}} (spaces allowed), appends the input when there is none, and keeps $ patterns literal', () => {

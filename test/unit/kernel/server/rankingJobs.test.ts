@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import { before, describe, it } from 'node:test';
 import { ResponseError } from 'vscode-jsonrpc';
 import * as engine from '../../../../kernel/engine/index';
-import { RlhfJobs, type RlhfEngine } from '../../../../kernel/server/rankingJobs';
+import { RlhfJobs } from '../../../../kernel/server/rankingJobs';
 import { RlhfJobErrorCode, type RlhfProgressParams } from '../../../../kernel/protocol';
 import { useTestBackend } from '../engine/models/testBackend';
 
@@ -23,7 +23,7 @@ function rankingsFile(name: string, lines: readonly string[]): string {
 
 function jobs(scope: Record<string, unknown> = {}, onProgress?: (runner: RlhfJobs) => void) {
   const progress: RlhfProgressParams[] = [];
-  const runner: RlhfJobs = new RlhfJobs({ globalNames: () => Object.keys(scope), scope, engine: () => engine as unknown as RlhfEngine }, (p) => {
+  const runner: RlhfJobs = new RlhfJobs({ globalNames: () => Object.keys(scope), scope, engine: () => engine }, (p) => {
     progress.push(p);
     onProgress?.(runner);
   });

@@ -1,8 +1,8 @@
 // The ranking view's pure state and key map (webviews/ranking/rankingState.ts, rankingKeys.ts).
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { rankingKeyAction } from '../../../webviews/ranking/rankingKeys';
-import { assignRank, displayOrder, initialRanking, isComplete, moveCandidate, nextUnranked, undo } from '../../../webviews/ranking/rankingState';
+import { rankingKeyAction } from '../../../../webviews/ranking/rankingKeys';
+import { assignRank, displayOrder, initialRanking, isComplete, moveCandidate, nextUnranked, undo } from '../../../../webviews/ranking/rankingState';
 
 const key = (k: string, mods: Partial<{ ctrlKey: boolean; metaKey: boolean; altKey: boolean }> = {}) => ({ key: k, ctrlKey: false, metaKey: false, altKey: false, ...mods });
 

@@ -1,0 +1,36 @@
+/**
+ * What every extension <-> kernel message builds on: the protocol version, backend names, output items,
+ * MIME types, the error payload and the kernel's states. Free of `vscode` and of Node-only APIs.
+ */
+export const PROTOCOL_VERSION = 1;
+
+/** Backend names, best first. `auto` walks the ladder. */
+export type BackendChoice = 'auto' | 'tensorflow-gpu' | 'tensorflow' | 'wasm' | 'cpu';
+
+/** One output item, the same shape the .ftnb format stores. */
+export interface OutputItem {
+  mime: string;
+  /** Text for text mimes, base64 for binary ones (then `encoding` is 'base64'). */
+  data: string;
+  encoding?: 'base64';
+}
+
+export const MIME = {
+  stdout: 'application/vnd.code.notebook.stdout',
+  stderr: 'application/vnd.code.notebook.stderr',
+  error: 'application/vnd.code.notebook.error',
+  text: 'text/plain',
+  markdown: 'text/markdown',
+  html: 'text/html',
+  json: 'application/json',
+  png: 'image/png',
+} as const;
+
+/** The JSON carried by an `application/vnd.code.notebook.error` item. */
+export interface ErrorPayload {
+  name: string;
+  message: string;
+  stack?: string;
+}
+
+export type KernelState = 'starting' | 'idle' | 'busy' | 'dead';
