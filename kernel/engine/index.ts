@@ -5,10 +5,11 @@
 import * as tf from '@tensorflow/tfjs-core';
 export { tf };
 
-// Backends: the ladder that picks tensorflow-gpu, tensorflow, wasm or cpu
+// Backends: the ladder that picks tensorflow-gpu, webgpu, tensorflow, native, wasm or cpu
 export { initBackend, backend, ensureBackend, backendChoiceFromEnv, BACKEND_CHOICES } from './backends/ladder';
 export type { BackendChoice, BackendReport } from './backends/ladder';
 export { BackendError } from './backends/backendError';
+export { WebGpuSyncReadError, WebGpuUnavailableError } from './backends/webgpu/webgpuError';
 
 // Models: load from the hub or a folder, create from a config, what a model is
 export { load } from './models/load';
