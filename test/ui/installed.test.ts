@@ -16,19 +16,22 @@ import { closeActiveEditor, notebookOutputText, openNotebook, screenshot } from 
 
 const CHECK_NOTEBOOK = 'installed-check.ftnb';
 
-async function waitForOutput(page: Page, patterns: RegExp[], timeoutMs: number): Promise<string> {
+/** Outputs render only when their cell is on screen: each poll scrolls the notebook down a step (if `scroll`). */
+async function waitForOutput(page: Page, patterns: RegExp[], timeoutMs: number, scroll = false): Promise<string> {
   let text = '';
   await waitFor(`cell output matching ${patterns.join(' and ')}`, async () => {
     text = await notebookOutputText(page);
-    return patterns.every((p) => p.test(text));
+    if (patterns.every((p) => p.test(text))) return true;
+    if (scroll) await scrollNotebook(page, 600);
+    return false;
   }, { timeoutMs, intervalMs: 500 });
   return text;
 }
 
-/** The output frame that shows `selector` (the training chart's SVG, a table), scrolled into view. */
-async function showOutput(page: Page, selector: string): Promise<void> {
-  const frame = await webviewFrame(page, selector, 60_000);
-  await frame.locator(selector).first().scrollIntoViewIfNeeded().catch(() => undefined);
+async function scrollNotebook(page: Page, dy: number): Promise<void> {
+  await page.mouse.move(860, 500);
+  await page.mouse.wheel(0, dy);
+  await page.waitForTimeout(300);
 }
 
 describe('The installed .vsix', { timeout: 15 * 60_000 }, () => {
@@ -62,11 +65,12 @@ describe('The installed .vsix', { timeout: 15 * 60_000 }, () => {
       await page.locator('.notebook-toolbar-container a.action-label[aria-label="Run All"]').click();
 
       await waitForOutput(page, [/TRAINED steps=4 model=DistilBertForSequenceClassification/], 5 * 60_000);
-      await showOutput(page, 'svg g.chart polyline.series');
+      await webviewFrame(page, 'svg g.chart polyline.series', 60_000);
       await screenshot(page, 'installed-training-chart');
 
-      const text = await waitForOutput(page, [/INDEXED=3 TOP_HIT=call me ishmael/, /MODULE_ROOTS=\[.*\]/], 3 * 60_000);
-      await showOutput(page, 'table');
+      const text = await waitForOutput(page, [/INDEXED=3 TOP_HIT=call me ishmael/, /MODULE_ROOTS=\[.*\]/], 3 * 60_000, true);
+      await scrollNotebook(page, 3000);
+      await webviewFrame(page, 'table', 60_000);
       await screenshot(page, 'installed-index-query');
 
       const line = (key: string) => new RegExp(`${key}=(\\S+)`).exec(text)?.[1];
@@ -79,7 +83,12 @@ describe('The installed .vsix', { timeout: 15 * 60_000 }, () => {
 
       // Each panel opens from the installed extension.
       await runCommandWhenReady(page, 'Tunebook: Show Layer Freeze Map');
-      await webviewFrame(page, 'freeze-map-view .item');
+      // The kernel holds two models (the trained classifier and the index's encoder): the command asks which.
+      const modelPick = page.locator('.quick-input-list .monaco-list-row', { hasText: 'DistilBertForSequenceClassification' }).first();
+      await modelPick.waitFor({ timeout: 30_000 });
+      await modelPick.click();
+      const freezeMap = await webviewFrame(page, 'freeze-map-view .item');
+      assert.ok((await freezeMap.locator('freeze-map-view [data-path]').count()) > 3, 'the freeze map draws the classifier');
       await screenshot(page, 'installed-freeze-map');
       await runCommandWhenReady(page, 'Tunebook: Compare Prompts');
       await webviewFrame(page, 'prompt-compare-view');
