@@ -8,4 +8,5 @@ export const COMMANDS = {
   comparePrompts: 'tunebook.comparePrompts',
   openRankingPanel: 'tunebook.openRankingPanel',
   loadRankingQueue: 'tunebook.loadRankingQueue',
+  openExample: 'tunebook.openExample',
 } as const;

@@ -10,10 +10,13 @@ import { UNTRUSTED_ERROR, canRunCells } from './notebook/workspaceTrust';
 import { CELL_LANGUAGE, MARKDOWN_LANGUAGE } from './notebook/cellConversion';
 import type { PromptComparePanels } from './panels/promptCompare';
 import type { RankingViewProvider } from './panels/ranking';
+import { openExample } from './walkthrough/openExample';
 
 /** What the commands act on; filled in as activation proceeds, so commands exist before the rest. */
 export interface CommandDeps {
   log: Log;
+  /** Where the extension is installed (its examples/ folder). */
+  extensionUri?: vscode.Uri;
   runtimes?: NotebookRuntimes;
   controller?: TunebookController;
   freezeMaps?: FreezeMapPanels;
@@ -45,6 +48,12 @@ export function registerCommands(deps: CommandDeps): vscode.Disposable[] {
       }),
     ),
     vscode.commands.registerCommand(COMMANDS.showLog, () => deps.log.show()),
+    vscode.commands.registerCommand(COMMANDS.openExample, (arg?: unknown) =>
+      guarded(deps.log, 'open the example', async () => {
+        if (!deps.extensionUri) throw new Error('the extension folder is unknown; the Tunebook output channel has details');
+        return openExample(deps.extensionUri, typeof arg === 'string' ? arg : undefined);
+      }),
+    ),
     vscode.commands.registerCommand(COMMANDS.openRankingPanel, () =>
       guarded(deps.log, 'open the ranking panel', async () => {
         if (!deps.ranking) throw new Error('the ranking panel did not start; the Tunebook output channel has details');

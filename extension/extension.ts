@@ -32,7 +32,7 @@ export function activate(context: vscode.ExtensionContext): void {
   };
 
   // Commands first: test harnesses and users may call them as soon as the extension is active.
-  const deps: CommandDeps = { log };
+  const deps: CommandDeps = { log, extensionUri: context.extensionUri };
   wire('its commands', () => registerCommands(deps));
   wire('the .ftnb serializer', () =>
     vscode.workspace.registerNotebookSerializer(NOTEBOOK_TYPE, new FtnbSerializer((message) => log.warn(message)), { transientOutputs: false }),

@@ -204,7 +204,7 @@ if (!unitOnly) {
       nodeTests('integration', [join(root, 'test', 'integration', 'extensionHost.test.ts')], 20 * MINUTE),
     );
     rmSync(join(resultsDir, 'ui'), { recursive: true, force: true });
-    await phase('UI tests (workbench in Chromium)', () => nodeTests('ui', findTests(join(root, 'test', 'ui')), 15 * MINUTE));
+    await phase('UI tests (workbench in Chromium)', () => nodeTests('ui', findTests(join(root, 'test', 'ui')), 25 * MINUTE));
   } else {
     console.error('[test] integration and UI tests not run: the build or the VS Code setup failed');
   }

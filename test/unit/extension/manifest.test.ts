@@ -14,6 +14,12 @@ interface Manifest {
     menus: Record<string, { command: string; when?: string }[]>;
     configuration: { properties: Record<string, { type: string; default: unknown; enum?: string[] }> };
     snippets: { language: string; path: string }[];
+    walkthroughs: {
+      id: string;
+      title: string;
+      description: string;
+      steps: { id: string; title: string; description: string; media: { markdown?: string; image?: string; altText?: string }; completionEvents?: string[] }[];
+    }[];
   };
 }
 const manifest = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')) as Manifest;
@@ -75,5 +81,30 @@ describe('package.json contributions', () => {
     for (const required of ['tb-display', 'tb-table', 'tb-image', 'tb-loop', 'tb-import', 'tb-generate', 'tb-backend']) {
       assert.ok(prefixes.has(required), `missing snippet ${required}`);
     }
+  });
+
+  it('contributes a getting-started walkthrough: open an example, run it, open the freeze map, rank outputs', () => {
+    const [walkthrough] = manifest.contributes.walkthroughs;
+    assert.equal(manifest.contributes.walkthroughs.length, 1);
+    assert.ok(walkthrough.title.length > 0 && walkthrough.description.length > 0);
+    assert.deepEqual(walkthrough.steps.map((s) => s.id), ['openExample', 'runNotebook', 'freezeMap', 'rankOutputs']);
+    const contributed = new Set(manifest.contributes.commands.map((c) => c.command));
+    const stepCommands = [COMMANDS.openExample, 'notebook.execute', COMMANDS.showFreezeMap, COMMANDS.openRankingPanel];
+    walkthrough.steps.forEach((step, i) => {
+      const links = [...step.description.matchAll(/\]\(command:([\w.]+)\)/g)].map((m) => m[1]);
+      assert.deepEqual(links, [stepCommands[i]], `${step.id}: its button runs ${stepCommands[i]}`);
+      if (links[0].startsWith('tunebook.')) assert.ok(contributed.has(links[0]), `${step.id} links to an uncontributed command`);
+      assert.deepEqual(step.completionEvents, [`onCommand:${stepCommands[i]}`], `${step.id}: done when its command runs`);
+      const markdown = step.media.markdown;
+      assert.ok(markdown && markdown.startsWith('media/walkthrough/') && existsSync(join(root, markdown)), `${step.id}: media ${markdown}`);
+      assert.match(readFileSync(join(root, markdown), 'utf8'), /^# \S/, `${step.id}: the media markdown has a heading`);
+    });
+  });
+
+  it('contributes "Tunebook: Open Example…", which the .vsix can serve (examples are packaged)', () => {
+    const command = manifest.contributes.commands.find((c) => c.command === COMMANDS.openExample);
+    assert.equal(command?.title, 'Open Example…');
+    const ignore = readFileSync(join(root, '.vscodeignore'), 'utf8').split('\n').map((l) => l.trim());
+    for (const needed of ['!examples/*.ftnb', '!examples/data/**', '!media/**']) assert.ok(ignore.includes(needed), `.vscodeignore must have ${needed}`);
   });
 });
