@@ -2,6 +2,7 @@
  * Chooses the compute backend, best first:
  *   tensorflow-gpu  `@tensorflow/tfjs-node-gpu` (libtensorflow with CUDA)
  *   tensorflow      `@tensorflow/tfjs-node` (libtensorflow on the CPU)
+ *   native          our OpenBLAS Node-API addon under tfjs-backend-cpu (backends/native/), built by npm run build
  *   wasm            `@tensorflow/tfjs-backend-wasm` with our fast kernels, threaded where possible
  *   cpu             `@tensorflow/tfjs-backend-cpu` (plain JavaScript)
  * The two native packages are optional (their install downloads libtensorflow): they are required at run
@@ -14,15 +15,16 @@ import '@tensorflow/tfjs-core/dist/register_all_gradients';
 import * as os from 'node:os';
 import { BackendError } from './backendError';
 import { startWasmBackend, wantedThreads } from './kernels/wasmLoader';
+import { startNativeRung } from './backends/native/rung';
 
 // Registers the cpu backend. A require, not a bare import: the package marks itself side-effect free, so
 // bundlers would drop `import '@tensorflow/tfjs-backend-cpu'`.
 require('@tensorflow/tfjs-backend-cpu');
 
-export const BACKEND_CHOICES = ['auto', 'tensorflow-gpu', 'tensorflow', 'wasm', 'cpu'] as const;
+export const BACKEND_CHOICES = ['auto', 'tensorflow-gpu', 'tensorflow', 'native', 'wasm', 'cpu'] as const;
 export type BackendChoice = (typeof BACKEND_CHOICES)[number];
 type Rung = Exclude<BackendChoice, 'auto'>;
-const LADDER: readonly Rung[] = ['tensorflow-gpu', 'tensorflow', 'wasm', 'cpu'];
+const LADDER: readonly Rung[] = ['tensorflow-gpu', 'tensorflow', 'native', 'wasm', 'cpu'];
 
 export interface BackendReport {
   /** tfjs backend name: 'tensorflow', 'wasm' or 'cpu'. */
@@ -110,6 +112,8 @@ async function startRung(rung: Rung): Promise<Started> {
       return startNative('@tensorflow/tfjs-node-gpu', 'GPU (CUDA, libtensorflow)');
     case 'tensorflow':
       return startNative('@tensorflow/tfjs-node', 'CPU (libtensorflow)');
+    case 'native':
+      return startNativeRung(wantedThreads(), (reason) => new RungUnavailable(reason));
     case 'wasm': {
       const started = await startWasmBackend(wantedThreads());
       const device = `CPU, WebAssembly${started.simd ? ' SIMD' : ''}, ${started.threads} thread${started.threads === 1 ? '' : 's'}`;
