@@ -26,8 +26,12 @@ export interface NativeAddon {
 
 const ADDON = 'tunebook_native.node';
 
-/** dist/native beside a bundled engine (dist/engine.js), else the repository's dist/native (running from source). */
+/**
+ * TUNEBOOK_NATIVE_DIR when set (tests point it at a folder without the addon), else dist/native beside a bundled
+ * engine (dist/engine.js), else the repository's dist/native (running from source).
+ */
 export function nativeDir(): string {
+  if (process.env.TUNEBOOK_NATIVE_DIR) return process.env.TUNEBOOK_NATIVE_DIR;
   const besideBundle = path.join(__dirname, 'native');
   if (fs.existsSync(path.join(besideBundle, ADDON)) || fs.existsSync(path.join(besideBundle, 'build.json'))) return besideBundle;
   return path.join(__dirname, '..', '..', '..', '..', 'dist', 'native');
