@@ -68,3 +68,75 @@ export function unsortedSegmentSumConfig(addon: NativeAddon, stock: tf.KernelFun
     },
   };
 }
+
+/** Slice: a strided slice is copied natively; a contiguous one stays the cpu kernel's copy-free view. */
+export function sliceConfig(addon: NativeAddon, stock: tf.KernelFunc): tf.KernelConfig {
+  return {
+    kernelName: 'Slice',
+    backendName: 'native',
+    kernelFunc: (args) => {
+      const backend = args.backend as unknown as CpuLikeBackend;
+      const { x } = args.inputs as { x: tf.TensorInfo };
+      const { begin, size } = args.attrs as unknown as { begin: number | number[]; size: number | number[] };
+      const values = words(backend, x);
+      if (!values) return stock(args);
+      const [b, s] = tf.slice_util.parseSliceParams(x as tf.Tensor, begin, size);
+      tf.slice_util.assertParamsValid(x as tf.Tensor, b, s);
+      if (tf.slice_util.isSliceContinous(x.shape, b, s)) return stock(args);
+      const out = newWords(x.dtype, sizeOf(s));
+      if (out.length > 0) addon.slice(values, out, Int32Array.from(x.shape), Int32Array.from(b), Int32Array.from(s));
+      return backend.makeTensorInfo(s, x.dtype, out);
+    },
+  };
+}
+
+/** SplitV as native slices (the cpu kernel's per-element path made the QKV split the slowest op of a step). */
+export function splitVConfig(addon: NativeAddon, stockSlice: tf.KernelFunc, stock: tf.KernelFunc): tf.KernelConfig {
+  const slice = sliceConfig(addon, stockSlice).kernelFunc;
+  return {
+    kernelName: 'SplitV',
+    backendName: 'native',
+    kernelFunc: (args) => {
+      const { x } = args.inputs as { x: tf.TensorInfo };
+      const { numOrSizeSplits, axis } = args.attrs as unknown as { numOrSizeSplits: number | number[]; axis: number };
+      if (!words(args.backend as unknown as CpuLikeBackend, x)) return stock(args);
+      const ax = tf.util.parseAxisParam(axis, x.shape)[0];
+      const sizes = tf.backend_util.prepareSplitSize(x as tf.Tensor, numOrSizeSplits, ax);
+      const begin = new Array<number>(x.shape.length).fill(0);
+      return sizes.map((n) => {
+        const size = x.shape.slice();
+        size[ax] = n;
+        const part = slice({ inputs: { x }, backend: args.backend, attrs: { begin: begin.slice(), size } }) as tf.TensorInfo;
+        begin[ax] += n;
+        return part;
+      });
+    },
+  };
+}
+
+export function concatConfig(addon: NativeAddon, stock: tf.KernelFunc): tf.KernelConfig {
+  return {
+    kernelName: 'Concat',
+    backendName: 'native',
+    kernelFunc: (args) => {
+      const backend = args.backend as unknown as CpuLikeBackend;
+      const inputs = args.inputs as unknown as tf.TensorInfo[];
+      const { axis } = args.attrs as unknown as { axis: number };
+      const parts = inputs.map((t) => words(backend, t));
+      if (inputs.length < 2 || parts.some((p) => !p) || inputs.some((t) => t.dtype !== inputs[0].dtype)) return stock(args);
+      const ax = tf.util.parseAxisParam(axis, inputs[0].shape)[0];
+      tf.backend_util.assertParamsConsistent(inputs.map((t) => t.shape), ax);
+      const outShape = tf.backend_util.computeOutShape(inputs.map((t) => t.shape), ax);
+      const out = newWords(inputs[0].dtype, sizeOf(outShape));
+      const outer = sizeOf(outShape.slice(0, ax));
+      const rowOut = sizeOf(outShape.slice(ax));
+      let offset = 0;
+      inputs.forEach((t, i) => {
+        const rowLen = sizeOf(t.shape.slice(ax));
+        if (rowLen > 0 && outer > 0) addon.copyRows(parts[i]!, out, outer, rowLen, rowOut, offset);
+        offset += rowLen;
+      });
+      return backend.makeTensorInfo(outShape, inputs[0].dtype, out);
+    },
+  };
+}

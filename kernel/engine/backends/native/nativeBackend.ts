@@ -9,7 +9,7 @@ import { loadNativeAddon, type NativeAddon } from './addon';
 import { adamwConfig } from './adamwNative';
 import { BINARY_OPS, UNARY_OPS, binaryConfig, unaryConfig } from './elementwiseKernels';
 import { batchMatMulConfig, fusedMatMulConfig } from './matmulKernels';
-import { gatherConfig, transposeConfig, unsortedSegmentSumConfig } from './movementKernels';
+import { concatConfig, gatherConfig, sliceConfig, splitVConfig, transposeConfig, unsortedSegmentSumConfig } from './movementKernels';
 import { reduceConfig, softmaxConfig } from './reduceKernels';
 import { NativeBackendError } from './nativeError';
 
@@ -42,6 +42,9 @@ export function nativeKernelConfigs(addon: NativeAddon): tf.KernelConfig[] {
     transposeConfig(addon, cpu('Transpose')),
     gatherConfig(addon, cpu('GatherV2')),
     unsortedSegmentSumConfig(addon, cpu('UnsortedSegmentSum')),
+    sliceConfig(addon, cpu('Slice')),
+    splitVConfig(addon, cpu('Slice'), cpu('SplitV')),
+    concatConfig(addon, cpu('Concat')),
     adamwConfig(addon),
   ];
 }

@@ -122,3 +122,62 @@ napi_value SegmentSum(napi_env env, napi_callback_info info) {
 }
 
 }  // namespace tb
+
+namespace tb {
+
+// slice(x, out, shape: Int32Array, begin: Int32Array, size: Int32Array): out = x[begin : begin + size]
+napi_value Slice(napi_env env, napi_callback_info info) {
+  Args a(env, info);
+  return guarded(env, [&] {
+    const uint32_t* X = static_cast<const uint32_t*>(a.any4(0));
+    size_t n;
+    uint32_t* O = static_cast<uint32_t*>(a.any4(1, &n));
+    size_t rank;
+    const int32_t* shape = a.i32(2, &rank);
+    const int32_t* begin = a.i32(3);
+    const int32_t* size = a.i32(4);
+    if (n == 0) return;
+    if (rank == 0) {
+      O[0] = X[0];
+      return;
+    }
+    std::vector<int64_t> stride(rank, 1);
+    for (size_t d = rank - 1; d-- > 0;) stride[d] = stride[d + 1] * shape[d + 1];
+    // Trailing axes taken whole extend the contiguous run.
+    size_t last = rank - 1;
+    int64_t inner = size[last];
+    while (last > 0 && size[last] == shape[last]) {
+      last--;
+      inner *= size[last];
+    }
+    int64_t base = 0;
+    for (size_t d = 0; d < rank; d++) base += static_cast<int64_t>(begin[d]) * stride[d];
+    const size_t rows = n / static_cast<size_t>(inner);
+    Pool::get().parallelFor(rows, inner >= 8192 ? 1 : 8192 / inner, [&](size_t r0, size_t r1) {
+      for (size_t row = r0; row < r1; row++) {
+        int64_t off = base;
+        size_t rest = row;
+        for (size_t d = last; d-- > 0;) {
+          off += static_cast<int64_t>(rest % static_cast<size_t>(size[d])) * stride[d];
+          rest /= static_cast<size_t>(size[d]);
+        }
+        std::memcpy(O + row * inner, X + off, static_cast<size_t>(inner) * 4);
+      }
+    });
+  });
+}
+
+// copyRows(src, dst, rows, rowLen, dstStride, dstOffset): dst[r * dstStride + dstOffset + j] = src[r * rowLen + j]
+napi_value CopyRows(napi_env env, napi_callback_info info) {
+  Args a(env, info);
+  return guarded(env, [&] {
+    const uint32_t* S = static_cast<const uint32_t*>(a.any4(0));
+    uint32_t* D = static_cast<uint32_t*>(a.any4(1));
+    const int64_t rows = a.i64(2), rowLen = a.i64(3), dstStride = a.i64(4), dstOffset = a.i64(5);
+    Pool::get().parallelFor(static_cast<size_t>(rows), rowLen >= 8192 ? 1 : 8192 / (rowLen > 0 ? rowLen : 1), [&](size_t r0, size_t r1) {
+      for (size_t r = r0; r < r1; r++) std::memcpy(D + r * dstStride + dstOffset, S + r * rowLen, static_cast<size_t>(rowLen) * 4);
+    });
+  });
+}
+
+}  // namespace tb

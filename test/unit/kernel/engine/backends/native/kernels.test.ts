@@ -106,6 +106,19 @@ describe('native kernels match the cpu backend', { skip }, () => {
     assert.throws(() => tf.tidy(() => tf.gather(r([5, 6], 14), tf.tensor1d([5], 'int32'))), /GatherV2: the index value 5 is not in \[0, 4\]/);
   });
 
+  test('slice, split and concat: strided and contiguous slices, every axis, int32, empty parts', async () => {
+    await assertNativeMatchesCpu('slice', () => [
+      tf.slice(r([4, 5, 6], 30), [1, 2, 3], [2, 3, 2]), tf.slice(r([4, 5, 6], 30), [0, 1, 0], [4, 2, 6]), tf.slice(r([4, 5, 6], 30), [1, 0, 0], [2, -1, -1]),
+      tf.slice(r([2, 3, 4, 5, 6], 31), [1, 0, 2, 1, 0], [1, 3, 2, 4, 6]), tf.slice(r([4, 5], 32), [1, 1], [0, 2]),
+      tf.slice(tf.tensor2d([[1, 2, 3], [4, 5, 6]], [2, 3], 'int32'), [0, 1], [2, 2]),
+    ]);
+    await assertNativeMatchesCpu('split', () => [...tf.split(r([3, 4, 12], 33), 3, 2), ...tf.split(r([3, 4, 12], 33), [1, 3], 1), ...tf.split(r([6, 2], 34), [2, 0, 4], 0)]);
+    await assertNativeMatchesCpu('concat', () => [
+      tf.concat([r([3, 4, 2], 35), r([3, 4, 5], 36)], 2), tf.concat([r([3, 4, 2], 35), r([3, 1, 2], 37), r([3, 0, 2], 38)], 1),
+      tf.concat([r([2, 3], 39), r([1, 3], 40)], 0), tf.concat([tf.tensor1d([1, 2], 'int32'), tf.tensor1d([3], 'int32')]),
+    ]);
+  });
+
   test('unsortedSegmentSum: repeated ids, 2-D rows, ids outside the segments dropped', async () => {
     await assertNativeMatchesCpu('unsortedSegmentSum', () => [
       tf.unsortedSegmentSum(r([6, 5], 17), tf.tensor1d([2, 0, 2, 3, 0, 2], 'int32'), 4),
@@ -156,7 +169,7 @@ describe('native backend registration', { skip }, () => {
     await initBackend('native');
     const nativeNames = ['BatchMatMul', '_FusedMatMul', 'Add', 'Sub', 'Multiply', 'RealDiv', 'Maximum', 'Minimum', 'SquaredDifference', 'Pow',
       'Tanh', 'Exp', 'Log', 'Sqrt', 'Rsqrt', 'Square', 'Neg', 'Relu', 'Sigmoid', 'Abs', 'Erf', 'Reciprocal', 'Sum', 'Max', 'Min', 'Mean',
-      'Softmax', 'Transpose', 'GatherV2', 'UnsortedSegmentSum', 'TunebookAdamW'];
+      'Softmax', 'Transpose', 'GatherV2', 'UnsortedSegmentSum', 'TunebookAdamW', 'Slice', 'SplitV', 'Concat'];
     for (const name of nativeNames) {
       const mine = tf.getKernel(name, 'native');
       assert.ok(mine, `${name} is registered for native`);
