@@ -4,6 +4,11 @@ import type { NativeAddon } from './addon';
 import { ADAMW_KERNEL, type AdamWHyper } from '../../kernels/adamwKernel';
 import { f32, type CpuLikeBackend } from './tensorData';
 import { NativeBackendError } from './nativeError';
+import { markOwned, mayUpdateInPlace } from './ownership';
+
+interface IncRefBackend {
+  incRef(id: tf.DataId): void;
+}
 
 export function adamwConfig(addon: NativeAddon): tf.KernelConfig {
   return {
@@ -15,10 +20,22 @@ export function adamwConfig(addon: NativeAddon): tf.KernelConfig {
       const [pv, mv, vv, gv] = [p, m, v, g].map((t) => f32(cpu, t));
       if (!pv || !mv || !vv || !gv) throw new NativeBackendError('AdamW update: p, m, v and g must be float32 tensors');
       const h = attrs as unknown as AdamWHyper;
+      const run = (outP: Float32Array, outM: Float32Array, outV: Float32Array) =>
+        addon.adamw(pv, mv, vv, gv, outP, outM, outV, 1 - h.lr * h.weightDecay, 1 - h.beta1, h.beta2, 1 - h.beta2,
+          h.lr / (1 - Math.pow(h.beta1, h.step)), Math.sqrt(1 - Math.pow(h.beta2, h.step)), h.eps);
+      const refs = cpu as unknown as Parameters<typeof mayUpdateInPlace>[0] & IncRefBackend;
+      if (p.dataId !== m.dataId && m.dataId !== v.dataId && p.dataId !== v.dataId && [p, m, v].every((t) => mayUpdateInPlace(refs, t))) {
+        // Nothing else sees these arrays: update them where they are (no 3 × parameter-size allocation per step)
+        // and return the same data, as the cpu backend's Identity does.
+        run(pv, mv, vv);
+        return [p, m, v].map((t) => {
+          refs.incRef(t.dataId);
+          return { dataId: t.dataId, shape: t.shape.slice(), dtype: 'float32' as const };
+        });
+      }
       const n = pv.length;
-      const outs = [new Float32Array(n), new Float32Array(n), new Float32Array(n)];
-      addon.adamw(pv, mv, vv, gv, outs[0], outs[1], outs[2], 1 - h.lr * h.weightDecay, 1 - h.beta1, h.beta2, 1 - h.beta2,
-        h.lr / (1 - Math.pow(h.beta1, h.step)), Math.sqrt(1 - Math.pow(h.beta2, h.step)), h.eps);
+      const outs = [markOwned(new Float32Array(n)), markOwned(new Float32Array(n)), markOwned(new Float32Array(n))];
+      run(outs[0], outs[1], outs[2]);
       return outs.map((values) => cpu.makeTensorInfo(p.shape.slice(), 'float32', values));
     },
   };

@@ -2,6 +2,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import type { NativeAddon } from './addon';
 import { f32, i32, newWords, sizeOf, words, type CpuLikeBackend } from './tensorData';
+import { isOwned } from './ownership';
 
 export function transposeValues(addon: NativeAddon, values: Float32Array | Int32Array, shape: readonly number[], perm: readonly number[]): Float32Array | Int32Array {
   const out = values instanceof Int32Array ? new Int32Array(values.length) : new Float32Array(values.length);
@@ -69,7 +70,7 @@ export function unsortedSegmentSumConfig(addon: NativeAddon, stock: tf.KernelFun
   };
 }
 
-/** Slice: a strided slice is copied natively; a contiguous one stays the cpu kernel's copy-free view. */
+/** Slice: a strided slice is copied natively; a contiguous one stays the cpu kernel's copy-free view (see ownership.ts). */
 export function sliceConfig(addon: NativeAddon, stock: tf.KernelFunc): tf.KernelConfig {
   return {
     kernelName: 'Slice',
@@ -82,7 +83,8 @@ export function sliceConfig(addon: NativeAddon, stock: tf.KernelFunc): tf.Kernel
       if (!values) return stock(args);
       const [b, s] = tf.slice_util.parseSliceParams(x as tf.Tensor, begin, size);
       tf.slice_util.assertParamsValid(x as tf.Tensor, b, s);
-      if (tf.slice_util.isSliceContinous(x.shape, b, s)) return stock(args);
+      // A contiguous slice is a view of x's buffer on the cpu kernel; arrays AdamW may update in place are copied.
+      if (tf.slice_util.isSliceContinous(x.shape, b, s) && !isOwned(values)) return stock(args);
       const out = newWords(x.dtype, sizeOf(s));
       if (out.length > 0) addon.slice(values, out, Int32Array.from(x.shape), Int32Array.from(b), Int32Array.from(s));
       return backend.makeTensorInfo(s, x.dtype, out);

@@ -12,6 +12,7 @@ import { batchMatMulConfig, fusedMatMulConfig } from './matmulKernels';
 import { concatConfig, gatherConfig, sliceConfig, splitVConfig, transposeConfig, unsortedSegmentSumConfig } from './movementKernels';
 import { reduceConfig, softmaxConfig } from './reduceKernels';
 import { NativeBackendError } from './nativeError';
+import { markExposed } from './ownership';
 
 export const NATIVE_BACKEND = 'native';
 
@@ -20,6 +21,13 @@ class NativeBackend extends MathBackendCPU {
     super();
     // MathBackendCPU prints an install-tfjs-node banner on first use; this backend is the native path.
     (this as unknown as { firstUse: boolean }).firstUse = false;
+  }
+
+  /** dataSync()/data()/buffer() hand out the stored array itself: from then on it is never updated in place. */
+  override readSync(dataId: tf.DataId): tf.backend_util.BackendValues {
+    const values = super.readSync(dataId);
+    markExposed(values);
+    return values;
   }
 }
 
