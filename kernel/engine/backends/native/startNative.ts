@@ -18,6 +18,7 @@ export async function startNativeBackend(threads = wantedThreads()): Promise<Nat
   const info = addon.info();
   const version = /OpenBLAS\s+(\S+)/.exec(info.config)?.[1] ?? 'unknown version';
   const flavour = /USE_OPENMP/.test(info.config) ? 'OpenMP' : 'pthread';
-  const n = info.threads;
+  // OpenBLAS runs single-threaded inside each task; the addon's pool holds the threads (src/gemm.cc).
+  const n = info.poolThreads;
   return { threads: n, openblas: info.config, device: `CPU, native (OpenBLAS ${version}, ${flavour}), ${n} thread${n === 1 ? '' : 's'}` };
 }
