@@ -2,7 +2,7 @@
 import type * as tf from '@tensorflow/tfjs-core';
 import type { NativeAddon } from './addon';
 import { ADAMW_KERNEL, type AdamWHyper } from '../../kernels/adamwKernel';
-import { f32, type CpuLikeBackend } from './tensorData';
+import { f32, uninitF32, type CpuLikeBackend } from './tensorData';
 import { NativeBackendError } from './nativeError';
 import { markOwned, mayUpdateInPlace } from './ownership';
 
@@ -34,7 +34,7 @@ export function adamwConfig(addon: NativeAddon): tf.KernelConfig {
         });
       }
       const n = pv.length;
-      const outs = [markOwned(new Float32Array(n)), markOwned(new Float32Array(n)), markOwned(new Float32Array(n))];
+      const outs = [markOwned(uninitF32(n)), markOwned(uninitF32(n)), markOwned(uninitF32(n))];
       run(outs[0], outs[1], outs[2]);
       return outs.map((values) => cpu.makeTensorInfo(p.shape.slice(), 'float32', values));
     },

@@ -1,7 +1,7 @@
 /** Broadcasting binary arithmetic and unary math on float32, native; other dtypes run the cpu kernels. */
 import * as tf from '@tensorflow/tfjs-core';
 import type { NativeAddon } from './addon';
-import { f32, sizeOf, stridesOf, type CpuLikeBackend } from './tensorData';
+import { f32, sizeOf, stridesOf, uninitF32, type CpuLikeBackend } from './tensorData';
 
 /** Kernel name → the addon's binary op code (src/elementwise.cc). */
 export const BINARY_OPS: Record<string, number> = {
@@ -34,7 +34,7 @@ export function binaryConfig(addon: NativeAddon, kernelName: string, stock: tf.K
       const bv = f32(backend, b);
       if (!av || !bv) return stock(args);
       const outShape = tf.backend_util.assertAndGetBroadcastShape(a.shape, b.shape);
-      const out = new Float32Array(sizeOf(outShape));
+      const out = uninitF32(sizeOf(outShape));
       if (out.length > 0) {
         addon.binary(op, av, bv, out, Int32Array.from(outShape), broadcastStrides(a.shape, outShape), broadcastStrides(b.shape, outShape));
       }
@@ -53,7 +53,7 @@ export function unaryConfig(addon: NativeAddon, kernelName: string, stock: tf.Ke
       const { x } = args.inputs as { x: tf.TensorInfo };
       const xv = f32(backend, x);
       if (!xv) return stock(args);
-      const out = new Float32Array(xv.length);
+      const out = uninitF32(xv.length);
       addon.unary(op, xv, out);
       return backend.makeTensorInfo(x.shape.slice(), 'float32', out);
     },

@@ -1,7 +1,7 @@
 /** BatchMatMul and _FusedMatMul on cblas_sgemm; transposes are passed to GEMM, never materialised. */
 import * as tf from '@tensorflow/tfjs-core';
 import type { NativeAddon } from './addon';
-import { f32, sizeOf, type CpuLikeBackend } from './tensorData';
+import { f32, sizeOf, uninitF32, type CpuLikeBackend } from './tensorData';
 
 const ACTIVATIONS: Record<string, number> = { linear: 0, relu: 1, sigmoid: 2 };
 
@@ -29,7 +29,7 @@ function product(addon: NativeAddon, backend: CpuLikeBackend, a: tf.TensorInfo, 
   const batchA = sizeOf(a.shape.slice(0, -2));
   const batchB = sizeOf(b.shape.slice(0, -2));
   const batch = sizeOf(batchShape);
-  const out = new Float32Array(batch * m * n);
+  const out = uninitF32(batch * m * n);
   if (batchA > 0 && batchB > 0) addon.gemm(av, bv, out, batchA, batchB, m, n, k, tA, tB, bias, activation);
   return { out, shape: [...batchShape, m, n] };
 }

@@ -1,11 +1,11 @@
 /** Transpose, GatherV2 and UnsortedSegmentSum, native on 4-byte dtypes (float32, int32). */
 import * as tf from '@tensorflow/tfjs-core';
 import type { NativeAddon } from './addon';
-import { f32, i32, newWords, sizeOf, words, type CpuLikeBackend } from './tensorData';
+import { f32, i32, sizeOf, uninitWords, words, type CpuLikeBackend } from './tensorData';
 import { isOwned } from './ownership';
 
 export function transposeValues(addon: NativeAddon, values: Float32Array | Int32Array, shape: readonly number[], perm: readonly number[]): Float32Array | Int32Array {
-  const out = values instanceof Int32Array ? new Int32Array(values.length) : new Float32Array(values.length);
+  const out = uninitWords(values instanceof Int32Array ? 'int32' : 'float32', values.length);
   if (values.length > 0) addon.transpose(values, out, Int32Array.from(shape), Int32Array.from(perm));
   return out;
 }
@@ -38,7 +38,7 @@ export function gatherConfig(addon: NativeAddon, stock: tf.KernelFunc): tf.Kerne
       if (!values || !idx || (batchDims ?? 0) !== 0) return stock(args);
       const ax = tf.util.parseAxisParam(axis, x.shape)[0];
       const outShape = [...x.shape.slice(0, ax), ...indices.shape, ...x.shape.slice(ax + 1)];
-      const out = newWords(x.dtype, sizeOf(outShape));
+      const out = uninitWords(x.dtype, sizeOf(outShape));
       const outer = sizeOf(x.shape.slice(0, ax));
       const inner = sizeOf(x.shape.slice(ax + 1));
       const bad = addon.gather(values, idx, out, outer, x.shape[ax], inner);
@@ -85,7 +85,7 @@ export function sliceConfig(addon: NativeAddon, stock: tf.KernelFunc): tf.Kernel
       tf.slice_util.assertParamsValid(x as tf.Tensor, b, s);
       // A contiguous slice is a view of x's buffer on the cpu kernel; arrays AdamW may update in place are copied.
       if (tf.slice_util.isSliceContinous(x.shape, b, s) && !isOwned(values)) return stock(args);
-      const out = newWords(x.dtype, sizeOf(s));
+      const out = uninitWords(x.dtype, sizeOf(s));
       if (out.length > 0) addon.slice(values, out, Int32Array.from(x.shape), Int32Array.from(b), Int32Array.from(s));
       return backend.makeTensorInfo(s, x.dtype, out);
     },
@@ -129,7 +129,7 @@ export function concatConfig(addon: NativeAddon, stock: tf.KernelFunc): tf.Kerne
       const ax = tf.util.parseAxisParam(axis, inputs[0].shape)[0];
       tf.backend_util.assertParamsConsistent(inputs.map((t) => t.shape), ax);
       const outShape = tf.backend_util.computeOutShape(inputs.map((t) => t.shape), ax);
-      const out = newWords(inputs[0].dtype, sizeOf(outShape));
+      const out = uninitWords(inputs[0].dtype, sizeOf(outShape));
       const outer = sizeOf(outShape.slice(0, ax));
       const rowOut = sizeOf(outShape.slice(ax));
       let offset = 0;

@@ -1,7 +1,7 @@
 /** Sum/Max/Min/Mean over any axes and Softmax over the last axis, native on float32. */
 import * as tf from '@tensorflow/tfjs-core';
 import type { NativeAddon } from './addon';
-import { f32, sizeOf, type CpuLikeBackend } from './tensorData';
+import { f32, sizeOf, uninitF32, type CpuLikeBackend } from './tensorData';
 import { transposeValues } from './movementKernels';
 
 const REDUCE_OPS: Record<string, number> = { Sum: 0, Max: 1, Min: 2, Mean: 3 };
@@ -36,7 +36,7 @@ export function reduceConfig(addon: NativeAddon, kernelName: string, stock: tf.K
       const mid = axes.length === 0 ? 1 : sizeOf(shape.slice(axes[0], axes[axes.length - 1] + 1));
       const inner = axes.length === 0 ? 1 : sizeOf(shape.slice(axes[axes.length - 1] + 1));
       const [outShape] = tf.backend_util.computeOutAndReduceShapes(x.shape, tf.util.parseAxisParam(axis as number[], x.shape));
-      const out = new Float32Array(outer * inner);
+      const out = uninitF32(outer * inner);
       if (out.length > 0) {
         if (mid === 0 && (op === 1 || op === 2)) out.fill(op === 1 ? -Infinity : Infinity);
         else addon.reduce(op, values, out, outer, mid, inner);
@@ -59,7 +59,7 @@ export function softmaxConfig(addon: NativeAddon, stock: tf.KernelFunc): tf.Kern
       const rank = logits.shape.length;
       if (!values || rank === 0 || tf.util.parseAxisParam([dim], logits.shape)[0] !== rank - 1) return stock(args);
       const cols = logits.shape[rank - 1];
-      const out = new Float32Array(values.length);
+      const out = uninitF32(values.length);
       if (out.length > 0) addon.softmax(values, out, values.length / cols, cols, false);
       return backend.makeTensorInfo(logits.shape.slice(), 'float32', out);
     },
