@@ -22,6 +22,8 @@ export interface NativeAddon {
   segmentSum(x: Float32Array, ids: Int32Array, out: Float32Array, numSegments: number, rowSize: number): void;
   slice(x: Float32Array | Int32Array, out: Float32Array | Int32Array, shape: Int32Array, begin: Int32Array, size: Int32Array): void;
   copyRows(src: Float32Array | Int32Array, dst: Float32Array | Int32Array, rows: number, rowLen: number, dstStride: number, dstOffset: number): void;
+  gelu(x: Float32Array, out: Float32Array, tanhForm: boolean): void;
+  geluGrad(x: Float32Array, dy: Float32Array, dx: Float32Array, tanhForm: boolean): void;
   adamw(p: Float32Array, m: Float32Array, v: Float32Array, g: Float32Array, outP: Float32Array, outM: Float32Array, outV: Float32Array,
     keep: number, w1: number, beta2: number, w2: number, stepSize: number, bc2Sqrt: number, eps: number): void;
 }

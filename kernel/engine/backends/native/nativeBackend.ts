@@ -7,6 +7,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import { MathBackendCPU } from '@tensorflow/tfjs-backend-cpu';
 import { loadNativeAddon, type NativeAddon } from './addon';
 import { adamwConfig } from './adamwNative';
+import { geluConfigs } from './fusedGelu';
 import { BINARY_OPS, UNARY_OPS, binaryConfig, unaryConfig } from './elementwiseKernels';
 import { batchMatMulConfig, fusedMatMulConfig } from './matmulKernels';
 import { concatConfig, gatherConfig, sliceConfig, splitVConfig, transposeConfig, unsortedSegmentSumConfig } from './movementKernels';
@@ -54,6 +55,7 @@ export function nativeKernelConfigs(addon: NativeAddon): tf.KernelConfig[] {
     splitVConfig(addon, cpu('Slice'), cpu('SplitV')),
     concatConfig(addon, cpu('Concat')),
     adamwConfig(addon),
+    ...geluConfigs(addon),
   ];
 }
 

@@ -17,6 +17,8 @@ napi_value SegmentSum(napi_env env, napi_callback_info info);
 napi_value AdamW(napi_env env, napi_callback_info info);
 napi_value Slice(napi_env env, napi_callback_info info);
 napi_value CopyRows(napi_env env, napi_callback_info info);
+napi_value Gelu(napi_env env, napi_callback_info info);
+napi_value GeluGrad(napi_env env, napi_callback_info info);
 
 // Wraps a kernel body: argument errors become JS TypeErrors.
 template <typename F>

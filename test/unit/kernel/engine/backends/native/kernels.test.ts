@@ -5,6 +5,7 @@ import assert from 'node:assert/strict';
 import * as tf from '@tensorflow/tfjs-core';
 import { initBackend } from '../../../../../../kernel/engine/backend';
 import { adamwUpdate } from '../../../../../../kernel/engine/kernels/adamwKernel';
+import { fusedGelu } from '../../../../../../kernel/engine/backends/native/fusedGelu';
 import { assertNativeMatchesCpu, nativeSkipReason, randomTensor } from './nativeHarness';
 
 const skip = nativeSkipReason();
@@ -127,6 +128,25 @@ describe('native kernels match the cpu backend', { skip }, () => {
     ]);
   });
 
+  test('fused GELU (tanh and erf forms): values and gradients match the composed tfjs ops on cpu', async () => {
+    const composed = {
+      tanh: (x: tf.Tensor) => tf.mul(tf.mul(x, 0.5), tf.add(1, tf.tanh(tf.mul(tf.add(x, tf.mul(tf.mul(tf.square(x), x), 0.044715)), Math.sqrt(2 / Math.PI))))),
+      erf: (x: tf.Tensor) => tf.mul(tf.mul(x, 0.5), tf.add(1, tf.erf(tf.mul(x, Math.SQRT1_2)))),
+    };
+    for (const form of ['tanh', 'erf'] as const) {
+      const gelu = (x: tf.Tensor) => (tf.getBackend() === 'native' ? fusedGelu(x, form)! : composed[form](x));
+      await assertNativeMatchesCpu(`gelu ${form}`, () => {
+        const x = r([7, 300], 41, 4);
+        const dy = r([7, 300], 42);
+        return [gelu(x), tf.grad((v: tf.Tensor) => tf.sum(tf.mul(gelu(v), dy)))(x), gelu(r([0, 4], 1))];
+      });
+    }
+    await initBackend('cpu');
+    const zeros = tf.zeros([2]);
+    assert.equal(fusedGelu(zeros, 'tanh'), null, 'off the native backend the caller composes the ops');
+    zeros.dispose();
+  });
+
   test('fused AdamW update equals the cpu kernel (and the formula) for several steps and weight decays', async () => {
     for (const [step, weightDecay] of [[1, 0], [7, 0.01], [300, 0.1]]) {
       await assertNativeMatchesCpu(`adamw step ${step}`, () =>
@@ -169,11 +189,11 @@ describe('native backend registration', { skip }, () => {
     await initBackend('native');
     const nativeNames = ['BatchMatMul', '_FusedMatMul', 'Add', 'Sub', 'Multiply', 'RealDiv', 'Maximum', 'Minimum', 'SquaredDifference', 'Pow',
       'Tanh', 'Exp', 'Log', 'Sqrt', 'Rsqrt', 'Square', 'Neg', 'Relu', 'Sigmoid', 'Abs', 'Erf', 'Reciprocal', 'Sum', 'Max', 'Min', 'Mean',
-      'Softmax', 'Transpose', 'GatherV2', 'UnsortedSegmentSum', 'TunebookAdamW', 'Slice', 'SplitV', 'Concat'];
+      'Softmax', 'Transpose', 'GatherV2', 'UnsortedSegmentSum', 'TunebookAdamW', 'Slice', 'SplitV', 'Concat', 'TunebookGelu', 'TunebookGeluGrad'];
     for (const name of nativeNames) {
       const mine = tf.getKernel(name, 'native');
       assert.ok(mine, `${name} is registered for native`);
-      assert.notEqual(mine.kernelFunc, tf.getKernel(name, 'cpu')?.kernelFunc, `${name} on native is not the cpu kernel`);
+      if (tf.getKernel(name, 'cpu')) assert.notEqual(mine.kernelFunc, tf.getKernel(name, 'cpu')!.kernelFunc, `${name} on native is not the cpu kernel`);
     }
     const missing = tf.getKernelsForBackend('cpu').filter((k) => tf.getKernel(k.kernelName, 'native') == null).map((k) => k.kernelName);
     assert.deepEqual(missing, []);
