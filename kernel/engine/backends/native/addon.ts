@@ -24,6 +24,9 @@ export interface NativeAddon {
   copyRows(src: Float32Array | Int32Array, dst: Float32Array | Int32Array, rows: number, rowLen: number, dstStride: number, dstOffset: number): void;
   gelu(x: Float32Array, out: Float32Array, tanhForm: boolean): void;
   geluGrad(x: Float32Array, dy: Float32Array, dx: Float32Array, tanhForm: boolean): void;
+  layerNorm(x: Float32Array, weight: Float32Array, bias: Float32Array, out: Float32Array, rows: number, cols: number, eps: number): void;
+  layerNormGrad(x: Float32Array, weight: Float32Array, dy: Float32Array, dx: Float32Array, dWeight: Float32Array, dBias: Float32Array,
+    rows: number, cols: number, eps: number): void;
   adamw(p: Float32Array, m: Float32Array, v: Float32Array, g: Float32Array, outP: Float32Array, outM: Float32Array, outV: Float32Array,
     keep: number, w1: number, beta2: number, w2: number, stepSize: number, bc2Sqrt: number, eps: number): void;
 }

@@ -8,6 +8,7 @@ import { MathBackendCPU } from '@tensorflow/tfjs-backend-cpu';
 import { loadNativeAddon, type NativeAddon } from './addon';
 import { adamwConfig } from './adamwNative';
 import { geluConfigs } from './fusedGelu';
+import { layerNormConfigs } from './fusedLayerNorm';
 import { BINARY_OPS, UNARY_OPS, binaryConfig, unaryConfig } from './elementwiseKernels';
 import { batchMatMulConfig, fusedMatMulConfig } from './matmulKernels';
 import { concatConfig, gatherConfig, sliceConfig, splitVConfig, transposeConfig, unsortedSegmentSumConfig } from './movementKernels';
@@ -56,6 +57,7 @@ export function nativeKernelConfigs(addon: NativeAddon): tf.KernelConfig[] {
     concatConfig(addon, cpu('Concat')),
     adamwConfig(addon),
     ...geluConfigs(addon),
+    ...layerNormConfigs(addon),
   ];
 }
 

@@ -18,6 +18,7 @@ napi_value Init(napi_env env, napi_value exports) {
       {"unary", tb::Unary},       {"softmax", tb::Softmax},       {"reduce", tb::Reduce},     {"transpose", tb::Transpose},
       {"gather", tb::Gather},     {"segmentSum", tb::SegmentSum}, {"adamw", tb::AdamW},       {"slice", tb::Slice},           {"copyRows", tb::CopyRows},
       {"gelu", tb::Gelu},         {"geluGrad", tb::GeluGrad},
+      {"layerNorm", tb::LayerNorm}, {"layerNormGrad", tb::LayerNormGrad},
   };
   for (const auto& f : fns) {
     napi_value value;

@@ -19,6 +19,8 @@ napi_value Slice(napi_env env, napi_callback_info info);
 napi_value CopyRows(napi_env env, napi_callback_info info);
 napi_value Gelu(napi_env env, napi_callback_info info);
 napi_value GeluGrad(napi_env env, napi_callback_info info);
+napi_value LayerNorm(napi_env env, napi_callback_info info);
+napi_value LayerNormGrad(napi_env env, napi_callback_info info);
 
 // Wraps a kernel body: argument errors become JS TypeErrors.
 template <typename F>

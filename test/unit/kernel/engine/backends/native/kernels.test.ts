@@ -6,6 +6,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import { initBackend } from '../../../../../../kernel/engine/backend';
 import { adamwUpdate } from '../../../../../../kernel/engine/kernels/adamwKernel';
 import { fusedGelu } from '../../../../../../kernel/engine/backends/native/fusedGelu';
+import { fusedLayerNorm } from '../../../../../../kernel/engine/backends/native/fusedLayerNorm';
 import { assertNativeMatchesCpu, nativeSkipReason, randomTensor } from './nativeHarness';
 
 const skip = nativeSkipReason();
@@ -147,6 +148,25 @@ describe('native kernels match the cpu backend', { skip }, () => {
     zeros.dispose();
   });
 
+  test('fused LayerNorm: values and gradients (x, weight, bias) match the composed tfjs ops on cpu', async () => {
+    const composed = (x: tf.Tensor, w: tf.Tensor, b: tf.Tensor, eps: number) => {
+      const mean = tf.mean(x, -1, true);
+      const centered = tf.sub(x, mean);
+      const normed = tf.mul(centered, tf.rsqrt(tf.add(tf.mean(tf.square(centered), -1, true), eps)));
+      return tf.add(tf.mul(normed, w), b);
+    };
+    for (const eps of [1e-5, 1e-12]) {
+      const ln = (x: tf.Tensor, w: tf.Tensor, b: tf.Tensor) => (tf.getBackend() === 'native' ? fusedLayerNorm(x, w, b, eps)! : composed(x, w, b, eps));
+      await assertNativeMatchesCpu(`layerNorm eps ${eps}`, () => {
+        const x = tf.add(r([3, 5, 96], 43, 2), 0.5);
+        const w = r([96], 44);
+        const b = r([96], 45);
+        const dy = r([3, 5, 96], 46);
+        return [ln(x, w, b), ...tf.grads((a: tf.Tensor, c: tf.Tensor, d: tf.Tensor) => tf.sum(tf.mul(ln(a, c, d), dy)))([x, w, b])];
+      });
+    }
+  });
+
   test('fused AdamW update equals the cpu kernel (and the formula) for several steps and weight decays', async () => {
     for (const [step, weightDecay] of [[1, 0], [7, 0.01], [300, 0.1]]) {
       await assertNativeMatchesCpu(`adamw step ${step}`, () =>
@@ -189,7 +209,7 @@ describe('native backend registration', { skip }, () => {
     await initBackend('native');
     const nativeNames = ['BatchMatMul', '_FusedMatMul', 'Add', 'Sub', 'Multiply', 'RealDiv', 'Maximum', 'Minimum', 'SquaredDifference', 'Pow',
       'Tanh', 'Exp', 'Log', 'Sqrt', 'Rsqrt', 'Square', 'Neg', 'Relu', 'Sigmoid', 'Abs', 'Erf', 'Reciprocal', 'Sum', 'Max', 'Min', 'Mean',
-      'Softmax', 'Transpose', 'GatherV2', 'UnsortedSegmentSum', 'TunebookAdamW', 'Slice', 'SplitV', 'Concat', 'TunebookGelu', 'TunebookGeluGrad'];
+      'Softmax', 'Transpose', 'GatherV2', 'UnsortedSegmentSum', 'TunebookAdamW', 'Slice', 'SplitV', 'Concat', 'TunebookGelu', 'TunebookGeluGrad', 'TunebookLayerNorm', 'TunebookLayerNormGrad'];
     for (const name of nativeNames) {
       const mine = tf.getKernel(name, 'native');
       assert.ok(mine, `${name} is registered for native`);
