@@ -40,3 +40,22 @@ export function adamwConfig(addon: NativeAddon): tf.KernelConfig {
     },
   };
 }
+
+/**
+ * Fill for float32 marks its array as the native backend's own, so optimizer moments made with tf.fill (see
+ * optim.ts) are updated in place from the first step instead of being copied once.
+ */
+export function fillConfig(stock: tf.KernelFunc): tf.KernelConfig {
+  return {
+    kernelName: 'Fill',
+    backendName: 'native',
+    kernelFunc: (args) => {
+      const { shape, value, dtype } = args.attrs as unknown as { shape: number[]; value: number; dtype?: tf.DataType };
+      if ((dtype ?? 'float32') !== 'float32' || typeof value !== 'number') return stock(args);
+      const n = shape.reduce((a, b) => a * b, 1);
+      const values = markOwned(new Float32Array(n));
+      if (value !== 0) values.fill(value);
+      return (args.backend as unknown as CpuLikeBackend).makeTensorInfo(shape.slice(), 'float32', values);
+    },
+  };
+}

@@ -6,7 +6,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { MathBackendCPU } from '@tensorflow/tfjs-backend-cpu';
 import { loadNativeAddon, type NativeAddon } from './addon';
-import { adamwConfig } from './adamwNative';
+import { adamwConfig, fillConfig } from './adamwNative';
 import { geluConfigs } from './fusedGelu';
 import { layerNormConfigs } from './fusedLayerNorm';
 import { BINARY_OPS, UNARY_OPS, binaryConfig, unaryConfig } from './elementwiseKernels';
@@ -56,6 +56,7 @@ export function nativeKernelConfigs(addon: NativeAddon): tf.KernelConfig[] {
     splitVConfig(addon, cpu('Slice'), cpu('SplitV')),
     concatConfig(addon, cpu('Concat')),
     adamwConfig(addon),
+    fillConfig(cpu('Fill')),
     ...geluConfigs(addon),
     ...layerNormConfigs(addon),
   ];

@@ -167,6 +167,10 @@ describe('native kernels match the cpu backend', { skip }, () => {
     }
   });
 
+  test('fill: float32 zeros and values, int32 (cpu fallback)', async () => {
+    await assertNativeMatchesCpu('fill', () => [tf.fill([3, 4], 0), tf.fill([2, 2], 2.5), tf.fill([0], 1), tf.fill([3], 7, 'int32')]);
+  });
+
   test('fused AdamW update equals the cpu kernel (and the formula) for several steps and weight decays', async () => {
     for (const [step, weightDecay] of [[1, 0], [7, 0.01], [300, 0.1]]) {
       await assertNativeMatchesCpu(`adamw step ${step}`, () =>
@@ -209,7 +213,7 @@ describe('native backend registration', { skip }, () => {
     await initBackend('native');
     const nativeNames = ['BatchMatMul', '_FusedMatMul', 'Add', 'Sub', 'Multiply', 'RealDiv', 'Maximum', 'Minimum', 'SquaredDifference', 'Pow',
       'Tanh', 'Exp', 'Log', 'Sqrt', 'Rsqrt', 'Square', 'Neg', 'Relu', 'Sigmoid', 'Abs', 'Erf', 'Reciprocal', 'Sum', 'Max', 'Min', 'Mean',
-      'Softmax', 'Transpose', 'GatherV2', 'UnsortedSegmentSum', 'TunebookAdamW', 'Slice', 'SplitV', 'Concat', 'TunebookGelu', 'TunebookGeluGrad', 'TunebookLayerNorm', 'TunebookLayerNormGrad'];
+      'Softmax', 'Transpose', 'GatherV2', 'UnsortedSegmentSum', 'TunebookAdamW', 'Slice', 'SplitV', 'Concat', 'TunebookGelu', 'TunebookGeluGrad', 'TunebookLayerNorm', 'TunebookLayerNormGrad', 'Fill'];
     for (const name of nativeNames) {
       const mine = tf.getKernel(name, 'native');
       assert.ok(mine, `${name} is registered for native`);
