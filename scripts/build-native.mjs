@@ -16,6 +16,8 @@ const libdir = process.env.TUNEBOOK_OPENBLAS_LIBDIR || '/usr/lib/x86_64-linux-gn
 
 function record(status) {
   mkdirSync(out, { recursive: true });
+  // A failed or skipped build must not leave an older addon behind for the ladder to load.
+  if (!status.built) rmSync(join(out, addonName), { force: true });
   writeFileSync(join(out, 'build.json'), JSON.stringify({ ...status, date: new Date().toISOString() }, null, 2) + '\n');
   console.log(status.built ? `native addon built: ${join('dist', 'native', addonName)}` : `native addon not built: ${status.reason}`);
 }
