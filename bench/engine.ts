@@ -75,7 +75,7 @@ async function main(): Promise<void> {
   const generation = await benchGeneration();
   const tunebookPeakRssMb = process.resourceUsage().maxRSS / 1024;
   const torch = WITH_TORCH ? runTorch(primary.threads) : { skipped: 'disabled with --no-torch' };
-  const oneThread = primary.threads > 1 && primary.name === 'wasm' ? oneThreadComparison() : { skipped: 'the backend already runs one thread' };
+  const oneThread = primary.threads > 1 && (primary.name === 'wasm' || primary.name === 'native') ? oneThreadComparison() : { skipped: 'the backend already runs one thread' };
 
   const torchMs = 'stepMsMedian' in torch ? (torch.stepMsMedian as number) : null;
   const torchCpuMs = 'cpuMsPerStep' in torch ? (torch.cpuMsPerStep as number) : null;
@@ -111,7 +111,7 @@ async function main(): Promise<void> {
 
 async function benchMatmuls(primary: BackendReport): Promise<MatmulRow[]> {
   const rows: MatmulRow[] = [];
-  const backends = [...new Set([primary.choice === 'auto' ? primary.name : primary.choice, 'wasm', 'cpu'])];
+  const backends = [...new Set([primary.choice === 'auto' ? primary.name : primary.choice, 'native', 'wasm', 'cpu'])];
   for (const name of backends) {
     try {
       await initBackend(name as never);

@@ -59,3 +59,6 @@ for (const f of readdirSync(join(wasmDir, 'dist')).filter((f) => f.endsWith('.wa
   copyFileSync(join(wasmDir, 'dist', f), join(wasmOut, f));
 }
 console.log(`built ${present.map((b) => b.out).join(', ')}`);
+
+// The native backend's addon (OpenBLAS); records why when it cannot be built, never fails the build.
+if (!watch) await import('./build-native.mjs');

@@ -143,7 +143,7 @@ function tapCounts(tapFile) {
 }
 
 /** Runs test files with node:test: spec to stdout, TAP to a file that is then counted. */
-async function nodeTests(label, files, timeoutMs, extraArgs = []) {
+async function nodeTests(label, files, timeoutMs, extraArgs = [], env = {}) {
   if (files.length === 0) {
     console.log(`[test] no ${label} test files found`);
     return true;
@@ -158,7 +158,7 @@ async function nodeTests(label, files, timeoutMs, extraArgs = []) {
     '--test-reporter=tap', `--test-reporter-destination=${tapFile}`,
     ...files.map((f) => relative(root, f)),
   ];
-  const { code, timedOut } = await run(process.execPath, args, { timeoutMs });
+  const { code, timedOut } = await run(process.execPath, args, { timeoutMs, env });
   const counts = tapCounts(tapFile);
   if (!counts) {
     console.error(`[test] ${label}: the test runner produced no summary (exit code ${code})`);
@@ -195,6 +195,14 @@ for (const project of ['kernel', 'extension', 'webviews', 'test']) {
 if (!vscodeOnly) {
   // A hung unit test fails after 5 minutes instead of holding the whole run.
   await phase('unit tests', () => nodeTests('unit', findTests(join(root, 'test', 'unit')), 25 * MINUTE, ['--test-timeout=300000']));
+  // The engine's tests again on the native backend (testBackend.ts reads TUNEBOOK_TEST_BACKEND), when the addon is built.
+  if (existsSync(join(root, 'dist', 'native', 'tunebook_native.node'))) {
+    await phase('unit tests (engine on native)', () =>
+      nodeTests('unit-engine-native', findTests(join(root, 'test', 'unit', 'kernel', 'engine')), 25 * MINUTE, ['--test-timeout=300000'], { TUNEBOOK_TEST_BACKEND: 'native' }),
+    );
+  } else {
+    console.log('[test] engine tests on native not run: the native addon is not built (see dist/native/build.json)');
+  }
 }
 
 if (!unitOnly) {

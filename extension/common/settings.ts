@@ -10,7 +10,7 @@ export const SETTINGS = {
   annotator: 'tunebook.annotator',
 } as const;
 
-const BACKENDS: readonly BackendChoice[] = ['auto', 'tensorflow-gpu', 'tensorflow', 'wasm', 'cpu'];
+const BACKENDS: readonly BackendChoice[] = ['auto', 'tensorflow-gpu', 'webgpu', 'tensorflow', 'native', 'wasm', 'cpu'];
 
 export interface TunebookSettings {
   backend: BackendChoice;
@@ -23,7 +23,8 @@ export function readSettings(scope?: vscode.Uri): TunebookSettings {
   const config = vscode.workspace.getConfiguration(undefined, scope);
   const backend = config.get<string>(SETTINGS.backend, 'auto');
   return {
-    backend: (BACKENDS as readonly string[]).includes(backend) ? (backend as BackendChoice) : 'auto',
+    // An unknown value is passed on, not replaced by 'auto': the kernel then refuses it naming the valid ones.
+    backend: (BACKENDS as readonly string[]).includes(backend) ? (backend as BackendChoice) : (backend.trim() as BackendChoice),
     nodePath: (config.get<string>(SETTINGS.nodePath, '') ?? '').trim(),
     saveOutputs: config.get<boolean>(SETTINGS.saveOutputs, true) !== false,
   };

@@ -13,7 +13,7 @@ import { errorText, outputText } from './headless/outputText';
 import { runNotebook, type RunReporter } from './headless/runNotebook';
 import { UsageError } from './headless/usageError';
 
-const BACKENDS: BackendChoice[] = ['auto', 'tensorflow-gpu', 'tensorflow', 'wasm', 'cpu'];
+const BACKENDS: BackendChoice[] = ['auto', 'tensorflow-gpu', 'webgpu', 'tensorflow', 'native', 'wasm', 'cpu'];
 
 const HELP = `Usage: tunebook run <notebook.ftnb> [options]
 
@@ -67,8 +67,11 @@ export function parseArgs(argv: string[]): RunArgs | 'help' {
     else throw new UsageError(`Only one notebook can be run at a time; got '${args.input}' and '${arg}'.`);
   }
   if (args.input === undefined) throw new UsageError('Which notebook? Usage: tunebook run <notebook.ftnb> [options]');
-  const envBackend = process.env.TUNEBOOK_BACKEND as BackendChoice | undefined;
-  args.backend ??= envBackend && BACKENDS.includes(envBackend) ? envBackend : 'auto';
+  const envBackend = (process.env.TUNEBOOK_BACKEND ?? '').trim();
+  if (args.backend === undefined && envBackend !== '' && !BACKENDS.includes(envBackend as BackendChoice)) {
+    throw new UsageError(`TUNEBOOK_BACKEND='${envBackend}' is not a backend; choose one of ${BACKENDS.join(', ')}.`);
+  }
+  args.backend ??= envBackend === '' ? 'auto' : (envBackend as BackendChoice);
   return args as RunArgs;
 }
 

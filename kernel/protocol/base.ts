@@ -5,7 +5,7 @@
 export const PROTOCOL_VERSION = 1;
 
 /** Backend names, best first. `auto` walks the ladder. */
-export type BackendChoice = 'auto' | 'tensorflow-gpu' | 'tensorflow' | 'wasm' | 'cpu';
+export type BackendChoice = 'auto' | 'tensorflow-gpu' | 'webgpu' | 'tensorflow' | 'native' | 'wasm' | 'cpu';
 
 /** One output item, the same shape the .ftnb format stores. */
 export interface OutputItem {

@@ -3,6 +3,7 @@
  *   tensorflow-gpu  `@tensorflow/tfjs-node-gpu` (libtensorflow with CUDA)
  *   webgpu          `@tensorflow/tfjs-backend-webgpu` on Dawn (`webgpu`), hardware adapters only under auto
  *   tensorflow      `@tensorflow/tfjs-node` (libtensorflow on the CPU)
+ *   native          our OpenBLAS Node-API addon under tfjs-backend-cpu (backends/native/), built by npm run build
  *   wasm            `@tensorflow/tfjs-backend-wasm` with our fast kernels, threaded where possible
  *   cpu             `@tensorflow/tfjs-backend-cpu` (plain JavaScript)
  * The two native packages are optional (their install downloads libtensorflow): they are required at run
@@ -17,18 +18,19 @@ import { BackendError } from './backendError';
 import { startWasmBackend, wantedThreads } from './wasm/wasmLoader';
 import { startWebgpuBackend } from './webgpu/startWebgpu';
 import { WebGpuUnavailableError } from './webgpu/webgpuError';
+import { startNativeRung } from './native/rung';
 
 // Registers the cpu backend. A require, not a bare import: the package marks itself side-effect free, so
 // bundlers would drop `import '@tensorflow/tfjs-backend-cpu'`.
 require('@tensorflow/tfjs-backend-cpu');
 
-export const BACKEND_CHOICES = ['auto', 'tensorflow-gpu', 'webgpu', 'tensorflow', 'wasm', 'cpu'] as const;
+export const BACKEND_CHOICES = ['auto', 'tensorflow-gpu', 'webgpu', 'tensorflow', 'native', 'wasm', 'cpu'] as const;
 export type BackendChoice = (typeof BACKEND_CHOICES)[number];
 type Rung = Exclude<BackendChoice, 'auto'>;
-const LADDER: readonly Rung[] = ['tensorflow-gpu', 'webgpu', 'tensorflow', 'wasm', 'cpu'];
+const LADDER: readonly Rung[] = ['tensorflow-gpu', 'webgpu', 'tensorflow', 'native', 'wasm', 'cpu'];
 
 export interface BackendReport {
-  /** tfjs backend name: 'webgpu', 'tensorflow', 'wasm' or 'cpu'. */
+  /** tfjs backend name: 'webgpu', 'tensorflow', 'native', 'wasm' or 'cpu'. */
   readonly name: string;
   /** What computes, in words, e.g. "CPU, WebAssembly SIMD, 2 threads". */
   readonly device: string;
@@ -117,6 +119,8 @@ async function startRung(rung: Rung, forced: boolean): Promise<Started> {
       });
     case 'tensorflow':
       return startNative('@tensorflow/tfjs-node', 'CPU (libtensorflow)');
+    case 'native':
+      return startNativeRung(wantedThreads(), (reason) => new RungUnavailable(reason));
     case 'wasm': {
       const started = await startWasmBackend(wantedThreads());
       const device = `CPU, WebAssembly${started.simd ? ' SIMD' : ''}, ${started.threads} thread${started.threads === 1 ? '' : 's'}`;

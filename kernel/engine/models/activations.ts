@@ -1,15 +1,18 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { ModelConfigError } from './modelConfigError';
+import { fusedGelu } from '../backends/native/fusedGelu';
 
 export type Activation = (x: tf.Tensor) => tf.Tensor;
 
 const SQRT_2_OVER_PI = Math.sqrt(2 / Math.PI);
 
 /** Exact GELU, x·Φ(x) = ½x(1 + erf(x/√2)): Hugging Face `gelu`. tfjs' erf is accurate to ~1.5e-7. */
-const geluErf: Activation = (x) => tf.mul(tf.mul(x, 0.5), tf.add(1, tf.erf(tf.mul(x, Math.SQRT1_2))));
+const geluErf: Activation = (x) => fusedGelu(x, 'erf') ?? tf.mul(tf.mul(x, 0.5), tf.add(1, tf.erf(tf.mul(x, Math.SQRT1_2))));
 
 /** Tanh approximation ½x(1 + tanh(√(2/π)(x + 0.044715x³))): `gelu_new`, `gelu_pytorch_tanh`. */
 const geluTanh: Activation = (x) => {
+  const native = fusedGelu(x, 'tanh'); // one kernel each way on the native backend
+  if (native) return native;
   const cube = tf.mul(tf.square(x), x); // not tf.pow: its gradient is far more expensive
   const inner = tf.mul(tf.add(x, tf.mul(cube, 0.044715)), SQRT_2_OVER_PI);
   return tf.mul(tf.mul(x, 0.5), tf.add(1, tf.tanh(inner)));

@@ -7,6 +7,7 @@ import * as tf from '@tensorflow/tfjs-core';
 // models are differentiable w.r.t. their variables wherever they are used, not only after backend.ts loads
 import '@tensorflow/tfjs-core/dist/register_all_gradients';
 import type { Init, ParamOptions, ParamStore } from './params';
+import { fusedLayerNorm } from '../backends/native/fusedLayerNorm';
 
 /** Forward-pass switches threaded through every block. */
 export interface ForwardContext {
@@ -132,6 +133,8 @@ export class LayerNorm extends Module {
 
   /** [..., C] → [..., C] */
   forward(x: tf.Tensor): tf.Tensor {
+    const native = fusedLayerNorm(x, this.weight, this.bias, this.eps); // one kernel each way on the native backend
+    if (native) return native;
     const mean = tf.mean(x, -1, true);
     const centered = tf.sub(x, mean);
     const variance = tf.mean(tf.square(centered), -1, true);

@@ -210,7 +210,8 @@ export class AdamW {
   }
 
   private zeroMoments(name: string, shape: number[]): Moments {
-    const s = { m: tf.keep(tf.zeros(shape)), v: tf.keep(tf.zeros(shape)) };
+    // tf.fill (a kernel, unlike tf.zeros) lets the native backend update the moments in place from step 1.
+    const s = { m: tf.keep(tf.fill(shape, 0)), v: tf.keep(tf.fill(shape, 0)) };
     this.moments.set(name, s);
     return s;
   }

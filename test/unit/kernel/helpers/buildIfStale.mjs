@@ -7,7 +7,7 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..', '..', '..', '..');
-const inputs = ['kernel/server', 'kernel/protocol', 'kernel/protocol.ts', 'kernel/engine/runtime/kernelBridge.ts', 'kernel/cells', 'kernel/client', 'kernel/format'];
+const inputs = ['kernel/server', 'kernel/protocol', 'kernel/engine/runtime/kernelBridge.ts', 'kernel/cells', 'kernel/client', 'kernel/format'];
 const outputs = ['dist/kernel.js', 'dist/cli.js'];
 
 function newest(path) {

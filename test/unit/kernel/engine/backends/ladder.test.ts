@@ -4,6 +4,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import { backend, backendChoiceFromEnv, ensureBackend, initBackend } from '../../../../../kernel/engine/backends/ladder';
 import { BackendError } from '../../../../../kernel/engine/backends/backendError';
 import { wantedThreads } from '../../../../../kernel/engine/backends/wasm/wasmLoader';
+import { nativeSkipReason } from './native/nativeHarness';
 
 function installed(name: string): boolean {
   try {
@@ -33,14 +34,21 @@ test('TUNEBOOK_THREADS sets the wasm thread count, capped at 8; nonsense is refu
   assert.throws(() => wantedThreads({ TUNEBOOK_THREADS: 'two' }), /positive integer/);
 });
 
-test('auto climbs past the missing native packages to wasm and says why', async () => {
+test('auto climbs past the missing tensorflow packages to native (wasm when the addon is not built) and says why', async () => {
   const listenersBefore = process.listeners('uncaughtException').length + process.listeners('unhandledRejection').length;
   const report = await initBackend('auto');
   const gpu = installed('@tensorflow/tfjs-node-gpu');
   const native = installed('@tensorflow/tfjs-node');
+  const addonSkipped = nativeSkipReason();
   if (gpu || native) {
     assert.equal(report.name, 'tensorflow');
+  } else if (!addonSkipped) {
+    assert.equal(report.name, 'native');
+    assert.equal(tf.getBackend(), 'native');
+    assert.match(report.device, /^CPU, native \(OpenBLAS \d+\.\d+\.\d+, (pthread|OpenMP)\), \d+ threads?$/);
+    assert.match(report.fallbackReason ?? '', /@tensorflow\/tfjs-node is not installed/);
   } else {
+    assert.match(report.fallbackReason ?? '', /native skipped: /);
     assert.equal(report.name, 'wasm');
     assert.equal(tf.getBackend(), 'wasm');
     assert.match(report.fallbackReason ?? '', /@tensorflow\/tfjs-node-gpu is not installed/);
