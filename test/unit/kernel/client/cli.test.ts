@@ -120,7 +120,7 @@ describe('tunebook run', () => {
     const cases: Array<[string[], RegExp]> = [
       [['run', broken], /broken\.ftnb is not valid JSON \(line 1, column \d+/],
       [['run', join(dir, 'missing.ftnb')], /Cannot read the notebook .*missing\.ftnb: no such file/],
-      [['run', broken, '--backend', 'gpu9000'], /Unknown backend 'gpu9000'; choose one of auto, tensorflow-gpu, tensorflow, native, wasm, cpu/],
+      [['run', broken, '--backend', 'gpu9000'], /Unknown backend 'gpu9000'; choose one of auto, tensorflow-gpu, webgpu, tensorflow, native, wasm, cpu/],
       [['run', broken, '--timeout', 'soon'], /--timeout takes a positive number of seconds, not 'soon'/],
       [['run', broken, '--frobnicate'], /Unknown option '--frobnicate'/],
       [['run'], /Which notebook\?/],
@@ -134,7 +134,7 @@ describe('tunebook run', () => {
     // An unknown TUNEBOOK_BACKEND is refused too (it used to run auto silently).
     const fromEnv = await cli(['run', broken], undefined, { TUNEBOOK_BACKEND: 'webgpu9' });
     assert.equal(fromEnv.code, 2, fromEnv.stderr);
-    assert.match(fromEnv.stderr, /TUNEBOOK_BACKEND='webgpu9' is not a backend; choose one of auto, tensorflow-gpu, tensorflow, native, wasm, cpu/);
+    assert.match(fromEnv.stderr, /TUNEBOOK_BACKEND='webgpu9' is not a backend; choose one of auto, tensorflow-gpu, webgpu, tensorflow, native, wasm, cpu/);
   });
 
   it('runs the hello example notebook', async () => {

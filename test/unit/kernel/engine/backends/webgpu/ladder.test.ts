@@ -22,7 +22,7 @@ before(async () => {
 
 test('auto without a hardware adapter starts a CPU rung and the fallback reason names WebGPU and Dawn', (t) => {
   if (auto.name === 'webgpu') return t.skip(`this machine has a hardware WebGPU adapter (${auto.device})`);
-  assert.ok(['tensorflow', 'wasm', 'cpu'].includes(auto.name), auto.name);
+  assert.ok(['tensorflow', 'native', 'wasm', 'cpu'].includes(auto.name), auto.name);
   assert.match(auto.fallbackReason ?? '', /webgpu: (no WebGPU adapter: .*Dawn|the WebGPU adapter .* is a (software|fallback))/);
   assert.notEqual(tf.getBackend(), 'webgpu');
   const order = ['tensorflow-gpu', 'webgpu: ', '@tensorflow/tfjs-node is'].map((s) => (auto.fallbackReason ?? '').indexOf(s));
