@@ -7,7 +7,7 @@
 import type { EmbedOptions } from '../features/embed';
 import type { Model } from '../models/model';
 import { throwIfStopped, yieldAndCheck } from '../train/stopping';
-import { scoreContinuations } from './labelScoring';
+import { scoreContinuationsAsync } from './labelScoring';
 import { selectDemonstrations, type Selection } from './selection';
 import { buildFewShotPrompt, checkTemplate, type Template } from './template';
 
@@ -93,7 +93,7 @@ export async function fewShotClassify(model: Model, options: FewShotOptions): Pr
     const room = Number.isInteger(maxPositions) ? maxPositions - Math.max(...continuations.map((c) => c.length)) : Infinity;
     if (room < 1) throw new RangeError(`a verbaliser is longer than the model's ${maxPositions} positions`);
     if (promptIds.length > room) promptIds = promptIds.slice(promptIds.length - room); // keep the end: the query
-    const scoreList = scoreContinuations(model, promptIds, continuations, padId);
+    const scoreList = await scoreContinuationsAsync(model, promptIds, continuations, padId);
     const best = argmax(scoreList);
     const truth = labels.findIndex((l) => l === example.label);
     const others = scoreList.filter((_, c) => c !== truth);

@@ -5,6 +5,6 @@ export { promptSearch } from './promptSearch';
 export type { PromptSearchOptions, PromptSearchResult, PromptSearchEntry, PromptSearchRow } from './promptSearch';
 export { buildFewShotPrompt, fillTemplate } from './template';
 export type { Template, TemplateExample, FewShotPrompt } from './template';
-export { scoreContinuations } from './labelScoring';
+export { scoreContinuations, scoreContinuationsAsync } from './labelScoring';
 export { selectDemonstrations, nearestIndices } from './selection';
 export type { Selection, SelectionOptions } from './selection';

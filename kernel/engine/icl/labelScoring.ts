@@ -7,7 +7,28 @@
 import * as tf from '@tensorflow/tfjs-core';
 import type { Model } from '../models/model';
 
+/** Reads back synchronously (cpu/wasm); `scoreContinuationsAsync` works on every backend. */
 export function scoreContinuations(model: Model, promptIds: readonly number[], continuations: readonly (readonly number[])[], padId = 0): number[] {
+  const { logProbs, owner } = continuationLogprobs(model, promptIds, continuations, padId);
+  try {
+    return sumByOwner(logProbs.dataSync(), owner, continuations.length);
+  } finally {
+    logProbs.dispose();
+  }
+}
+
+/** `scoreContinuations` with one asynchronous read-back. */
+export async function scoreContinuationsAsync(model: Model, promptIds: readonly number[], continuations: readonly (readonly number[])[], padId = 0): Promise<number[]> {
+  const { logProbs, owner } = continuationLogprobs(model, promptIds, continuations, padId);
+  try {
+    return sumByOwner(await logProbs.data(), owner, continuations.length);
+  } finally {
+    logProbs.dispose();
+  }
+}
+
+/** Each picked continuation token's log-probability [N], and the candidate (row) it belongs to. */
+function continuationLogprobs(model: Model, promptIds: readonly number[], continuations: readonly (readonly number[])[], padId: number): { logProbs: tf.Tensor; owner: number[] } {
   if (promptIds.length === 0) throw new RangeError('label scoring needs a prompt of at least one token');
   if (continuations.length === 0) throw new RangeError('label scoring needs at least one candidate');
   continuations.forEach((c, i) => {
@@ -32,9 +53,11 @@ export function scoreContinuations(model: Model, promptIds: readonly number[], c
     const scored = tf.logSoftmax(tf.gatherND(logits, picks.map(([row, position]) => [row, position]))); // [N, V]: only the predicting positions
     return tf.gatherND(scored, picks.map(([, , token], i) => [i, token])); // [N]
   });
-  const values = logProbs.dataSync();
-  logProbs.dispose();
-  const scores = new Array<number>(continuations.length).fill(0);
+  return { logProbs, owner };
+}
+
+function sumByOwner(values: ArrayLike<number>, owner: readonly number[], count: number): number[] {
+  const scores = new Array<number>(count).fill(0);
   owner.forEach((row, i) => (scores[row] += values[i]));
   return scores;
 }

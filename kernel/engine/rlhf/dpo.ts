@@ -93,8 +93,12 @@ export async function dpo(policy: Model, pairs: readonly PreferencePair[], optio
       await yieldAndCheck(options.signal, 'dpo');
       const batch = collateSequences([...part.map((e) => e.chosen), ...part.map((e) => e.rejected)], padId);
       const logp = tf.tidy(() => tf.sum(reference.tokenLogprobs(batch), 1));
-      const values = logp.dataSync();
-      logp.dispose();
+      let values: Float32Array;
+      try {
+        values = (await logp.data()) as Float32Array;
+      } finally {
+        logp.dispose();
+      }
       part.forEach((e, i) => {
         e.refChosen = values[i];
         e.refRejected = values[part.length + i];
@@ -126,16 +130,16 @@ export async function dpo(policy: Model, pairs: readonly PreferencePair[], optio
     for (let epoch = 0; epoch < epochs; epoch++) {
       const order = rng.permutation(train.length).map((i) => train[i]);
       for (const part of chunks(order, batchSize)) {
-        let stats: number[] = [];
-        const { loss } = loop.step(() => {
+        const { loss, report: stats } = await loop.stepAsync(() => {
           const parts = batchLoss(policy, part, beta, padId);
-          stats = [
-            ...tf.mean(parts.chosenRewards).dataSync(),
-            ...tf.mean(parts.rejectedRewards).dataSync(),
-            ...tf.mean(tf.cast(tf.greater(parts.chosenRewards, parts.rejectedRewards), 'float32')).dataSync(),
-          ];
-          return parts.loss;
+          const report = tf.stack([
+            tf.mean(parts.chosenRewards),
+            tf.mean(parts.rejectedRewards),
+            tf.mean(tf.cast(tf.greater(parts.chosenRewards, parts.rejectedRewards), 'float32')),
+          ]);
+          return { loss: parts.loss, report };
         });
+        if (!stats) throw new RlhfError('dpo: the training step returned no statistics');
         const [chosenReward, rejectedReward, accuracy] = stats;
         const entry = { step: log.length + 1, loss, accuracy, margin: chosenReward - rejectedReward, chosenReward, rejectedReward };
         log.push(entry);
@@ -176,15 +180,17 @@ async function evaluatePairs(
   let margin = 0;
   for (const part of chunks(pairs, batchSize)) {
     await loop.yieldAndCheck();
-    const [l, c, m] = tf.tidy(() => {
+    const sums = tf.tidy(() => {
       const parts = batchLoss(policy, part, beta, padId);
       const diff = tf.sub(parts.chosenRewards, parts.rejectedRewards);
-      return [tf.mul(parts.loss, part.length), tf.sum(tf.cast(tf.greater(diff, 0), 'float32')), tf.sum(diff)];
-    }).map((t) => {
-      const v = t.dataSync()[0];
-      t.dispose();
-      return v;
+      return tf.stack([tf.mul(parts.loss, part.length), tf.sum(tf.cast(tf.greater(diff, 0), 'float32')), tf.sum(diff)]);
     });
+    let l: number, c: number, m: number;
+    try {
+      [l, c, m] = (await sums.data()) as Float32Array;
+    } finally {
+      sums.dispose();
+    }
     loss += l;
     correct += c;
     margin += m;

@@ -119,16 +119,15 @@ export async function ppo(policy: Model, reward: RewardModel, prompts: readonly 
       }
       const rollouts = await sampleCompletions(policy, batchPrompts, rng, options);
       loop.throwIfStopped(); // generation ends early on an interrupt; its truncated rollouts are not trained on
-      const scores = reward.scoreMany(rollouts.map((r) => ({ prompt: r.prompt, completion: r.completion })));
+      const scores = await reward.scoreManyAsync(rollouts.map((r) => ({ prompt: r.prompt, completion: r.completion })));
       const batch = collateSequences(rollouts.map((r) => r.sequence), padId);
-      const data = prepare(policy, valueHead, reference.tokenLogprobs(batch), batch, scores, klControl.value, o);
+      const data = await prepare(policy, valueHead, reference.tokenLogprobs(batch), batch, scores, klControl.value, o);
 
       let policyLoss = 0, valueLoss = 0, clipFraction = 0, entropy = 0, updates = 0;
       for (let epoch = 0; epoch < o.ppoEpochs; epoch++) {
         for (const rows of chunks(rng.permutation(o.batchSize), o.miniBatchSize)) {
           await loop.yieldAndCheck();
-          let stats: number[] = [];
-          loop.step(() => {
+          const { report: stats } = await loop.stepAsync(() => {
             const mb = pick(data, rows);
             const { logits, hidden } = forwardLm(policy, mb.batch);
             const [B, T, V] = logits.shape;
@@ -138,9 +137,9 @@ export async function ppo(policy: Model, reward: RewardModel, prompts: readonly 
             const pg = clippedSurrogate(logp, tf.tensor2d(mb.oldLogp), tf.tensor2d(mb.advantages), mask, o.clip);
             const vf = clippedValueLoss(values, tf.tensor2d(mb.oldValues), tf.tensor2d(mb.returns), mask, o.valueClip);
             const ent = maskedEntropy(tf.slice(logits, [0, 0, 0], [B, T - 1, V]), mask);
-            stats = [pg.loss, vf, pg.clipFraction, ent].map((t) => t.dataSync()[0]);
-            return tf.add(pg.loss, tf.mul(o.valueCoef, vf)) as tf.Scalar;
+            return { loss: tf.add(pg.loss, tf.mul(o.valueCoef, vf)) as tf.Scalar, report: tf.stack([pg.loss, vf, pg.clipFraction, ent]) };
           });
+          if (!stats) throw new RlhfError('ppo: the training step returned no statistics');
           policyLoss += stats[0]; valueLoss += stats[1]; clipFraction += stats[2]; entropy += stats[3]; updates++;
         }
       }
@@ -163,9 +162,9 @@ export async function ppo(policy: Model, reward: RewardModel, prompts: readonly 
       progress?.logEval(iteration, { reward: entry.meanReward, kl: entry.kl, entropy: entry.entropy, clipFraction: entry.clipFraction, valueLoss: entry.valueLoss });
       await loop.yieldAndCheck();
     }
-    loop.finish('done');
+    await loop.finish('done');
   } catch (error) {
-    loop.finishAfterError();
+    await loop.finishAfterError();
     throw error;
   } finally {
     reference.dispose();
@@ -175,7 +174,7 @@ export async function ppo(policy: Model, reward: RewardModel, prompts: readonly 
 }
 
 /** Old log-probs and values, per-token KL-penalised rewards, GAE advantages (whitened over the batch) and returns. */
-function prepare(
+async function prepare(
   policy: Model,
   valueHead: ValueHead,
   refLogpTensor: tf.Tensor2D,
@@ -183,17 +182,17 @@ function prepare(
   scores: number[],
   klCoef: number,
   o: { gamma: number; lambda: number; whitenRewards: boolean },
-): Rollouts & { kl: number[] } {
+): Promise<Rollouts & { kl: number[] }> {
   const [oldLogpT, oldValuesT] = tf.tidy(() => {
     const { logits, hidden } = forwardLm(policy, batch);
     const [B, T] = logits.shape;
     const mask = tf.tensor2d(batch.actionMask, undefined, 'float32');
     return [tf.mul(nextTokenLogprobs(logits, batch.ids), mask), tf.mul(valueHead.forward(tf.slice(hidden, [0, 0, 0], [B, T - 1, -1]) as tf.Tensor3D), mask)];
   });
-  const oldLogp = oldLogpT.arraySync() as number[][];
-  const oldValues = oldValuesT.arraySync() as number[][];
-  const refLogp = refLogpTensor.arraySync() as number[][];
+  const together = tf.stack([oldLogpT, oldValuesT, refLogpTensor]);
   tf.dispose([oldLogpT, oldValuesT, refLogpTensor]);
+  const [oldLogp, oldValues, refLogp] = (await together.array()) as number[][][];
+  together.dispose();
   const finalScores = o.whitenRewards && scores.length > 1 ? whiten(scores) : scores;
   const advantages = oldLogp.map((row) => row.map(() => 0));
   const returns = oldLogp.map((row) => row.map(() => 0));

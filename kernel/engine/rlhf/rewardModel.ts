@@ -79,6 +79,26 @@ export class RewardModel {
     return out;
   }
 
+  /** `scoreMany` with asynchronous read-backs (one per batch of SCORE_BATCH), as a GPU backend needs. */
+  scoreManyAsync(items: ReadonlyArray<{ prompt: string; completion: string }>): Promise<number[]> {
+    const tokenizer = requireTokenizer(this.model);
+    return this.scoreSequencesAsync(items.map((x) => encodeSequence(tokenizer, x.prompt, x.completion, this.maxLength)));
+  }
+
+  /** `scoreSequences` with asynchronous read-backs. */
+  async scoreSequencesAsync(sequences: readonly Sequence[], batchSize = SCORE_BATCH): Promise<number[]> {
+    const out: number[] = [];
+    for (const part of chunks(sequences, batchSize)) {
+      const scores = tf.tidy(() => scoreBatch(this.model, part, false));
+      try {
+        out.push(...((await scores.data()) as Float32Array));
+      } finally {
+        scores.dispose();
+      }
+    }
+    return out;
+  }
+
   /** Share of pairs the model orders correctly. */
   accuracy(pairs: readonly PreferencePair[]): number {
     if (pairs.length === 0) return NaN;
@@ -126,7 +146,7 @@ export async function rewardModel(backbone: Model, pairs: readonly PreferencePai
     for (let epoch = 0; epoch < epochs; epoch++) {
       const order = rng.permutation(train.length).map((i) => train[i]);
       for (const part of chunks(order, batchSize)) {
-        const { loss } = loop.step(() => {
+        const { loss } = await loop.stepAsync(() => {
           const scores = scoreBatch(model, [...part.map((x) => x.chosen), ...part.map((x) => x.rejected)], false);
           const n = part.length;
           return bradleyTerryLoss(tf.slice(scores, [0], [n]), tf.slice(scores, [n], [n]));
@@ -164,7 +184,7 @@ async function pairAccuracy(loop: TrainingLoop, reward: RewardModel, pairs: read
     const out: number[] = [];
     for (const part of chunks(sequences, SCORE_BATCH)) {
       await loop.yieldAndCheck();
-      out.push(...reward.scoreSequences(part, SCORE_BATCH));
+      out.push(...(await reward.scoreSequencesAsync(part, SCORE_BATCH)));
     }
     return out;
   };

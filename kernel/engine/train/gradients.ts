@@ -15,11 +15,21 @@ export function addGradients(sum: tf.NamedTensorMap | undefined, next: tf.NamedT
   return sum;
 }
 
-/** sqrt(sum of squared entries of every gradient). */
+/** sqrt(sum of squared entries of every gradient), read back synchronously (cpu/wasm only). */
 export function globalNorm(grads: tf.NamedTensorMap): number {
+  const norm = globalNormTensor(grads);
+  try {
+    return norm.dataSync()[0];
+  } finally {
+    norm.dispose();
+  }
+}
+
+/** sqrt(sum of squared entries of every gradient) as a scalar tensor, for a caller that reads it back later. */
+export function globalNormTensor(grads: tf.NamedTensorMap): tf.Scalar {
   const tensors = Object.values(grads);
-  if (tensors.length === 0) return 0;
-  return tf.tidy(() => tf.sqrt(tf.addN(tensors.map((g) => tf.sum(tf.square(g))))).dataSync()[0]);
+  if (tensors.length === 0) return tf.scalar(0);
+  return tf.tidy(() => tf.sqrt(tf.addN(tensors.map((g) => tf.sum(tf.square(g))))) as tf.Scalar);
 }
 
 /**
@@ -27,7 +37,11 @@ export function globalNorm(grads: tf.NamedTensorMap): number {
  * before clipping. maxNorm 0 or Infinity: only measures.
  */
 export function clipByGlobalNorm(grads: tf.NamedTensorMap, maxNorm: number): number {
-  const norm = globalNorm(grads);
+  return clipToNorm(grads, maxNorm, globalNorm(grads));
+}
+
+/** `clipByGlobalNorm` given the norm already read back (e.g. with the loss, in one read per step). */
+export function clipToNorm(grads: tf.NamedTensorMap, maxNorm: number, norm: number): number {
   if (!(maxNorm > 0) || !Number.isFinite(maxNorm) || !Number.isFinite(norm)) return norm;
   const coef = maxNorm / (norm + 1e-6);
   if (coef >= 1) return norm;

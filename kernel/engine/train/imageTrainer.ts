@@ -123,22 +123,21 @@ export async function trainImageClassifier(model: Model, data: ImageDataset, opt
         }
         const began = performance.now();
         const lr = schedule.lrAt(step);
-        let logits: tf.Tensor | undefined;
+        const numLabels = data.labelNames.length;
         try {
-          const { loss } = loop.step(
+          const { loss, report: logits } = await loop.stepAsync(
             () => {
               const out = model.logits(batch.pixels, { training: true }); // [B, numLabels]
-              logits = tf.keep(out);
-              return tf.div(classificationLossSum(out, batch.labels), batch.labels.length) as tf.Scalar;
+              return { loss: tf.div(classificationLossSum(out, batch.labels), batch.labels.length) as tf.Scalar, report: out };
             },
             { learningRate: lr, rng: dropoutRng },
           );
-          const predicted = argmaxRows(logits!.dataSync(), logits!.shape[1]!);
+          const predicted = argmaxRows(logits!, numLabels);
           correct += predicted.filter((p, i) => p === batch.labels[i]).length;
           lossSum += loss * batch.labels.length;
           seen += batch.labels.length;
         } finally {
-          tf.dispose([batch.pixels, ...(logits ? [logits] : [])]);
+          batch.pixels.dispose();
         }
         step++;
         epochMs += performance.now() - began;
@@ -198,12 +197,20 @@ export async function evaluateImageClassifier(
       batch.pixels.dispose();
       return undefined;
     }
-    const [loss, logits] = tf.tidy(() => {
+    const lossAndLogits = tf.tidy(() => {
       const out = model.logits(batch.pixels);
-      return [classificationLossSum(out, batch.labels).dataSync()[0], out.dataSync()] as const;
+      return tf.concat([tf.reshape(classificationLossSum(out, batch.labels), [1]), tf.reshape(out, [-1])]);
     });
-    const numLabels = logits.length / batch.labels.length;
     batch.pixels.dispose();
+    let values: Float32Array;
+    try {
+      values = (await lossAndLogits.data()) as Float32Array;
+    } finally {
+      lossAndLogits.dispose();
+    }
+    const loss = values[0];
+    const logits = values.subarray(1);
+    const numLabels = logits.length / batch.labels.length;
     const predicted = argmaxRows(logits, numLabels);
     predicted.forEach((p, i) => {
       predictions.push(p);

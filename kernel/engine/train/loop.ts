@@ -8,7 +8,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import type { Model } from '../models/model';
 import type { TrainerState } from './checkpoint';
-import { addGradients, clipByGlobalNorm } from './gradients';
+import { addGradients, clipToNorm, globalNormTensor } from './gradients';
 import { AdamW, type AdamWOptions } from './optim';
 import { TrainingProgress } from './progress';
 import type { Rng } from './rng';
@@ -48,6 +48,8 @@ export interface StepOutcome {
   loss: number;
   /** Global gradient norm before clipping. */
   gradNorm: number;
+  /** The flattened `report` of a `stepAsync` loss; empty otherwise. */
+  report?: Float32Array;
 }
 
 export class TrainingLoop {
@@ -83,13 +85,15 @@ export class TrainingLoop {
     return nextTurn();
   }
 
-  /** One optimizer step on one loss. */
+  /**
+   * One optimizer step on one loss, reading back synchronously (cpu/wasm only; a GPU backend cannot). Jobs use
+   * `stepAsync`.
+   */
   step(loss: () => tf.Scalar, options: StepOptions = {}): StepOutcome {
     if (options.learningRate !== undefined) this.optimizer.learningRate = options.learningRate;
     const { value, grads } = this.gradients(loss, options.rng);
     try {
-      const lossValue = value.dataSync()[0];
-      return { loss: lossValue, gradNorm: this.apply(grads, lossValue) };
+      return this.apply(grads, readStep(readSync(stepReadback([value], grads)), 1, grads)).outcome;
     } finally {
       value.dispose();
       tf.dispose(Object.values(grads));
@@ -97,10 +101,38 @@ export class TrainingLoop {
   }
 
   /**
+   * One optimizer step on one loss with a single asynchronous read-back per step (loss, gradient norms and the
+   * loss's `report` tensor together), so a GPU backend is never asked for a synchronous read. `loss` may return
+   * `{ loss, report }`: `report` (any float32 tensor, kept by the loop) comes back flattened as `outcome.report`.
+   */
+  async stepAsync(loss: () => tf.Scalar | ReportedLoss, options: StepOptions = {}): Promise<StepOutcome> {
+    if (options.learningRate !== undefined) this.optimizer.learningRate = options.learningRate;
+    let report: tf.Tensor | undefined;
+    const scalarLoss = () => {
+      const out = loss();
+      if (out instanceof tf.Tensor) return out;
+      report = tf.keep(out.report);
+      return out.loss;
+    };
+    try {
+      const { value, grads } = this.gradients(scalarLoss, options.rng);
+      try {
+        const values = await readAsync(stepReadback([value], grads, report));
+        return this.apply(grads, readStep(values, 1, grads)).outcome;
+      } finally {
+        value.dispose();
+        tf.dispose(Object.values(grads));
+      }
+    } finally {
+      report?.dispose();
+    }
+  }
+
+  /**
    * One optimizer step over `count` micro-batches: the gradients of each `lossOf(i)` are summed (each loss is
    * already divided by the window's size, so k micro-batches equal one big batch). The event loop gets a turn
    * between micro-batches; when a stop arrives mid-window nothing is applied and `rng` is rewound, so a resumed
-   * run repeats the step exactly.
+   * run repeats the step exactly. The micro-batch losses are read back once, with the gradient norms, at the end.
    */
   async accumulatedStep(
     count: number,
@@ -110,7 +142,7 @@ export class TrainingLoop {
     if (options.learningRate !== undefined) this.optimizer.learningRate = options.learningRate;
     const rngAtStart = options.rng?.getState();
     let grads: tf.NamedTensorMap | undefined;
-    let loss = 0;
+    const losses: tf.Scalar[] = [];
     try {
       for (let i = 0; i < count; i++) {
         if (i > 0) await nextTurn();
@@ -119,12 +151,14 @@ export class TrainingLoop {
           return 'interrupted';
         }
         const { value, grads: microGrads } = this.gradients(() => lossOf(i), options.rng);
-        loss += value.dataSync()[0];
-        value.dispose();
+        losses.push(value);
         grads = addGradients(grads, microGrads);
       }
-      return { loss, gradNorm: this.apply(grads ?? {}, loss) };
+      const summed = grads ?? {};
+      const values = await readAsync(stepReadback(losses, summed));
+      return this.apply(summed, readStep(values, losses.length, summed)).outcome;
     } finally {
+      tf.dispose(losses);
       if (grads) tf.dispose(Object.values(grads));
     }
   }
@@ -140,19 +174,19 @@ export class TrainingLoop {
   }
 
   /** `finish()` after the job threw: the chart ends as 'interrupted' when a stop was requested, else 'failed'. */
-  finishAfterError(): void {
-    this.finish(this.stopRequested ? 'interrupted' : 'failed');
+  finishAfterError(): Promise<void> {
+    return this.finish(this.stopRequested ? 'interrupted' : 'failed');
   }
 
   /** Frees the optimizer and stores `trainingStats`; the chart ends as `status` unless the job already ended it. */
-  finish(status: 'done' | 'interrupted' | 'failed'): void {
+  async finish(status: 'done' | 'interrupted' | 'failed'): Promise<void> {
     this.progress?.finish(status);
     if (this.finished) return;
     this.finished = true;
     try {
       this.optimizer.dispose();
     } finally {
-      this.stats.finish();
+      await this.stats.finish();
     }
   }
 
@@ -161,17 +195,77 @@ export class TrainingLoop {
     return rng ? withSeededRandom(rng, compute) : compute();
   }
 
-  /** Records the statistics, clips and applies; returns the norm before clipping. */
-  private apply(grads: tf.NamedTensorMap, loss: number): number {
-    if (!Number.isFinite(loss)) {
+  /** Records the statistics, clips and applies. */
+  private apply(grads: tf.NamedTensorMap, read: StepRead): { outcome: StepOutcome } {
+    if (!Number.isFinite(read.loss)) {
       throw new TrainingLoopError(
-        `the loss became ${loss} at step ${this.optimizer.step + 1}; the model was not updated. Lower the learning rate or check the data`,
+        `the loss became ${read.loss} at step ${this.optimizer.step + 1}; the model was not updated. Lower the learning rate or check the data`,
       );
     }
-    this.stats.recordStep(grads);
-    const gradNorm = clipByGlobalNorm(grads, this.options.maxGradNorm ?? 0);
+    this.stats.recordNorms(grads, read.paramNorms);
+    clipToNorm(grads, this.options.maxGradNorm ?? 0, read.gradNorm);
     this.optimizer.applyGradients(grads);
-    return gradNorm;
+    return { outcome: { loss: read.loss, gradNorm: read.gradNorm, report: read.report } };
+  }
+}
+
+/** What the loss of `stepAsync` may return besides a bare scalar. */
+export interface ReportedLoss {
+  loss: tf.Scalar;
+  /** Values the job wants back with the step's one read (e.g. DPO's reward means, a batch's logits). */
+  report: tf.Tensor;
+}
+
+interface StepRead {
+  loss: number;
+  gradNorm: number;
+  /** Each gradient's L2 norm, in the order of `Object.values(grads)`. */
+  paramNorms: Float32Array;
+  report: Float32Array;
+}
+
+/**
+ * Everything a step reads back, as one float32 vector: the losses, the global gradient norm, each gradient's norm,
+ * then the report. The norms are computed exactly as `globalNorm` and the statistics recorder compute them.
+ */
+function stepReadback(losses: readonly tf.Scalar[], grads: tf.NamedTensorMap, report?: tf.Tensor): tf.Tensor1D {
+  return tf.tidy(() => {
+    const parts: tf.Tensor1D[] = losses.map((l) => tf.reshape(tf.cast(l, 'float32'), [1]) as tf.Tensor1D);
+    const tensors = Object.values(grads);
+    parts.push(tf.reshape(globalNormTensor(grads), [1]) as tf.Tensor1D);
+    if (tensors.length > 0) parts.push(tf.stack(tensors.map((g) => tf.norm(g))) as tf.Tensor1D);
+    if (report) parts.push(tf.reshape(tf.cast(report, 'float32'), [-1]) as tf.Tensor1D);
+    return tf.concat(parts);
+  });
+}
+
+/** Splits `stepReadback`'s values; the losses are summed in order in double precision, as the loop always did. */
+function readStep(values: ArrayLike<number>, lossCount: number, grads: tf.NamedTensorMap): StepRead {
+  const all = values instanceof Float32Array ? values : Float32Array.from(values);
+  let loss = 0;
+  for (let i = 0; i < lossCount; i++) loss += all[i];
+  const paramCount = Object.keys(grads).length;
+  return {
+    loss,
+    gradNorm: all[lossCount],
+    paramNorms: all.subarray(lossCount + 1, lossCount + 1 + paramCount),
+    report: all.slice(lossCount + 1 + paramCount),
+  };
+}
+
+function readSync(t: tf.Tensor): Float32Array {
+  try {
+    return t.dataSync() as Float32Array;
+  } finally {
+    t.dispose();
+  }
+}
+
+async function readAsync(t: tf.Tensor): Promise<Float32Array> {
+  try {
+    return (await t.data()) as Float32Array;
+  } finally {
+    t.dispose();
   }
 }
 
@@ -183,10 +277,10 @@ export async function runTrainingLoop<T>(options: TrainingLoopOptions, body: (lo
   const loop = startTrainingLoop(options);
   try {
     const result = await body(loop);
-    loop.finish('done');
+    await loop.finish('done');
     return result;
   } catch (error) {
-    loop.finishAfterError();
+    await loop.finishAfterError();
     throw error;
   }
 }

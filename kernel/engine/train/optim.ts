@@ -99,6 +99,18 @@ export class AdamW {
     }
   }
 
+  /** `minimize` reading the loss back asynchronously, as a GPU backend needs. */
+  async minimizeAsync(loss: () => tf.Scalar, variables?: tf.Variable[]): Promise<number> {
+    const { value, grads } = tf.variableGrads(loss, variables);
+    try {
+      this.applyGradients(grads);
+      return (await value.data())[0];
+    } finally {
+      value.dispose();
+      tf.dispose(grads);
+    }
+  }
+
   /** One update from gradients keyed by variable name (as `tf.variableGrads` returns them). */
   applyGradients(grads: tf.NamedTensorMap): void {
     const registered = tf.engine().registeredVariables;

@@ -14,17 +14,15 @@ const OPTIMIZER_NAME = 'adamw';
 
 export async function writeTrainingCheckpoint(dir: string, model: Model, optimizer: AdamW, trainerState: TrainerState): Promise<void> {
   const hfName = new Map([...model.params].map(([name, v]) => [v.name, name]));
-  const state = optimizer.state();
+  // the moments go as tensors: saveCheckpoint reads them back asynchronously, as a GPU backend needs
+  const state = optimizer.snapshot();
   const slots = new Map<string, Record<string, CheckpointTensor>>();
-  for (const moment of state.moments) {
-    const name = hfName.get(moment.name);
-    if (name === undefined) throw new TrainerError(`internal: the optimizer holds state for ${moment.name}, which is not a model parameter`);
-    slots.set(name, {
-      exp_avg: { dtype: 'F32', shape: moment.shape, data: moment.m },
-      exp_avg_sq: { dtype: 'F32', shape: moment.shape, data: moment.v },
-    });
+  for (const [variableName, moment] of state.slots) {
+    const name = hfName.get(variableName);
+    if (name === undefined) throw new TrainerError(`internal: the optimizer holds state for ${variableName}, which is not a model parameter`);
+    slots.set(name, { exp_avg: moment.exp_avg, exp_avg_sq: moment.exp_avg_sq });
   }
-  const hyperparameters = { lr: state.hyper.lr, beta1: state.hyper.betas[0], beta2: state.hyper.betas[1], eps: state.hyper.eps, weight_decay: state.hyper.weightDecay };
+  const hyperparameters = state.hyperparameters;
   await saveCheckpoint(dir, {
     weights: model.params as Map<string, CheckpointTensor>,
     optimizer: { name: OPTIMIZER_NAME, step: state.step, hyperparameters, slots },

@@ -54,34 +54,46 @@ export class TrainingStatsRecorder {
   /** One optimizer step's gradients (keyed by variable name), before clipping. */
   recordStep(grads: tf.NamedTensorMap): void {
     const entries = Object.entries(grads);
-    if (entries.length > 0) {
-      const norms = tf.tidy(() => tf.stack(entries.map(([, g]) => tf.norm(g))).dataSync());
-      entries.forEach(([varName], i) => this.gradNormSums.set(varName, (this.gradNormSums.get(varName) ?? 0) + norms[i]));
-    }
+    const norms = entries.length > 0 ? tf.tidy(() => tf.stack(entries.map(([, g]) => tf.norm(g))).dataSync()) : new Float32Array(0);
+    this.recordNorms(grads, norms);
+  }
+
+  /** `recordStep` given each gradient's norm (`tf.norm`, in the order of `Object.keys(grads)`) already read back. */
+  recordNorms(grads: tf.NamedTensorMap, norms: ArrayLike<number>): void {
+    Object.keys(grads).forEach((varName, i) => this.gradNormSums.set(varName, (this.gradNormSums.get(varName) ?? 0) + norms[i]));
     this.steps++;
   }
 
-  /** Stores the run's statistics for each model and frees the start snapshots. Idempotent. */
-  finish(): void {
+  /** Stores the run's statistics for each model and frees the start snapshots (one asynchronous read). Idempotent. */
+  async finish(): Promise<void> {
     if (this.done) return;
     this.done = true;
     try {
-      for (const model of this.models) lastRun.set(model, { steps: this.steps, params: this.paramStats(model) });
+      for (const model of this.models) lastRun.set(model, { steps: this.steps, params: await this.paramStats(model) });
     } finally {
       tf.dispose([...this.starts.values()]);
       this.starts.clear();
     }
   }
 
-  private paramStats(model: Model): Map<string, ParameterTrainingStats> {
+  private async paramStats(model: Model): Promise<Map<string, ParameterTrainingStats>> {
     const entries = [...model.params];
-    const values = tf.tidy(() => {
-      const rows = entries.map(([, current]) => {
-        const start = this.starts.get(current.name);
-        return start ? tf.stack([tf.norm(tf.sub(current, start)), tf.norm(start)]) : tf.stack([tf.scalar(0), tf.norm(current)]);
-      });
-      return rows.length ? tf.stack(rows).dataSync() : new Float32Array(0);
-    });
+    let values: Float32Array = new Float32Array(0);
+    if (entries.length > 0) {
+      const norms = tf.tidy(() =>
+        tf.stack(
+          entries.map(([, current]) => {
+            const start = this.starts.get(current.name);
+            return start ? tf.stack([tf.norm(tf.sub(current, start)), tf.norm(start)]) : tf.stack([tf.scalar(0), tf.norm(current)]);
+          }),
+        ),
+      );
+      try {
+        values = (await norms.data()) as Float32Array;
+      } finally {
+        norms.dispose();
+      }
+    }
     const params = new Map<string, ParameterTrainingStats>();
     entries.forEach(([name, variable], i) => {
       const deltaNorm = values[2 * i];
