@@ -22,6 +22,8 @@ import { createSchedule, warmupStepsFromRatio } from './schedule';
 import { withSeededRandom } from './seededRandom';
 import { dropoutRng, epochAfter, epochOrder, microBatchIndices, planSteps, spanOfStep, type StepPlan } from './stepPlan';
 import { checkModelFitsTask } from './taskCheck';
+import { assertTrainingFits, memoryLimit } from './memoryLimit';
+import { rethrowIfOutOfMemory } from './outOfMemory';
 import { restoreTrainingCheckpoint, writeTrainingCheckpoint } from './trainCheckpoint';
 import { padTokenIdFor, prepareData, type TrainData } from './trainData';
 import { TrainerError } from './trainerError';
@@ -44,6 +46,7 @@ export async function train(model: Model, data: TrainData, options: TrainOptions
     throw new TrainerError('the model has no trainable parameters (everything is frozen); unfreeze some with unfreeze(model, selector)');
   }
   checkModelFitsTask(model, trainSet, 'the training data');
+  assertTrainingFits(model, { batchSize: opts.batchSize, sequenceLength: Math.max(1, ...trainSet.examples.map((e) => e.inputIds.length)) }, memoryLimit());
 
   const plan = planSteps(trainSet.examples.length, opts.batchSize, opts.gradientAccumulationSteps, opts.epochs, opts.maxSteps);
   const warmupSteps = opts.warmupSteps ?? warmupStepsFromRatio(opts.warmupRatio, plan.totalSteps);
@@ -180,9 +183,13 @@ async function optimizerStep(
         run.rng.setState(rngAtStart);
         return 'interrupted';
       }
-      const { value, grads: batchGrads } = withSeededRandom(run.rng, () =>
-        tf.variableGrads(() => tf.div(batchLoss(model, batch, opts.dropout).lossSum, windowCount) as tf.Scalar, variables),
-      );
+      const { value, grads: batchGrads } = withSeededRandom(run.rng, () => {
+        try {
+          return tf.variableGrads(() => tf.div(batchLoss(model, batch, opts.dropout).lossSum, windowCount) as tf.Scalar, variables);
+        } catch (err) {
+          return rethrowIfOutOfMemory(err, 'forward/backward');
+        }
+      });
       loss += value.dataSync()[0];
       value.dispose();
       grads = addGradients(grads, batchGrads);
@@ -192,7 +199,11 @@ async function optimizerStep(
     }
     stats.recordStep(grads!);
     const gradNorm = clipByGlobalNorm(grads!, opts.maxGradNorm);
-    optimizer.applyGradients(grads!);
+    try {
+      optimizer.applyGradients(grads!);
+    } catch (err) {
+      rethrowIfOutOfMemory(err, 'optimizer');
+    }
     return { loss, gradNorm };
   } finally {
     if (grads) tf.dispose(Object.values(grads));
