@@ -19,6 +19,7 @@ import { Rng } from './rng';
 import { createSchedule, warmupStepsFromRatio, type ScheduleKind } from './schedule';
 import { withSeededRandom } from './seededRandom';
 import { TrainerError } from './trainerError';
+import { assertTrainingFits, memoryLimit } from './memoryLimit';
 
 export interface ImageTrainOptions {
   /** Passes over the data; default 3. */
@@ -85,6 +86,7 @@ export async function trainImageClassifier(model: Model, data: ImageDataset, opt
   if (options.evalData) checkModel(model, options.evalData);
   const variables = model.trainableVariables();
   if (variables.length === 0) throw new TrainerError('the model has no trainable parameters (everything is frozen); unfreeze some with unfreeze(model, selector)');
+  assertTrainingFits(model, { batchSize: Math.max(1, Math.min(batchSize, data.length)) }, memoryLimit());
 
   const stepsPerEpoch = Math.ceil(data.length / batchSize);
   const totalSteps = epochs * stepsPerEpoch;
