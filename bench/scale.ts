@@ -15,6 +15,7 @@
  *                         minutes per step, so it runs only when named)
  *   --steps N, --warmup N measured and warm-up steps (default 3 and 1; --tiny 3 and 1)
  *   --no-torch            skip PyTorch;  --no-refuse  attempt runs the memory estimate refuses
+ *   --out NAME            write bench/results/NAME.json / .md instead (for partial reruns)
  * Writes bench/results/scale.json and bench/results/scale.md (with --tiny: scale-tiny.*), prints the table.
  */
 import { spawnSync } from 'node:child_process';
@@ -35,6 +36,7 @@ interface Args {
   warmup: number;
   torch: boolean;
   refuse: boolean;
+  out?: string;
 }
 
 type RunResult = Record<string, unknown> & { status: 'ok' | 'failed' | 'refused' | 'skipped'; error?: string; stepMsMedian?: number; peakRssMb?: number };
@@ -53,7 +55,7 @@ function parseArgs(argv: string[]): Args {
     if (!Number.isInteger(n) || n < 0) throw new Error(`${flag} must be a non-negative integer`);
     return n;
   };
-  return { tiny, only, rungs, steps: Math.max(1, count('--steps', 3)), warmup: count('--warmup', 1), torch: !argv.includes('--no-torch'), refuse: !argv.includes('--no-refuse') };
+  return { tiny, only, rungs, steps: Math.max(1, count('--steps', 3)), warmup: count('--warmup', 1), torch: !argv.includes('--no-torch'), refuse: !argv.includes('--no-refuse'), out: value('--out') };
 }
 
 function lastJsonLine(text: string | null | undefined): Record<string, unknown> | undefined {
@@ -226,7 +228,7 @@ async function main(): Promise<void> {
   meta.rungs = rungs;
   const table = markdown(rows, meta);
   console.log(`\n${table}`);
-  const stem = args.tiny ? 'scale-tiny' : 'scale';
+  const stem = args.out ?? (args.tiny ? 'scale-tiny' : 'scale');
   const dir = path.join(__dirname, 'results');
   fs.mkdirSync(dir, { recursive: true });
   const json = path.join(dir, `${stem}.json`);
