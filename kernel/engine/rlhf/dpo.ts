@@ -124,6 +124,7 @@ export async function dpo(policy: Model, pairs: readonly PreferencePair[], optio
     progress: options.progress === false ? undefined : { totalSteps: steps, title: `DPO (β = ${beta})` },
     signal: options.signal,
     what: 'dpo',
+    memory: { batchSize: 2 * Math.max(1, Math.min(batchSize, train.length)) }, // chosen and rejected
   };
   return runTrainingLoop(loopOptions, async (loop) => {
     const log: DpoLogEntry[] = [];

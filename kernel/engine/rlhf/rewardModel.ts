@@ -139,6 +139,7 @@ export async function rewardModel(backbone: Model, pairs: readonly PreferencePai
     progress: options.progress === false ? undefined : { totalSteps: steps, title: 'Reward model (Bradley–Terry)' },
     signal: options.signal,
     what: 'rewardModel',
+    memory: { batchSize: 2 * Math.max(1, Math.min(batchSize, train.length)) }, // chosen and rejected
   };
   const started = performance.now();
   return runTrainingLoop(loopOptions, async (loop) => {

@@ -102,6 +102,7 @@ export async function trainImageClassifier(model: Model, data: ImageDataset, opt
     signal: options.signal,
     maxGradNorm: options.maxGradNorm ?? 1,
     what: 'trainImageClassifier()',
+    memory: { batchSize: Math.max(1, Math.min(batchSize, data.length)) },
   };
 
   const run = await runTrainingLoop(loopOptions, async (loop) => {

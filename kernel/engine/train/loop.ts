@@ -9,7 +9,10 @@ import * as tf from '@tensorflow/tfjs-core';
 import type { Model } from '../models/model';
 import type { TrainerState } from './checkpoint';
 import { addGradients, clipToNorm, globalNormTensor } from './gradients';
+import type { MemoryEstimateOptions } from './memory';
+import { assertTrainingFits, memoryLimit } from './memoryLimit';
 import { AdamW, type AdamWOptions } from './optim';
+import { rethrowIfOutOfMemory } from './outOfMemory';
 import { TrainingProgress } from './progress';
 import type { Rng } from './rng';
 import { withSeededRandom } from './seededRandom';
@@ -34,6 +37,8 @@ export interface TrainingLoopOptions {
   maxGradNorm?: number;
   /** Names the job in stop messages, e.g. 'dpo'. */
   what: string;
+  /** The step's shape, for refusing up front a run whose memory estimate exceeds the backend's limit. */
+  memory?: MemoryEstimateOptions;
 }
 
 export interface StepOptions {
@@ -191,7 +196,13 @@ export class TrainingLoop {
   }
 
   private gradients(loss: () => tf.Scalar, rng: Rng | undefined): { value: tf.Scalar; grads: tf.NamedTensorMap } {
-    const compute = () => tf.variableGrads(loss, this.options.variables);
+    const compute = () => {
+      try {
+        return tf.variableGrads(loss, this.options.variables);
+      } catch (err) {
+        return rethrowIfOutOfMemory(err, 'forward/backward');
+      }
+    };
     return rng ? withSeededRandom(rng, compute) : compute();
   }
 
@@ -204,7 +215,11 @@ export class TrainingLoop {
     }
     this.stats.recordNorms(grads, read.paramNorms);
     clipToNorm(grads, this.options.maxGradNorm ?? 0, read.gradNorm);
-    this.optimizer.applyGradients(grads);
+    try {
+      this.optimizer.applyGradients(grads);
+    } catch (err) {
+      rethrowIfOutOfMemory(err, 'optimizer');
+    }
     return { outcome: { loss: read.loss, gradNorm: read.gradNorm, report: read.report } };
   }
 }
@@ -301,4 +316,5 @@ function checkBeforeFirstStep(options: TrainingLoopOptions): void {
       'the model has no trainable parameters (everything is frozen); unfreeze some with unfreeze(model, selector)',
     );
   }
+  if (options.memory) assertTrainingFits(options.model, options.memory, memoryLimit());
 }

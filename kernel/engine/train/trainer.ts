@@ -48,6 +48,7 @@ export async function train(model: Model, data: TrainData, options: TrainOptions
     signal: options.signal,
     maxGradNorm: opts.maxGradNorm,
     what: 'train()',
+    memory: { batchSize: opts.batchSize, sequenceLength: Math.max(1, ...trainSet.examples.map((e) => e.inputIds.length)) },
   };
 
   return runTrainingLoop(loopOptions, async (loop) => {

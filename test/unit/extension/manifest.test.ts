@@ -56,7 +56,7 @@ describe('package.json contributions', () => {
   it('declares the settings with their defaults', () => {
     const props = manifest.contributes.configuration.properties;
     assert.deepEqual(props['tunebook.backend'].enum, ['auto', 'tensorflow-gpu', 'webgpu', 'tensorflow', 'native', 'wasm', 'cpu']);
-    assert.equal(props['tunebook.backend'].enumDescriptions.length, props['tunebook.backend'].enum.length);
+    assert.equal((props['tunebook.backend'] as { enumDescriptions?: string[] }).enumDescriptions?.length, props['tunebook.backend'].enum?.length);
     assert.equal(props['tunebook.backend'].default, 'auto');
     assert.equal(props['tunebook.kernel.nodePath'].default, '');
     assert.equal(props['tunebook.saveOutputs'].default, true);
