@@ -7,6 +7,11 @@
  * How: inputs get n placeholder ids in front, and the word-embedding module — replaced on its instance — swaps
  * the placeholders' rows for the prompt embeddings while a prompted forward runs.
  *
+ * Classification: a built-in [CLS] head reads the first real token (not a virtual one); on a small frozen encoder a
+ * mean-pooled head (`addClassificationHead(backbone, { pooling: 'mean' })`, then `promptTuning` on it) reads the task
+ * far better. Train with a learning rate around 1e-2 (train()'s 5e-5 default is for full fine-tuning) and more steps
+ * than LoRA: a fresh head's small weights pass the prompt little gradient at first.
+ *
  * Saved as PEFT does: adapter_config.json (peft_type "PROMPT_TUNING", num_virtual_tokens, token_dim, ...) and
  * adapter_model.safetensors with `prompt_embeddings` [n, dim].
  */
