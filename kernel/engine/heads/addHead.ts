@@ -11,12 +11,15 @@ import { headLayout, type HeadPooling } from './headLayout';
 import { HeadLinear } from './headLinear';
 import { HeadModel } from './headModel';
 
+/** Seed of a new head when the options give none. */
+export const DEFAULT_HEAD_SEED = 42;
+
 export interface ScalarHeadOptions {
   /** Default: the architecture's Hugging Face choice (GPT-2 'last', DistilBERT/ViT 'cls', BERT 'pooler'). */
   pooling?: HeadPooling;
   /** Dropout before the output layer while training; default: the config's classifier dropout (HF's). */
   dropout?: number;
-  /** Seeds the head's initialisation. */
+  /** Seeds the head's initialisation; default 42, so two heads built alike start alike. */
   seed?: number;
 }
 
@@ -69,7 +72,8 @@ function build(model: Model, numLabels: number, labels: string[], scalar: boolea
   const hidden = layout.hiddenSize(backbone.config);
   if (!Number.isSafeInteger(hidden) || hidden < 1) throw new RangeError(`cannot read the hidden size from the ${backbone.modelType} config`);
   const std = typeof backbone.config.initializer_range === 'number' ? backbone.config.initializer_range : 0.02;
-  const seedAt = (i: number) => (options.seed === undefined ? undefined : options.seed + i);
+  const seed = options.seed ?? DEFAULT_HEAD_SEED;
+  const seedAt = (i: number) => seed + i;
   const linears: HeadLinear[] = [];
   if (layout.preClassifier) linears.push(new HeadLinear('pre_classifier', hidden, hidden, { bias: true, std, seed: seedAt(0) }));
   linears.push(new HeadLinear(layout.outputName, hidden, numLabels, { bias: layout.outputBias, std, seed: seedAt(1) }));

@@ -45,7 +45,9 @@ export class HeadModel implements Model {
   private readonly layout: HeadLayout;
   private readonly dropoutRate: number;
   private readonly linears: HeadLinear[];
-  private readonly backboneParams: Map<string, tf.Variable>;
+  private readonly backbonePrefix: string;
+  /** A head-carrying backbone's own old head (`classifier.*`, ...), which is not part of this model. */
+  private readonly replacedHead: Set<string>;
   /** The backbone's own names are unprefixed (a bare `GPT2Model`, `DistilBertModel`, ...). */
   private readonly bareBackbone: boolean;
   private disposed = false;
@@ -63,9 +65,8 @@ export class HeadModel implements Model {
     const prefix = `${parts.layout.backbonePrefix}.`;
     const names = [...parts.backbone.params.keys()];
     this.bareBackbone = !names.some((n) => n.startsWith(prefix));
-    this.backboneParams = new Map(
-      this.bareBackbone ? [...parts.backbone.params].map(([n, v]) => [prefix + n, v]) : [...parts.backbone.params].filter(([n]) => n.startsWith(prefix)),
-    );
+    this.backbonePrefix = prefix;
+    this.replacedHead = new Set(this.bareBackbone ? [] : names.filter((n) => !n.startsWith(prefix)));
     this.config = headConfig(parts);
   }
 
@@ -85,9 +86,12 @@ export class HeadModel implements Model {
     return this.backbone.loadReport;
   }
 
-  /** Backbone parameters under the HF prefix, then the head's. */
+  /** Backbone parameters under the HF prefix (read live, so adapters added to the backbone later count), then the head's. */
   get params(): Map<string, tf.Variable> {
-    return new Map([...this.backboneParams, ...this.linears.flatMap((l) => l.params())]);
+    const prefix = this.backbonePrefix;
+    const own = [...this.backbone.params];
+    const backbone = this.bareBackbone ? own.map(([n, v]) => [prefix + n, v] as [string, tf.Variable]) : own.filter(([n]) => !this.replacedHead.has(n));
+    return new Map([...backbone, ...this.linears.flatMap((l) => l.params())]);
   }
 
   /** Head parameters only, by HF name (`score.weight`, `classifier.bias`, ...). */

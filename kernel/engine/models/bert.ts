@@ -246,9 +246,9 @@ class BertPooler extends Module {
     this.dense = this.add(new Linear(store, join(path, 'dense'), cfg.hidden, cfg.hidden, 'out_in', { std: cfg.initializerRange, head: true }));
   }
 
-  /** hidden [B, T, C] → tanh(dense(hidden[:, 0])) [B, C] */
-  forward(hidden: tf.Tensor): tf.Tensor {
-    return tf.tanh(this.dense.forward(firstToken(hidden)));
+  /** hidden [B, T, C] → tanh(dense(hidden[:, position])) [B, C]; position 0 is [CLS] */
+  forward(hidden: tf.Tensor, position = 0): tf.Tensor {
+    return tf.tanh(this.dense.forward(firstToken(hidden, position)));
   }
 }
 
@@ -281,7 +281,7 @@ export function buildBert(store: ParamStore, cfg: BertConfig, architecture: stri
     ? new Linear(store, 'classifier', cfg.hidden, cfg.numLabels, 'out_in', { std: cfg.initializerRange, head: true })
     : undefined;
 
-  const pooled = (batch: Batch, ctx: ForwardContext) => bert.pooler.forward(bert.forward(batch, ctx)); // [B, C]
+  const pooled = (batch: Batch, ctx: ForwardContext) => bert.pooler.forward(bert.forward(batch, ctx), batch.clsPosition); // [B, C]
   return {
     inputKind: 'tokens',
     modules: classifier ? [bert, classifier] : bert.children().slice(),

@@ -147,9 +147,9 @@ export function dropout(x: tf.Tensor, rate: number | undefined, ctx: ForwardCont
   return ctx.training && rate && rate > 0 ? tf.dropout(x, rate) : x;
 }
 
-/** hidden [B, T, C] → the first token's state [B, C] (BERT's [CLS], ViT's class token) */
-export function firstToken(x: tf.Tensor): tf.Tensor2D {
-  return tf.squeeze(tf.slice(x, [0, 0, 0], [-1, 1, -1]), [1]) as tf.Tensor2D;
+/** hidden [B, T, C] → the first token's state [B, C] (BERT's [CLS], ViT's class token), or the one at `position` */
+export function firstToken(x: tf.Tensor, position = 0): tf.Tensor2D {
+  return tf.squeeze(tf.slice(x, [0, position, 0], [-1, 1, -1]), [1]) as tf.Tensor2D;
 }
 
 /** [B, T, C] → [B, H, T, D] */

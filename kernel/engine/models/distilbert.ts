@@ -258,7 +258,7 @@ export function buildDistilBert(store: ParamStore, cfg: DistilBertConfig, archit
     output: (batch, ctx) => {
       const h = distilbert.forward(batch, ctx); // [B, T, C]
       if (!head) return h;
-      const pooled = dropout(tf.relu(head.pre_classifier.forward(firstToken(h))), cfg.classifierDropout, ctx);
+      const pooled = dropout(tf.relu(head.pre_classifier.forward(firstToken(h, batch.clsPosition))), cfg.classifierDropout, ctx);
       return head.classifier.forward(pooled); // [B, numLabels]
     },
   };

@@ -22,7 +22,12 @@ export interface LoadOptions extends Pick<ResolveSourceOptions, 'offline' | 'cac
   numLabels?: number;
   /** Labels of a new classification head (sets numLabels too). */
   id2label?: Record<string, string>;
+  /** Seeds weights the checkpoint lacks (a new head), so two loads start alike; default 42. */
+  seed?: number;
 }
+
+/** Seed of freshly initialised weights when `load` is given none. */
+export const DEFAULT_LOAD_SEED = 42;
 
 /**
  * Loads a Hugging Face model folder (or Hub id, downloaded through io/hub): config.json, model.safetensors
@@ -33,6 +38,8 @@ export interface LoadOptions extends Pick<ResolveSourceOptions, 'offline' | 'cac
  * ships with Tunebook (`tunebook/tiny-gpt2`, `tunebook/tiny-distilbert`, `tunebook/tiny-vit`).
  */
 export async function load(source: string, options: LoadOptions = {}): Promise<Model> {
+  const seed = options.seed ?? DEFAULT_LOAD_SEED;
+  if (!Number.isSafeInteger(seed)) throw new RangeError(`load: seed must be an integer, got ${options.seed}`);
   await ensureBackend();
   const dir = builtinModelDir(source) ?? (await resolveSource(source, hubOptions(options)));
   const folder = await readHfFolder(dir);
@@ -43,7 +50,7 @@ export async function load(source: string, options: LoadOptions = {}): Promise<M
   const build = f.prepare(reader);
 
   const values = new CheckpointValues(folder.weights, f.basePrefix, dir, relabelled);
-  const store = new ParamStore(values);
+  const store = new ParamStore(values, seed);
   let network: Network;
   let loadReport: LoadReport;
   try {

@@ -13,6 +13,8 @@ export interface Batch {
   positionIds?: tf.Tensor2D;
   /** [B, H, W, C] float32, NHWC */
   pixels?: tf.Tensor4D;
+  /** Position that first-token pooling ([CLS]) reads; default 0. A soft prompt in front of the tokens moves it. */
+  clsPosition?: number;
 }
 
 /** One layer's cached keys and values, [B, H, T_past, D] each. */

@@ -23,8 +23,10 @@ import { ValueHead } from './valueHead';
 
 export interface PpoOptions extends SampleOptions {
   iterations?: number;
-  /** Rollouts per iteration (default 8). */
+  /** Rollouts (prompts) per iteration, sampled together in one batch (default 8). */
   batchSize?: number;
+  /** Same as batchSize (the name TRL's users know); batchSize wins when both are given. */
+  promptsPerStep?: number;
   miniBatchSize?: number;
   /** Optimisation epochs over each batch of rollouts (default 4). */
   ppoEpochs?: number;
@@ -81,8 +83,8 @@ export async function ppo(policy: Model, reward: RewardModel, prompts: readonly 
   if (!policy.tokenizer) throw new RlhfError('ppo needs a policy with a tokenizer');
   const o = {
     iterations: options.iterations ?? 10,
-    batchSize: options.batchSize ?? 8,
-    miniBatchSize: options.miniBatchSize ?? options.batchSize ?? 8,
+    batchSize: options.batchSize ?? options.promptsPerStep ?? 8,
+    miniBatchSize: options.miniBatchSize ?? options.batchSize ?? options.promptsPerStep ?? 8,
     ppoEpochs: options.ppoEpochs ?? 4,
     clip: options.clip ?? 0.2,
     valueClip: options.valueClip ?? 0.2,
@@ -117,7 +119,7 @@ export async function ppo(policy: Model, reward: RewardModel, prompts: readonly 
         if (order.length === 0) order = rng.permutation(prompts.length);
         batchPrompts.push(prompts[order.pop()!]);
       }
-      const rollouts = await sampleCompletions(policy, batchPrompts, rng, options);
+      const rollouts = await sampleCompletions(policy, batchPrompts, rng, { samplingBatchSize: o.batchSize, ...options });
       loop.throwIfStopped(); // generation ends early on an interrupt; its truncated rollouts are not trained on
       const scores = await reward.scoreManyAsync(rollouts.map((r) => ({ prompt: r.prompt, completion: r.completion })));
       const batch = collateSequences(rollouts.map((r) => r.sequence), padId);

@@ -9,11 +9,16 @@ import { tokenLogprobs } from './logprobs';
 import type { ReferencePolicy } from './reference';
 import type { RewardModel } from './rewardModel';
 import { RlhfError } from './rlhfError';
+import { sampleBatch } from './sampleBatch';
 import { collateSequences, padIdOf, type Sequence, type SequenceBatch } from './sequences';
 
 export interface SampleOptions {
-  /** Completion tokens per sample (default 8). */
+  /** Completion tokens per sample at most (default 8); a completion ends earlier at EOS. */
   maxNewTokens?: number;
+  /** Run every completion to maxNewTokens even past EOS (the old fixed-length rollouts); default false. */
+  ignoreEos?: boolean;
+  /** Prompts decoded together in one batch (default 16). */
+  samplingBatchSize?: number;
   /** Sampling temperature (default 1: the policy's own distribution, which PPO's ratios assume). */
   temperature?: number;
   /** Prompt tokens kept (from the end), default 48. */
@@ -22,21 +27,45 @@ export interface SampleOptions {
 
 export interface Rollout {
   prompt: string;
+  /** Decoded completion (an ending EOS decodes to nothing). */
   completion: string;
   sequence: Sequence;
+  finishReason: 'eos' | 'length' | 'context';
 }
 
+/** One completion per prompt, sampled in batches of `samplingBatchSize`; each row draws from its own seed off `rng`. */
 export async function sampleCompletions(policy: Model, prompts: readonly string[], rng: Rng, options: SampleOptions = {}): Promise<Rollout[]> {
   const tokenizer = policy.tokenizer;
   if (!tokenizer) throw new RlhfError('sampling needs a policy with a tokenizer');
+  const chunk = options.samplingBatchSize ?? 16;
+  if (!Number.isSafeInteger(chunk) || chunk < 1) throw new RlhfError(`samplingBatchSize must be a positive integer, got ${options.samplingBatchSize}`);
+  const eos = options.ignoreEos ? [] : eosIdsOf(policy);
+  const padId = padIdOf(tokenizer, policy.config);
+  const maxPositions = policy.config.n_positions ?? policy.config.max_position_embeddings;
   const out: Rollout[] = [];
-  for (const prompt of prompts) {
-    const promptIds = tokenizer.encode(prompt).slice(-(options.maxPromptTokens ?? 48));
-    if (promptIds.length === 0) throw new RlhfError(`the prompt ${JSON.stringify(prompt)} has no tokens`);
-    const result = await policy.generate(promptIds, { maxNewTokens: options.maxNewTokens ?? 8, temperature: options.temperature ?? 1, seed: rng.nextSeed(), ignoreEos: true });
-    out.push({ prompt, completion: tokenizer.decode(result.ids), sequence: { ids: [...promptIds, ...result.ids], promptLength: promptIds.length } });
+  for (let start = 0; start < prompts.length; start += chunk) {
+    const group = prompts.slice(start, start + chunk);
+    const promptIds = group.map((prompt) => {
+      const ids = tokenizer.encode(prompt).slice(-(options.maxPromptTokens ?? 48));
+      if (ids.length === 0) throw new RlhfError(`the prompt ${JSON.stringify(prompt)} has no tokens`);
+      return ids;
+    });
+    const seeds = group.map(() => rng.nextSeed());
+    const rows = sampleBatch(policy, promptIds, { maxNewTokens: options.maxNewTokens ?? 8, temperature: options.temperature ?? 1, eosTokenIds: eos, padId, seeds, maxPositions });
+    rows.forEach((row, i) => {
+      const text = row.finishReason === 'eos' ? row.ids.slice(0, -1) : row.ids;
+      out.push({ prompt: group[i], completion: tokenizer.decode(text), sequence: { ids: [...promptIds[i], ...row.ids], promptLength: promptIds[i].length }, finishReason: row.finishReason });
+    });
+    await new Promise((resolve) => setImmediate(resolve)); // let the kernel answer between batches
   }
   return out;
+}
+
+/** The policy's end-of-sequence ids: the config's eos_token_id (a number or a list), else the tokenizer's. */
+export function eosIdsOf(policy: Model): number[] {
+  const fromConfig = policy.config.eos_token_id;
+  const ids = Array.isArray(fromConfig) ? fromConfig : fromConfig !== undefined && fromConfig !== null ? [fromConfig] : policy.tokenizer?.eosTokenId !== undefined ? [policy.tokenizer.eosTokenId] : [];
+  return ids.filter((id): id is number => Number.isInteger(id));
 }
 
 /** Per-sequence Σ_t (log π − log π_ref) over completion tokens. */

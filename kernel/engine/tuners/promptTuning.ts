@@ -7,6 +7,11 @@
  * How: inputs get n placeholder ids in front, and the word-embedding module — replaced on its instance — swaps
  * the placeholders' rows for the prompt embeddings while a prompted forward runs.
  *
+ * Classification: a built-in [CLS] head reads the first real token (not a virtual one); on a small frozen encoder a
+ * mean-pooled head (`addClassificationHead(backbone, { pooling: 'mean' })`, then `promptTuning` on it) reads the task
+ * far better. Train with a learning rate around 1e-2 (train()'s 5e-5 default is for full fine-tuning) and more steps
+ * than LoRA: a fresh head's small weights pass the prompt little gradient at first.
+ *
  * Saved as PEFT does: adapter_config.json (peft_type "PROMPT_TUNING", num_virtual_tokens, token_dim, ...) and
  * adapter_model.safetensors with `prompt_embeddings` [n, dim].
  */
@@ -18,6 +23,7 @@ import { parseSafetensors, serializeSafetensors } from '../io/safetensors';
 import type { Model } from '../models/model';
 import type { Batch, CausalLm, Network } from '../models/network';
 import type { TransformerModel } from '../models/transformerModel';
+import { HeadModel } from '../heads/headModel';
 import { freeze } from './freeze';
 import { AdapterError } from './lora/loraError';
 import { registerParam, transformerOf, wordEmbedding } from './lora/modelAccess';
@@ -31,8 +37,18 @@ export interface PromptTuningOptions {
    * fill n (PEFT TEXT; needs the model's tokenizer). Default 'random'.
    */
   init?: 'random' | 'vocab' | string;
+  /** Seeds 'random' and 'vocab' init; default 42. */
   seed?: number;
+  /**
+   * Keep a sequence classifier's task head trainable (PEFT's `modules_to_save` for SEQ_CLS): the classifier of a
+   * `*ForSequenceClassification` model (with DistilBERT's pre_classifier), or the head of an `addClassificationHead`
+   * model. Default true; false freezes everything but the prompt.
+   */
+  trainHead?: boolean;
 }
+
+/** Seed of 'random' / 'vocab' init when the options give none. */
+export const DEFAULT_PROMPT_SEED = 42;
 
 export const PROMPT_PARAM = 'prompt_encoder.embedding.weight';
 
@@ -49,12 +65,17 @@ interface PromptState {
 const states = new WeakMap<Model, PromptState>();
 
 export function promptTuningState(model: Model): Readonly<PromptState> | undefined {
-  return states.get(model);
+  return states.get(backboneOf(model));
+}
+
+/** The soft prompt lives on the transformer: a head model's backbone, or the model itself. */
+function backboneOf(model: Model): Model {
+  return model instanceof HeadModel ? model.backbone : model;
 }
 
 export function promptTuning(model: Model, options: PromptTuningOptions): { virtualTokens: number; tokenDim: number; trainableParams: number } {
-  const tm = transformerOf(model, 'promptTuning');
-  if (states.has(model)) throw new AdapterError('this model already has a soft prompt; load a fresh model for another');
+  const tm = transformerOf(backboneOf(model), 'promptTuning');
+  if (states.has(tm)) throw new AdapterError('this model already has a soft prompt; load a fresh model for another');
   if (tm.network.inputKind !== 'tokens') throw new AdapterError(`prompt tuning needs a token model; ${tm.architecture} takes pixels`);
   const n = options?.virtualTokens;
   if (!Number.isSafeInteger(n) || n < 1) throw new AdapterError(`virtualTokens must be a positive integer, got ${n}`);
@@ -64,9 +85,12 @@ export function promptTuning(model: Model, options: PromptTuningOptions): { virt
   const embedding = wordEmbedding(tm);
   const [vocab, dim] = embedding.weight.shape;
   const init = options.init ?? 'random';
-  const initial = initialPrompt(tm, init, n, vocab, embedding.weight, options.seed);
+  const seed = options.seed ?? DEFAULT_PROMPT_SEED;
+  if (!Number.isSafeInteger(seed)) throw new AdapterError(`seed must be an integer, got ${options.seed}`);
+  const initial = initialPrompt(tm, init, n, vocab, embedding.weight, seed);
 
   freeze(tm, '**');
+  for (const v of taskHeadParams(model)) v.trainable = options.trainHead ?? true;
   const embeddings = registerParam(tm, PROMPT_PARAM, initial, true);
   initial.dispose();
   const state: PromptState = {
@@ -77,7 +101,7 @@ export function promptTuning(model: Model, options: PromptTuningOptions): { virt
     initText: init === 'random' || init === 'vocab' ? null : init,
     active: false,
   };
-  states.set(model, state);
+  states.set(tm, state);
 
   const lookup = embedding.forward.bind(embedding);
   embedding.forward = (ids) => {
@@ -92,7 +116,17 @@ export function promptTuning(model: Model, options: PromptTuningOptions): { virt
   return { virtualTokens: n, tokenDim: dim, trainableParams: n * dim };
 }
 
-function initialPrompt(model: TransformerModel, init: string, n: number, vocab: number, table: tf.Variable, seed?: number): tf.Tensor {
+/** A sequence classifier's task head: HeadModel's linears, or the top-level modules beside a built-in backbone. */
+function taskHeadParams(model: Model): tf.Variable[] {
+  if (model instanceof HeadModel) return [...model.headParams().values()];
+  if (!model.architecture.endsWith('ForSequenceClassification')) return [];
+  return [...model.params].filter(([name]) => HEAD_MODULES.has(name.split('.')[0])).map(([, v]) => v);
+}
+
+/** Hugging Face names of the task-head modules PEFT keeps trainable for SEQ_CLS (plus DistilBERT's hidden layer). */
+const HEAD_MODULES = new Set(['classifier', 'pre_classifier', 'score']);
+
+function initialPrompt(model: TransformerModel, init: string, n: number, vocab: number, table: tf.Variable, seed: number): tf.Tensor {
   if (init === 'random') return tf.randomNormal([n, table.shape[1] as number], 0, 1, 'float32', seed);
   let ids: number[];
   if (init === 'vocab') {
@@ -152,6 +186,7 @@ function wrapNetwork(net: Network, state: PromptState): void {
 function prompted(batch: Batch, n: number): Batch {
   const B = batch.ids!.shape[0];
   const out: Batch = { ...batch, ids: tf.concat([tf.zeros([B, n], 'int32'), batch.ids!], 1) as tf.Tensor2D };
+  out.clsPosition = n + (batch.clsPosition ?? 0); // a [CLS] head reads the first real token, not a virtual one
   if (batch.attentionMask) out.attentionMask = tf.concat([tf.ones([B, n], batch.attentionMask.dtype), batch.attentionMask], 1) as tf.Tensor2D;
   if (batch.tokenTypeIds) out.tokenTypeIds = tf.concat([tf.zeros([B, n], 'int32'), batch.tokenTypeIds], 1) as tf.Tensor2D;
   if (batch.positionIds) {
@@ -168,7 +203,7 @@ const CONFIG_FILE = 'adapter_config.json';
 const WEIGHTS_FILE = 'adapter_model.safetensors';
 
 export async function savePromptTuning(model: Model, dir: string, options: { baseModelNameOrPath?: string } = {}): Promise<void> {
-  const state = states.get(model);
+  const state = promptTuningState(model);
   if (!state) throw new AdapterError('savePromptTuning: this model has no soft prompt; call promptTuning(model, options) first');
   const config = {
     peft_type: 'PROMPT_TUNING',
@@ -208,13 +243,13 @@ export async function loadPromptTuning(model: Model, dir: string): Promise<void>
   const n = config.num_virtual_tokens;
   const entry = parseSafetensors(bytes, weightsPath).tensors.get('prompt_embeddings');
   if (!entry) throw new AdapterError(`${weightsPath} has no tensor prompt_embeddings`);
-  const dim = wordEmbedding(transformerOf(model, 'loadPromptTuning')).weight.shape[1];
+  const dim = wordEmbedding(transformerOf(backboneOf(model), 'loadPromptTuning')).weight.shape[1];
   if (entry.shape.length !== 2 || entry.shape[0] !== n || entry.shape[1] !== dim || !(entry.data instanceof Float32Array)) {
     throw new AdapterError(`${weightsPath}: prompt_embeddings is ${entry.dtype} [${entry.shape.join(', ')}], the model needs F32 [${n}, ${dim}] (num_virtual_tokens × hidden size)`);
   }
-  const existing = states.get(model);
+  const existing = promptTuningState(model);
   if (existing && existing.n !== n) throw new AdapterError(`${configPath}: ${n} virtual tokens, the model's soft prompt has ${existing.n}`);
   if (!existing) promptTuning(model, { virtualTokens: n, init: 'random' });
-  const state = states.get(model)!;
+  const state = promptTuningState(model)!;
   tf.tidy(() => state.embeddings.assign(tf.tensor2d(entry.data as Float32Array, [n, dim])));
 }

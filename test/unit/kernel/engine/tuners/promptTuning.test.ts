@@ -75,8 +75,13 @@ test('options are checked; vocab and text init copy word embeddings', async () =
 
 test('training changes only the prompt embeddings and lowers the loss (DistilBERT classification)', async () => {
   // the golden fixture (weights of std 0.25): a freshly created tiny model's logits are too flat to move in a few steps
+  const withHead = await load(fixtureDir('distilbert'));
+  promptTuning(withHead, { virtualTokens: 4 });
+  // by default the task head trains with the prompt (PEFT's modules_to_save for SEQ_CLS)
+  assert.deepEqual([...withHead.params].filter(([, v]) => v.trainable).map(([n]) => n).sort(), ['classifier.bias', 'classifier.weight', 'pre_classifier.bias', 'pre_classifier.weight', PROMPT_PARAM].sort());
+  withHead.dispose();
   const model = await load(fixtureDir('distilbert'));
-  promptTuning(model, { virtualTokens: 4, init: 'vocab', seed: 4 });
+  promptTuning(model, { virtualTokens: 4, init: 'vocab', seed: 4, trainHead: false });
   const before = await snapshot(model);
   const data = Array.from({ length: 8 }, (_, i) => ({ inputIds: [2, 5 + (i % 4), 9, 3], label: i % 2 }));
   const result = await train(model, data, { maxSteps: 10, batchSize: 4, learningRate: 5e-2, progress: false, loggingSteps: 1 });
