@@ -46,7 +46,11 @@ export class DownloadReporter {
     this.sendState(this.last, state, details);
   }
 
-  private sendState(progress: DownloadProgress, state: DownloadReport['state'], details: { commit?: string; message?: string } = {}): void {
+  private sendState(
+    progress: DownloadProgress,
+    state: DownloadReport['state'],
+    details: { commit?: string; message?: string } = {},
+  ): void {
     this.lastSentAt = this.now();
     const report: DownloadReport = { source: this.source, revision: this.revision, ...progress, state };
     if (details.commit !== undefined) report.commit = details.commit;

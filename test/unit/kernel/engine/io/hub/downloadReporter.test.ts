@@ -5,11 +5,23 @@ import assert from 'node:assert/strict';
 import { DownloadReporter } from '../../../../../../kernel/engine/io/hub/downloadReporter';
 import type { DownloadProgress } from '../../../../../../kernel/engine/io/hub/downloadProgress';
 import { resolveSource } from '../../../../../../kernel/engine/io/hub/resolveSource';
-import { KERNEL_BRIDGE_KEY, type DownloadReport, type KernelBridge } from '../../../../../../kernel/engine/runtime/kernelBridge';
+import {
+  KERNEL_BRIDGE_KEY,
+  type DownloadReport,
+  type KernelBridge,
+} from '../../../../../../kernel/engine/runtime/kernelBridge';
 import { FakeHub } from './fakeHub';
 import { COMMIT, ID, gpt2Repo, withHfEnv } from './hubTestKit';
 
-const step = (bytes: number, filesDone = 0): DownloadProgress => ({ file: 'model.safetensors', fileBytes: bytes, fileTotal: 1000, bytes, total: 1000, filesDone, files: 1 });
+const step = (bytes: number, filesDone = 0): DownloadProgress => ({
+  file: 'model.safetensors',
+  fileBytes: bytes,
+  fileTotal: 1000,
+  bytes,
+  total: 1000,
+  filesDone,
+  files: 1,
+});
 
 function reporterAt(clock: { t: number }) {
   const sent: DownloadReport[] = [];
@@ -24,10 +36,21 @@ test('running reports are at most one per 250 ms; the completion of the last fil
     clock.t = i * 100; // every 100 ms: 10 a second offered
     reporter.update(step(i * 100));
   }
-  assert.deepEqual(sent.map((r) => r.bytes), [100, 400, 700]);
+  assert.deepEqual(
+    sent.map((r) => r.bytes),
+    [100, 400, 700],
+  );
   clock.t += 1; // 1 ms after the last report: still sent, since the download is complete
   reporter.update(step(1000, 1));
-  assert.deepEqual(sent.map((r) => [r.bytes, r.state]), [[100, 'running'], [400, 'running'], [700, 'running'], [1000, 'running']]);
+  assert.deepEqual(
+    sent.map((r) => [r.bytes, r.state]),
+    [
+      [100, 'running'],
+      [400, 'running'],
+      [700, 'running'],
+      [1000, 'running'],
+    ],
+  );
   assert.deepEqual(sent[0], { source: ID, revision: 'main', ...step(100), state: 'running' });
 });
 
@@ -41,7 +64,13 @@ test('the final state is sent once, right after a throttled update, with the las
   reporter.finish('failed', { message: 'again' });
   reporter.update(step(500));
   assert.equal(sent.length, 2);
-  assert.deepEqual(sent[1], { source: ID, revision: 'main', ...step(300), state: 'interrupted', message: 'Interrupted' });
+  assert.deepEqual(sent[1], {
+    source: ID,
+    revision: 'main',
+    ...step(300),
+    state: 'interrupted',
+    message: 'Interrupted',
+  });
 });
 
 test('a download that reported no progress sends no final state', () => {
@@ -57,11 +86,24 @@ before(async () => {
 after(() => hub.close());
 
 /** A kernel bridge like the kernel's, with the client channel, for the duration of `fn`. */
-async function inKernelWithClient<T>(signal: AbortSignal | undefined, fn: (sent: DownloadReport[]) => Promise<T>): Promise<T> {
+async function inKernelWithClient<T>(
+  signal: AbortSignal | undefined,
+  fn: (sent: DownloadReport[]) => Promise<T>,
+): Promise<T> {
   const sent: DownloadReport[] = [];
   const handle = { outputId: 'out-1', update: () => undefined };
-  const display = Object.assign(() => handle, { markdown: () => handle, html: () => handle, json: () => handle, table: () => handle, image: () => handle });
-  const bridge: KernelBridge = { currentSignal: () => signal, display: display as unknown as KernelBridge['display'], reportDownload: (r) => sent.push(r) };
+  const display = Object.assign(() => handle, {
+    markdown: () => handle,
+    html: () => handle,
+    json: () => handle,
+    table: () => handle,
+    image: () => handle,
+  });
+  const bridge: KernelBridge = {
+    currentSignal: () => signal,
+    display: display as unknown as KernelBridge['display'],
+    reportDownload: (r) => sent.push(r),
+  };
   const global = globalThis as Record<symbol, unknown>;
   global[KERNEL_BRIDGE_KEY] = bridge;
   try {
@@ -77,10 +119,21 @@ test('inside a kernel, resolveSource reports to the client and ends with "done" 
       await resolveSource(ID, { retryDelayMs: 5 });
       const last = sent.at(-1)!;
       assert.deepEqual(
-        { state: last.state, commit: last.commit, source: last.source, revision: last.revision, filesDone: last.filesDone, files: last.files, bytes: last.bytes },
+        {
+          state: last.state,
+          commit: last.commit,
+          source: last.source,
+          revision: last.revision,
+          filesDone: last.filesDone,
+          files: last.files,
+          bytes: last.bytes,
+        },
         { state: 'done', commit: COMMIT, source: ID, revision: 'main', filesDone: 4, files: 4, bytes: last.total },
       );
-      assert.ok(sent.slice(0, -1).every((r) => r.state === 'running'), 'every report before the last is running');
+      assert.ok(
+        sent.slice(0, -1).every((r) => r.state === 'running'),
+        'every report before the last is running',
+      );
       const count = sent.length;
       await resolveSource(ID);
       assert.equal(sent.length, count);
