@@ -16,8 +16,18 @@ import { probeDawn, type DawnProbeResult } from './dawnProbe';
 
 /** Environment variables that change which adapter Dawn finds. */
 const DRIVER_ENV = [
-  'VK_DRIVER_FILES', 'VK_ICD_FILENAMES', 'VK_ADD_DRIVER_FILES', 'VK_LOADER_DRIVERS_SELECT', 'VK_LOADER_DRIVERS_DISABLE',
-  'LD_LIBRARY_PATH', 'DISPLAY', 'WAYLAND_DISPLAY', 'CUDA_VISIBLE_DEVICES', 'NVIDIA_VISIBLE_DEVICES', 'DXC_PATH', 'TUNEBOOK_WEBGPU_FLAGS',
+  'VK_DRIVER_FILES',
+  'VK_ICD_FILENAMES',
+  'VK_ADD_DRIVER_FILES',
+  'VK_LOADER_DRIVERS_SELECT',
+  'VK_LOADER_DRIVERS_DISABLE',
+  'LD_LIBRARY_PATH',
+  'DISPLAY',
+  'WAYLAND_DISPLAY',
+  'CUDA_VISIBLE_DEVICES',
+  'NVIDIA_VISIBLE_DEVICES',
+  'DXC_PATH',
+  'TUNEBOOK_WEBGPU_FLAGS',
 ];
 export const PREFLIGHT_MAX_AGE_MS = 24 * 60 * 60 * 1000;
 
@@ -59,7 +69,13 @@ export function preflightProbe(options: PreflightOptions = {}): Promise<DawnProb
   return answer;
 }
 
-async function fromDiskOrProbe(entry: string, flags: readonly string[], key: string, cacheDir: string, options: PreflightOptions): Promise<DawnProbeResult> {
+async function fromDiskOrProbe(
+  entry: string,
+  flags: readonly string[],
+  key: string,
+  cacheDir: string,
+  options: PreflightOptions,
+): Promise<DawnProbeResult> {
   const now = (options.now ?? Date.now)();
   const file = cacheDir === 'off' ? undefined : join(cacheDir, `tunebook-webgpu-probe-${key}.json`);
   const cached = file === undefined ? undefined : readCached(file, now);
@@ -92,7 +108,14 @@ function writeCached(file: string, entry: { at: number; result: DawnProbeResult 
 
 /** Hash of what decides the answer: webgpu's version, Node, platform, Dawn flags, driver environment. */
 export function preflightKey(entry: string, flags: readonly string[], env: NodeJS.ProcessEnv): string {
-  const parts = [dawnVersion(entry), process.version, process.platform, process.arch, flags, DRIVER_ENV.map((name) => env[name] ?? null)];
+  const parts = [
+    dawnVersion(entry),
+    process.version,
+    process.platform,
+    process.arch,
+    flags,
+    DRIVER_ENV.map((name) => env[name] ?? null),
+  ];
   return createHash('sha256').update(JSON.stringify(parts)).digest('hex').slice(0, 24);
 }
 
