@@ -41,7 +41,11 @@ export function installCellGlobals(options: {
     configurable: true,
     enumerable: false,
   });
-  const bridge: KernelBridge = { currentSignal: options.currentSignal, display, reportDownload: options.reportDownload };
+  const bridge: KernelBridge = {
+    currentSignal: options.currentSignal,
+    display,
+    reportDownload: options.reportDownload,
+  };
   (globalThis as Record<symbol, unknown>)[KERNEL_BRIDGE_KEY] = bridge;
 }
 
