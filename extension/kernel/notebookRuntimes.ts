@@ -6,6 +6,7 @@ import * as vscode from 'vscode';
 import { describeError, type Log } from '../common/log';
 import { ExecutionQueue } from '../notebook/executionQueue';
 import { NOTEBOOK_TYPE } from '../notebook/notebookType';
+import { showDownloadProgress } from './downloadProgress';
 import { KernelSession, type SessionKernel, type SessionState } from './kernelSession';
 
 export interface NotebookRuntime {
@@ -40,11 +41,25 @@ export class NotebookRuntimes implements vscode.Disposable {
     let runtime = this.runtimes.get(key);
     if (!runtime) {
       const session = new KernelSession(() => this.startKernel(notebook));
-      const subscription = session.onDidChangeState((state) => {
+      const stateLog = session.onDidChangeState((state) => {
         this.log.info(`Kernel ${state === 'none' ? 'shut down' : state} for ${notebook.uri.toString(true)}`);
         this.stateChanged.fire({ notebook, state });
       });
-      runtime = { notebook, session, queue: new ExecutionQueue(), subscription };
+      const queue = new ExecutionQueue();
+      const downloads = showDownloadProgress(session, async () => {
+        const dropped = queue.cancelPending();
+        const outcome = await session.interrupt();
+        this.log.info(
+          `Download cancelled in ${notebook.uri.toString(true)}: interrupt ${outcome}${dropped ? `, ${dropped} queued cell(s) cancelled` : ''}`,
+        );
+      });
+      const subscription = {
+        dispose: () => {
+          stateLog.dispose();
+          downloads.dispose();
+        },
+      };
+      runtime = { notebook, session, queue, subscription };
       this.runtimes.set(key, runtime);
     }
     return runtime;

@@ -4,7 +4,7 @@
  * The queue that decides which cell runs when is KernelServer's.
  */
 import type { AsyncLocalStorage } from 'node:async_hooks';
-import { KERNEL_BRIDGE_KEY, type KernelBridge } from '../engine/runtime/kernelBridge';
+import { KERNEL_BRIDGE_KEY, type DownloadReport, type KernelBridge } from '../engine/runtime/kernelBridge';
 import { raceSignal } from '../cells/cellRuntime';
 import { createDisplay, isDisplayHandle, itemsForValue } from '../cells/display';
 import { errorPayload } from '../cells/errorPayload';
@@ -31,6 +31,8 @@ export function installCellGlobals(options: {
   currentExecutionId(): string;
   currentSignal(): AbortSignal | undefined;
   send: SendDisplay;
+  /** Sends a Hub download's progress to the client. */
+  reportDownload(progress: DownloadReport): void;
 }): void {
   const display = createDisplay({ currentExecutionId: options.currentExecutionId, send: options.send });
   Object.defineProperty(globalThis, 'display', {
@@ -39,7 +41,11 @@ export function installCellGlobals(options: {
     configurable: true,
     enumerable: false,
   });
-  const bridge: KernelBridge = { currentSignal: options.currentSignal, display };
+  const bridge: KernelBridge = {
+    currentSignal: options.currentSignal,
+    display,
+    reportDownload: options.reportDownload,
+  };
   (globalThis as Record<symbol, unknown>)[KERNEL_BRIDGE_KEY] = bridge;
 }
 

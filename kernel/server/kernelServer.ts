@@ -11,6 +11,7 @@ import {
   InitializeRequest,
   InterruptNotification,
   LogNotification,
+  ModelDownloadProgressNotification,
   PROTOCOL_VERSION,
   ShutdownRequest,
   StatusNotification,
@@ -77,6 +78,10 @@ export class KernelServer {
       currentExecutionId: () => this.currentExecution()?.params.executionId ?? this.lastExecutionId,
       currentSignal,
       send: (executionId, outputId, op, items) => this.sendDisplay(executionId, outputId, op, items),
+      reportDownload: (progress) => {
+        const executionId = this.currentExecution()?.params.executionId;
+        void connection.sendNotification(ModelDownloadProgressNotification.type, executionId === undefined ? progress : { executionId, ...progress });
+      },
     });
 
     const globalNames = () => this.repl.names();

@@ -16,6 +16,7 @@ import '@tensorflow/tfjs-core/dist/register_all_gradients';
 import * as os from 'node:os';
 import { BackendError } from './backendError';
 import { startWasmBackend, wantedThreads } from './wasm/wasmLoader';
+import { passWebgpuPreflight } from './webgpu/preflight';
 import { startWebgpuBackend } from './webgpu/startWebgpu';
 import { WebGpuUnavailableError } from './webgpu/webgpuError';
 import { startNativeRung } from './native/rung';
@@ -114,7 +115,8 @@ async function startRung(rung: Rung, forced: boolean): Promise<Started> {
     case 'tensorflow-gpu':
       return startNative('@tensorflow/tfjs-node-gpu', 'GPU (CUDA, libtensorflow)');
     case 'webgpu':
-      return startWebgpuBackend({ forced }).catch((err: unknown) => {
+      // auto asks a child process first: Dawn in-process prints to stderr and is slow where no GPU is.
+      return (forced ? Promise.resolve() : passWebgpuPreflight()).then(() => startWebgpuBackend({ forced })).catch((err: unknown) => {
         throw err instanceof WebGpuUnavailableError ? new RungUnavailable(`webgpu: ${err.message}`) : err;
       });
     case 'tensorflow':

@@ -6,7 +6,7 @@
  * Outside a kernel (unit tests, benchmarks, plain Node) there is no bridge: `currentSignal()` is
  * undefined and `display()` draws nothing.
  */
-import type { OutputItem } from '../../protocol';
+import type { ModelDownloadProgressParams, OutputItem } from '../../protocol';
 
 export const KERNEL_BRIDGE_KEY: unique symbol = Symbol.for('tunebook.kernel') as never;
 
@@ -42,7 +42,12 @@ export interface KernelBridge {
   /** The abort signal of the running cell; aborted when the user interrupts it. */
   currentSignal(): AbortSignal | undefined;
   display: DisplayFunction;
+  /** Tells the client about a Hub download (VS Code shows it in its progress UI); the kernel adds the cell. */
+  reportDownload?(progress: DownloadReport): void;
 }
+
+/** A Hub download's progress as the engine reports it. */
+export type DownloadReport = Omit<ModelDownloadProgressParams, 'executionId'>;
 
 export function kernelBridge(): KernelBridge | undefined {
   return (globalThis as Record<symbol, KernelBridge | undefined>)[KERNEL_BRIDGE_KEY];

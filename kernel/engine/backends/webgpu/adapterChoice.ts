@@ -30,17 +30,21 @@ export async function chooseAdapter(gpu: GpuLike, options: AdapterChoiceOptions)
   } catch (err) {
     throw new WebGpuUnavailableError(`no WebGPU adapter: Dawn's requestAdapter failed (${err instanceof Error ? err.message : String(err)})`);
   }
-  if (adapter == null) {
-    const probe = await options.probe();
-    const said = probe.messages.length > 0
-      ? `Dawn: ${probe.messages.join(' | ')}`
-      : 'Dawn printed no reason; on Linux it needs libvulkan.so.1 (Debian libvulkan1) and a Vulkan driver whose ICD json is installed';
-    throw new WebGpuUnavailableError(`no WebGPU adapter: requestAdapter({ powerPreference: 'high-performance' }) returned null (${said})`);
-  }
+  if (adapter == null) throw noAdapterError(await options.probe());
   const info = adapterInfoOf(adapter);
   const software = softwareAdapterReason(info);
-  if (software && !options.allowSoftware) {
-    throw new WebGpuUnavailableError(`${software}; auto skips it (the CPU rungs are faster; TUNEBOOK_BACKEND=webgpu forces it)`);
-  }
+  if (software && !options.allowSoftware) throw softwareSkippedError(software);
   return { adapter, info, note: software ? `${software}; used because webgpu was forced` : null };
+}
+
+/** "no WebGPU adapter: … (Dawn: <what the probe's Dawn printed>)". */
+export function noAdapterError(probe: DawnProbeResult): WebGpuUnavailableError {
+  const said = probe.messages.length > 0
+    ? `Dawn: ${probe.messages.join(' | ')}`
+    : 'Dawn printed no reason; on Linux it needs libvulkan.so.1 (Debian libvulkan1) and a Vulkan driver whose ICD json is installed';
+  return new WebGpuUnavailableError(`no WebGPU adapter: requestAdapter({ powerPreference: 'high-performance' }) returned null (${said})`);
+}
+
+export function softwareSkippedError(software: string): WebGpuUnavailableError {
+  return new WebGpuUnavailableError(`${software}; auto skips it (the CPU rungs are faster; TUNEBOOK_BACKEND=webgpu forces it)`);
 }

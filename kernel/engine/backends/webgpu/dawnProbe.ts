@@ -2,14 +2,18 @@
  * Dawn explains a missing adapter only on the native stderr ("Warning: Couldn't load Vulkan: libvulkan.so.1:
  * cannot open shared object file …"), which JavaScript cannot capture in-process. The probe asks for an
  * adapter in a short-lived child Node process and returns what Dawn printed there, so the fallback reason can
- * quote it. Only run when the in-process request found no adapter.
+ * quote it. `auto` runs it first (preflight.ts), so Dawn is loaded in-process only where an adapter exists;
+ * the child also says what the adapter is, so a software one is skipped without loading Dawn here.
  */
 import { spawn } from 'node:child_process';
 import { pathToFileURL } from 'node:url';
+import type { AdapterInfoLike } from './dawn';
 
 export interface DawnProbeResult {
   /** Whether the child got an adapter (it should agree with the in-process request). */
   readonly found: boolean | null;
+  /** The adapter the child got, when it got one. */
+  readonly info?: AdapterInfoLike;
   /** Dawn's messages, one line each, without its C++ source locations. */
   readonly messages: readonly string[];
 }
@@ -18,7 +22,9 @@ const CHILD = `
 const [url, flags] = JSON.parse(process.argv[1]);
 const { create } = await import(url);
 const adapter = await create(flags).requestAdapter({ powerPreference: 'high-performance' });
-process.stdout.write(JSON.stringify({ found: adapter != null }));
+const i = adapter?.info ?? {};
+const info = { vendor: i.vendor, architecture: i.architecture, device: i.device, description: i.description, isFallbackAdapter: i.isFallbackAdapter ?? adapter?.isFallbackAdapter };
+process.stdout.write(JSON.stringify(adapter == null ? { found: false } : { found: true, info }));
 process.exit(0);
 `;
 
@@ -55,15 +61,16 @@ export function probeDawn(dawnPath: string, flags: readonly string[], timeoutMs 
     child.on('close', (code, signal) => {
       clearTimeout(timer);
       let found: boolean | null = null;
+      let info: AdapterInfoLike | undefined;
       try {
-        found = (JSON.parse(stdout) as { found: boolean }).found;
+        ({ found, info } = JSON.parse(stdout) as { found: boolean; info?: AdapterInfoLike });
       } catch {
         found = null;
       }
       const messages = dawnMessages(stderr);
       if (found === null && signal) messages.push(`the adapter probe was killed (${signal}${signal === 'SIGKILL' ? `, no answer in ${timeoutMs} ms` : ''})`);
       else if (found === null && code !== 0) messages.push(`the adapter probe exited with code ${code}`);
-      resolve({ found, messages });
+      resolve(info === undefined ? { found, messages } : { found, info, messages });
     });
   });
 }

@@ -3,12 +3,13 @@
 // when the snapshot there is complete, or downloaded into it from HF_ENDPOINT (default https://huggingface.co).
 import { readdir, stat } from 'node:fs/promises';
 import { homedir } from 'node:os';
-import { isAbsolute, join, resolve } from 'node:path';
-import { currentSignal, insideKernel } from '../../runtime/kernelBridge';
+import { basename, isAbsolute, join, resolve } from 'node:path';
+import { currentSignal, insideKernel, kernelBridge } from '../../runtime/kernelBridge';
 import { HubError } from '../hubError';
 import { RepoCache } from './cacheLayout';
 import { findCachedSnapshot } from './cachedSnapshot';
 import type { DownloadProgressCallback } from './downloadProgress';
+import { DownloadReporter } from './downloadReporter';
 import { HubHttp } from './hubHttp';
 import { hubSettings } from './hubSettings';
 import { DownloadProgressView } from './progressView';
@@ -78,12 +79,28 @@ export async function resolveSource(source: string, options: ResolveSourceOption
     offlineHint: await offlineHint(cache, revision, cached.missing),
   });
   const view = options.onProgress === undefined && insideKernel() ? new DownloadProgressView(source.split('/').at(-1)!) : undefined;
+  const reporter = clientReporter(source, revision);
+  const onProgress = options.onProgress ?? ((p) => view?.update(p));
   try {
-    return await downloadSnapshot(http, cache, revision, options.onProgress ?? ((p) => view?.update(p)));
+    const dir = await downloadSnapshot(http, cache, revision, (p) => {
+      reporter?.update(p);
+      onProgress(p);
+    });
+    reporter?.finish('done', { commit: basename(dir) });
+    return dir;
   } catch (e) {
-    view?.finish(e instanceof Error ? e.message : String(e));
+    const message = e instanceof Error ? e.message : String(e);
+    view?.finish(message);
+    reporter?.finish(signal?.aborted ? 'interrupted' : 'failed', { message });
     throw e;
   }
+}
+
+/** Progress for the kernel's client (VS Code's progress UI), when the kernel offers the channel. */
+function clientReporter(source: string, revision: string): DownloadReporter | undefined {
+  const bridge = kernelBridge();
+  const send = bridge?.reportDownload;
+  return send === undefined ? undefined : new DownloadReporter(source, revision, (report) => send.call(bridge, report));
 }
 
 /** Whether HF_HUB_OFFLINE=1 would help after a network failure: only if some other commit is complete in the cache. */
