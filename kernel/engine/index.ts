@@ -10,6 +10,7 @@ export { initBackend, backend, ensureBackend, backendChoiceFromEnv, BACKEND_CHOI
 export type { BackendChoice, BackendReport } from './backends/ladder';
 export { BackendError } from './backends/backendError';
 export { WebGpuSyncReadError, WebGpuUnavailableError } from './backends/webgpu/webgpuError';
+export { NativeBackendError } from './backends/native/nativeError';
 
 // Models: load from the hub or a folder, create from a config, what a model is
 export { load } from './models/load';
@@ -53,7 +54,17 @@ export type { RngState } from './train/rng';
 export { RunningMean, weightedMean, accuracy, f1Score, perClassScores, perplexity, argmaxRows } from './train/metrics';
 export type { ClassLabel, F1Average, F1Options, PerClassScores } from './train/metrics';
 export { TrainingProgress, renderProgressSvg } from './train/progress';
+export { stopRequested, throwIfStopped, yieldAndCheck } from './train/stopping';
 export type { ProgressOptions, ProgressPoint, ProgressSnapshot } from './train/progress';
+
+// Memory: what a run needs, refused up front when it cannot fit, out-of-memory named by stage
+export { estimateMemory } from './train/memory';
+export type { MemoryEstimate, MemoryEstimateOptions, TrainingMethod } from './train/memory';
+export { assertTrainingFits, memoryLimit, parseByteSize } from './train/memoryLimit';
+export type { MemoryLimit } from './train/memoryLimit';
+export { MemoryEstimateError } from './train/memoryEstimateError';
+export { OutOfMemoryError } from './train/outOfMemoryError';
+export { isOutOfMemory, rethrowIfOutOfMemory } from './train/outOfMemory';
 
 // Training folders: checkpoints to resume from
 export { saveCheckpoint, loadCheckpoint, listCheckpoints, latestCheckpoint } from './train/checkpoint';
