@@ -17,7 +17,10 @@ export function installCpuScatterAdd(): void {
     kernelFunc: ({ inputs, backend, attrs }) => {
       const { x, segmentIds } = inputs as { x: tf.TensorInfo; segmentIds: tf.TensorInfo };
       const { numSegments } = attrs as unknown as { numSegments: number };
-      const cpu = backend as unknown as { data: { get(id: object): { values: Float32Array | Int32Array } }; makeTensorInfo(shape: number[], dtype: string, values: Float32Array): tf.TensorInfo };
+      const cpu = backend as unknown as {
+        data: { get(id: object): { values: Float32Array | Int32Array } };
+        makeTensorInfo(shape: number[], dtype: string, values: Float32Array): tf.TensorInfo;
+      };
       const values = cpu.data.get(x.dataId).values;
       const ids = cpu.data.get(segmentIds.dataId).values;
       const rows = ids.length;

@@ -43,7 +43,7 @@ const HISTORY = [
   'SIMD AdamW and leading-axis Sum (bias gradients): CPU ms/step 550 -> ~380 under the same load',
   'products with <= 32 rows and small softmaxes off the thread pool (SIMD GEMM / JS rows): greedy decode 8 -> 26 tokens/s under load ~15; pthread workers cut from 8 to threads-1: RSS after start 291 -> 165 MB',
   'row-copy GatherV2 and SplitV, copy-free same-dtype Cast, copyWithin-based Transpose rows (no view objects)',
-  'equal-shape float32 Add/Sub/Mul/Div on the single-threaded SIMD row kernel instead of XNNPACK\'s pool (memory-bound; the pool stalls under load)',
+  "equal-shape float32 Add/Sub/Mul/Div on the single-threaded SIMD row kernel instead of XNNPACK's pool (memory-bound; the pool stalls under load)",
   'status: on this shared 2-core machine other jobs kept the load average at 9-16 during every run, inflating wall times (torch too: ~400 ms/step vs 62 ms idle); compare ratio/cpuRatio within one run, and use TUNEBOOK_THREADS=1 on a busy machine (see tinyGptTrainStepOneThread)',
 ];
 
@@ -67,7 +67,9 @@ async function main(): Promise<void> {
   }
   const loadBefore = os.loadavg();
   const primary = await initBackend((process.env.TUNEBOOK_BACKEND as never) || 'auto');
-  console.log(`backend: ${primary.name} (${primary.device})${primary.fallbackReason ? ` — ${primary.fallbackReason}` : ''}`);
+  console.log(
+    `backend: ${primary.name} (${primary.device})${primary.fallbackReason ? ` — ${primary.fallbackReason}` : ''}`,
+  );
 
   const matmul = await benchMatmuls(primary);
   await initBackend(primary.choice);
@@ -75,13 +77,22 @@ async function main(): Promise<void> {
   const generation = await benchGeneration();
   const tunebookPeakRssMb = process.resourceUsage().maxRSS / 1024;
   const torch = WITH_TORCH ? runTorch(primary.threads) : { skipped: 'disabled with --no-torch' };
-  const oneThread = primary.threads > 1 && (primary.name === 'wasm' || primary.name === 'native') ? oneThreadComparison() : { skipped: 'the backend already runs one thread' };
+  const oneThread =
+    primary.threads > 1 && (primary.name === 'wasm' || primary.name === 'native')
+      ? oneThreadComparison()
+      : { skipped: 'the backend already runs one thread' };
 
   const torchMs = 'stepMsMedian' in torch ? (torch.stepMsMedian as number) : null;
   const torchCpuMs = 'cpuMsPerStep' in torch ? (torch.cpuMsPerStep as number) : null;
   const result = {
     date: new Date().toISOString(),
-    machine: { cpus: os.cpus().length, cpuModel: os.cpus()[0]?.model, node: process.version, loadAverageBefore: loadBefore, loadAverageAfter: os.loadavg() },
+    machine: {
+      cpus: os.cpus().length,
+      cpuModel: os.cpus()[0]?.model,
+      node: process.version,
+      loadAverageBefore: loadBefore,
+      loadAverageAfter: os.loadavg(),
+    },
     backend: primary,
     matmul,
     tinyGptTrainStep: {
@@ -97,7 +108,10 @@ async function main(): Promise<void> {
     },
     tinyGptTrainStepOneThread: oneThread,
     generation,
-    peakRssMb: { tunebook: round(tunebookPeakRssMb), torch: 'peakRssMb' in torch ? round(torch.peakRssMb as number) : null },
+    peakRssMb: {
+      tunebook: round(tunebookPeakRssMb),
+      torch: 'peakRssMb' in torch ? round(torch.peakRssMb as number) : null,
+    },
     notes: HISTORY,
   };
   printTables(result);
@@ -116,16 +130,34 @@ async function benchMatmuls(primary: BackendReport): Promise<MatmulRow[]> {
     try {
       await initBackend(name as never);
     } catch (err) {
-      rows.push({ backend: name, n: 0, variant: 'A·B', gflops: null, ms: null, note: `unavailable: ${(err as Error).message}` });
+      rows.push({
+        backend: name,
+        n: 0,
+        variant: 'A·B',
+        gflops: null,
+        ms: null,
+        note: `unavailable: ${(err as Error).message}`,
+      });
       continue;
     }
     const sizes = name === 'cpu' ? [256, 512] : QUICK ? [256, 512, 1024] : [256, 512, 1024, 2048];
-    for (const n of sizes) for (const variant of ['A·B', 'Aᵀ·B', 'A·Bᵀ'] as const) rows.push(measureMatmul(name, n, variant));
-    if (name === 'cpu') rows.push({ backend: 'cpu', n: 1024, variant: 'A·B', gflops: null, ms: null, note: 'skipped ≥1024: seconds per product' });
+    for (const n of sizes)
+      for (const variant of ['A·B', 'Aᵀ·B', 'A·Bᵀ'] as const) rows.push(measureMatmul(name, n, variant));
+    if (name === 'cpu')
+      rows.push({
+        backend: 'cpu',
+        n: 1024,
+        variant: 'A·B',
+        gflops: null,
+        ms: null,
+        note: 'skipped ≥1024: seconds per product',
+      });
     if (name === 'wasm') {
       setWasmFastPaths(false);
       try {
-        for (const n of [256, 512]) for (const variant of ['A·B', 'Aᵀ·B', 'A·Bᵀ'] as const) rows.push(measureMatmul('wasm (stock kernels)', n, variant));
+        for (const n of [256, 512])
+          for (const variant of ['A·B', 'Aᵀ·B', 'A·Bᵀ'] as const)
+            rows.push(measureMatmul('wasm (stock kernels)', n, variant));
       } finally {
         setWasmFastPaths(true);
       }
@@ -156,7 +188,14 @@ function measureMatmul(backend: string, n: number, variant: MatmulVariant): Matm
   tf.dispose([a, b]);
   const ms = median(times);
   const cpuMs = (cpu.user + cpu.system) / 1000 / times.length;
-  return { backend, n, variant, ms: round(ms), gflops: round((2 * n ** 3) / ms / 1e6), gflopsPerCpuSecond: round((2 * n ** 3) / cpuMs / 1e6) };
+  return {
+    backend,
+    n,
+    variant,
+    ms: round(ms),
+    gflops: round((2 * n ** 3) / ms / 1e6),
+    gflopsPerCpuSecond: round((2 * n ** 3) / cpuMs / 1e6),
+  };
 }
 
 // ---- tiny GPT ----------------------------------------------------------------------------------------------
@@ -248,13 +287,18 @@ async function benchGeneration() {
 
 /** The train step with TUNEBOOK_THREADS=1 (a child process: threads are fixed when wasm starts) and torch on 1 thread. */
 function oneThreadComparison(): Record<string, unknown> {
-  const child = spawnSync(process.execPath, [...process.execArgv, __filename, '--train-only', ...(QUICK ? ['--quick'] : [])], {
-    env: { ...process.env, TUNEBOOK_THREADS: '1' },
-    encoding: 'utf8',
-    timeout: 300_000,
-  });
+  const child = spawnSync(
+    process.execPath,
+    [...process.execArgv, __filename, '--train-only', ...(QUICK ? ['--quick'] : [])],
+    {
+      env: { ...process.env, TUNEBOOK_THREADS: '1' },
+      encoding: 'utf8',
+      timeout: 300_000,
+    },
+  );
   const line = child.stdout?.trim().split('\n').pop() ?? '';
-  if (child.status !== 0 || !line.startsWith('{')) return { skipped: `one-thread run failed: ${(child.stderr ?? '').trim().split('\n').pop()}` };
+  if (child.status !== 0 || !line.startsWith('{'))
+    return { skipped: `one-thread run failed: ${(child.stderr ?? '').trim().split('\n').pop()}` };
   const tunebook = JSON.parse(line) as { medianMs: number; cpuMsPerStep: number };
   const torch = WITH_TORCH ? runTorch(1) : { skipped: 'disabled with --no-torch' };
   const torchMs = typeof torch.stepMsMedian === 'number' ? torch.stepMsMedian : null;
@@ -276,7 +320,11 @@ function runTorch(threads: number): Record<string, unknown> {
   const r = spawnSync(PYTHON, [TORCH_SCRIPT, JSON.stringify(config)], { env, encoding: 'utf8', timeout: 300_000 });
   if (r.status !== 0) {
     const why = (r.stderr || r.error?.message || '').trim().split('\n').pop();
-    return { skipped: /No module named 'torch'/.test(r.stderr ?? '') ? 'torch is not installed for /usr/bin/python3' : `torch run failed: ${why}` };
+    return {
+      skipped: /No module named 'torch'/.test(r.stderr ?? '')
+        ? 'torch is not installed for /usr/bin/python3'
+        : `torch run failed: ${why}`,
+    };
   }
   const line = r.stdout.trim().split('\n').pop()!;
   return JSON.parse(line) as Record<string, unknown>;
@@ -286,7 +334,14 @@ function runTorch(threads: number): Record<string, unknown> {
 
 function printTables(result: {
   matmul: MatmulRow[];
-  tinyGptTrainStep: { tunebookMs: number; torchMs: number | null; ratio: number | null; cpuRatio: number | null; tunebook: { cpuMsPerStep: number; loss: number }; torch: Record<string, unknown> };
+  tinyGptTrainStep: {
+    tunebookMs: number;
+    torchMs: number | null;
+    ratio: number | null;
+    cpuRatio: number | null;
+    tunebook: { cpuMsPerStep: number; loss: number };
+    torch: Record<string, unknown>;
+  };
   tinyGptTrainStepOneThread: Record<string, unknown>;
   generation: Array<Record<string, number>>;
   peakRssMb: Record<string, number | null>;

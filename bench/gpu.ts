@@ -51,7 +51,15 @@ interface Shape {
   batch: number;
 }
 const TINY: Shape = { name: 'tiny-gpt', vocab: 256, context: 64, width: 128, heads: 4, layers: 2, batch: 16 };
-const GPT2_SMALL: Shape = { name: 'gpt2-small', vocab: 50257, context: 128, width: 768, heads: 12, layers: 12, batch: 4 };
+const GPT2_SMALL: Shape = {
+  name: 'gpt2-small',
+  vocab: 50257,
+  context: 128,
+  width: 768,
+  heads: 12,
+  layers: 12,
+  batch: 4,
+};
 
 type Section<T> = T | { error: string };
 
@@ -68,19 +76,23 @@ async function main(): Promise<number> {
     console.log(`GPU check not run: the ${target} rung did not start (see above); wrote ${OUT}`);
     return 2;
   }
-  console.log(`adapter: ${gpu.device}${gpu.fallbackReason ? ` (${gpu.fallbackReason})` : ''}${DRY_RUN ? '  [dry run: wasm stands in for webgpu]' : ''}`);
+  console.log(
+    `adapter: ${gpu.device}${gpu.fallbackReason ? ` (${gpu.fallbackReason})` : ''}${DRY_RUN ? '  [dry run: wasm stands in for webgpu]' : ''}`,
+  );
   const cpu = await bestCpuRung();
   console.log(`cpu rung: ${cpu.name} (${cpu.device})`);
 
   const parity = await section('parity', () => parityChecks(target));
   const shapes = WITH_GPT2_SMALL ? [TINY, GPT2_SMALL] : [TINY];
   const trainSteps: unknown[] = [];
-  for (const shape of shapes) trainSteps.push(await section(`train step ${shape.name}`, () => compareTrainStep(shape, target, cpu.choice)));
+  for (const shape of shapes)
+    trainSteps.push(await section(`train step ${shape.name}`, () => compareTrainStep(shape, target, cpu.choice)));
   const generation = await section('generation', () => compareGeneration(shapes, target, cpu.choice));
   const enginePaths = await section('engine paths', () => engineOwnPaths(target));
 
   const parityOk = Array.isArray(parity) && parity.every((p) => p.pass);
-  const small = trainSteps.find((t) => (t as { shape?: string }).shape === 'gpt2-small') as { speedup?: number | null } | undefined;
+  const small = trainSteps.find((t) => (t as { shape?: string }).shape === 'gpt2-small') as
+    { speedup?: number | null } | undefined;
   const results = {
     started,
     status: parityOk ? 'ok' : 'parity-failed',
@@ -108,7 +120,9 @@ async function main(): Promise<number> {
 }
 
 async function bestCpuRung(): Promise<BackendReport> {
-  const candidates = ['native', 'tensorflow', 'wasm'].filter((c) => (BACKEND_CHOICES as readonly string[]).includes(c)) as BackendChoice[];
+  const candidates = ['native', 'tensorflow', 'wasm'].filter((c) =>
+    (BACKEND_CHOICES as readonly string[]).includes(c),
+  ) as BackendChoice[];
   const reasons: string[] = [];
   for (const choice of candidates) {
     try {
@@ -128,7 +142,10 @@ async function logitsOn(rung: BackendChoice, fixture: string, exp: Record<string
   await initBackend(rung);
   const model = await load(path.join(GOLDEN, fixture));
   try {
-    const input = fixture === 'vit' ? tf.tensor(exp.inputs.pixelsNHWC.data, exp.inputs.pixelsNHWC.shape, 'float32') : exp.inputs.ids;
+    const input =
+      fixture === 'vit'
+        ? tf.tensor(exp.inputs.pixelsNHWC.data, exp.inputs.pixelsNHWC.shape, 'float32')
+        : exp.inputs.ids;
     const out = model.logits(input);
     const values = (await out.data()) as Float32Array;
     out.dispose();
@@ -147,8 +164,16 @@ async function parityChecks(target: BackendChoice) {
     const got = await logitsOn(target, fixture, exp);
     const vsCpu = maxAbsDiff(got, reference);
     const vsTorch = maxAbsDiff(got, Float32Array.from(exp.logits.data as number[]));
-    const row = { model: fixture, elements: got.length, maxAbsDiffVsCpu: vsCpu, maxAbsDiffVsTorch: vsTorch, pass: vsCpu <= PARITY_LIMIT && vsTorch <= PARITY_LIMIT };
-    console.log(`parity ${fixture.padEnd(10)} max|Δ| vs cpu ${vsCpu.toExponential(2)}, vs PyTorch ${vsTorch.toExponential(2)}  ${row.pass ? 'ok' : 'FAIL'}`);
+    const row = {
+      model: fixture,
+      elements: got.length,
+      maxAbsDiffVsCpu: vsCpu,
+      maxAbsDiffVsTorch: vsTorch,
+      pass: vsCpu <= PARITY_LIMIT && vsTorch <= PARITY_LIMIT,
+    };
+    console.log(
+      `parity ${fixture.padEnd(10)} max|Δ| vs cpu ${vsCpu.toExponential(2)}, vs PyTorch ${vsTorch.toExponential(2)}  ${row.pass ? 'ok' : 'FAIL'}`,
+    );
     rows.push(row);
   }
   return rows;
@@ -168,7 +193,17 @@ function maxAbsDiff(a: Float32Array, b: Float32Array): number {
 
 function gptOf(shape: Shape, positions = shape.context): Model {
   return create(
-    { model_type: 'gpt2', vocab_size: shape.vocab, n_positions: positions, n_embd: shape.width, n_head: shape.heads, n_layer: shape.layers, resid_pdrop: 0, embd_pdrop: 0, attn_pdrop: 0 },
+    {
+      model_type: 'gpt2',
+      vocab_size: shape.vocab,
+      n_positions: positions,
+      n_embd: shape.width,
+      n_head: shape.heads,
+      n_layer: shape.layers,
+      resid_pdrop: 0,
+      embd_pdrop: 0,
+      attn_pdrop: 0,
+    },
     // Not seed 0: ParamStore hands the first parameter seed 0, which tfjs's randomNormal treats as "no seed".
     { seed: 7 },
   );
@@ -221,22 +256,54 @@ async function timeTrainSteps(rung: BackendChoice, shape: Shape, steps: number, 
     tf.dispose([ids, targets]);
     model.dispose();
   }
-  return { backend: report.name, device: report.device, medianMs: round(median(times)), minMs: round(Math.min(...times)), steps, warmup, losses: losses.map(round4) };
+  return {
+    backend: report.name,
+    device: report.device,
+    medianMs: round(median(times)),
+    minMs: round(Math.min(...times)),
+    steps,
+    warmup,
+    losses: losses.map(round4),
+  };
 }
 
 async function compareTrainStep(shape: Shape, target: BackendChoice, cpu: BackendChoice) {
   const big = shape.name === 'gpt2-small';
   const params = paramCount(shape);
   const gpuRun = await timeTrainSteps(target, shape, QUICK ? 3 : big ? 5 : 10, 2);
-  console.log(`train ${shape.name.padEnd(10)} (${(params / 1e6).toFixed(1)}M params, batch ${shape.batch}×${shape.context}): ${target} ${gpuRun.medianMs} ms/step, losses ${gpuRun.losses.join(' ')}`);
+  console.log(
+    `train ${shape.name.padEnd(10)} (${(params / 1e6).toFixed(1)}M params, batch ${shape.batch}×${shape.context}): ${target} ${gpuRun.medianMs} ms/step, losses ${gpuRun.losses.join(' ')}`,
+  );
   // The CPU side may run out of memory on the 124M shape (wasm has a 4 GiB heap); keep the GPU numbers then.
-  const cpuRun = await section(`train step ${shape.name} on ${cpu}`, () => timeTrainSteps(cpu, shape, QUICK || big ? 2 : 5, 1));
-  if ('error' in cpuRun) return { shape: shape.name, params, batch: shape.batch, context: shape.context, gpu: gpuRun, cpu: cpuRun, speedup: null };
+  const cpuRun = await section(`train step ${shape.name} on ${cpu}`, () =>
+    timeTrainSteps(cpu, shape, QUICK || big ? 2 : 5, 1),
+  );
+  if ('error' in cpuRun)
+    return {
+      shape: shape.name,
+      params,
+      batch: shape.batch,
+      context: shape.context,
+      gpu: gpuRun,
+      cpu: cpuRun,
+      speedup: null,
+    };
   const speedup = round(cpuRun.medianMs / gpuRun.medianMs);
   // Same seed, same data, same first step: the first losses must agree closely across rungs.
   const firstLossDiff = Math.abs(gpuRun.losses[0] - cpuRun.losses[0]);
-  console.log(`train ${shape.name.padEnd(10)} ${cpuRun.backend} ${cpuRun.medianMs} ms/step → webgpu ${speedup}× faster; first loss ${gpuRun.losses[0]} vs ${cpuRun.losses[0]}`);
-  return { shape: shape.name, params, batch: shape.batch, context: shape.context, gpu: gpuRun, cpu: cpuRun, speedup, firstLossDiff: round4(firstLossDiff) };
+  console.log(
+    `train ${shape.name.padEnd(10)} ${cpuRun.backend} ${cpuRun.medianMs} ms/step → webgpu ${speedup}× faster; first loss ${gpuRun.losses[0]} vs ${cpuRun.losses[0]}`,
+  );
+  return {
+    shape: shape.name,
+    params,
+    batch: shape.batch,
+    context: shape.context,
+    gpu: gpuRun,
+    cpu: cpuRun,
+    speedup,
+    firstLossDiff: round4(firstLossDiff),
+  };
 }
 
 function paramCount(s: Shape): number {
@@ -253,7 +320,15 @@ async function tokensPerSecond(rung: BackendChoice, shape: Shape, newTokens: num
     const prompt = Array.from({ length: 32 }, (_, i) => (i * 31) % shape.vocab);
     await model.generate(prompt.slice(0, 8), { maxNewTokens: 4, ignoreEos: true });
     const r = await model.generate(prompt, { maxNewTokens: newTokens, ignoreEos: true });
-    return { backend: report.name, shape: shape.name, promptTokens: prompt.length, newTokens: r.ids.length, tokensPerSecond: round(r.timing.tokensPerSecond), prefillMs: round(r.timing.prefillMs), ids: r.ids.slice(0, 16) };
+    return {
+      backend: report.name,
+      shape: shape.name,
+      promptTokens: prompt.length,
+      newTokens: r.ids.length,
+      tokensPerSecond: round(r.timing.tokensPerSecond),
+      prefillMs: round(r.timing.prefillMs),
+      ids: r.ids.slice(0, 16),
+    };
   } finally {
     model.dispose();
   }
@@ -266,7 +341,9 @@ async function compareGeneration(shapes: Shape[], target: BackendChoice, cpu: Ba
     const g = await tokensPerSecond(target, shape, n);
     const c = await tokensPerSecond(cpu, shape, n);
     const sameTokens = JSON.stringify(g.ids) === JSON.stringify(c.ids);
-    console.log(`generate ${shape.name.padEnd(10)} ${target} ${g.tokensPerSecond} tok/s, ${c.backend} ${c.tokensPerSecond} tok/s; greedy tokens ${sameTokens ? 'identical' : 'DIFFER'}`);
+    console.log(
+      `generate ${shape.name.padEnd(10)} ${target} ${g.tokensPerSecond} tok/s, ${c.backend} ${c.tokensPerSecond} tok/s; greedy tokens ${sameTokens ? 'identical' : 'DIFFER'}`,
+    );
     rows.push({ shape: shape.name, gpu: g, cpu: c, greedyTokensIdentical: sameTokens });
   }
   return rows;
@@ -279,7 +356,9 @@ async function engineOwnPaths(target: BackendChoice) {
   await initBackend(target);
   const rows: Array<{ path: string; ok: boolean; error?: string; ms: number }> = [];
   const model = gptOf(TINY);
-  const data = Array.from({ length: 8 }, (_, i) => ({ inputIds: Array.from({ length: 32 }, (_, j) => (i * 7 + j * 3) % TINY.vocab) }));
+  const data = Array.from({ length: 8 }, (_, i) => ({
+    inputIds: Array.from({ length: 32 }, (_, j) => (i * 7 + j * 3) % TINY.vocab),
+  }));
   for (const [name, run] of [
     ['train() 2 steps', () => train(model, data, { maxSteps: 2, batchSize: 4, progress: false })],
     ['generate() 8 tokens', () => model.generate([1, 2, 3, 4], { maxNewTokens: 8, ignoreEos: true })],
@@ -310,7 +389,13 @@ async function section<T>(name: string, run: () => Promise<T>): Promise<Section<
 }
 
 function host() {
-  return { node: process.version, platform: `${process.platform}-${process.arch}`, cpus: os.cpus().length, cpuModel: os.cpus()[0]?.model ?? '', memoryGiB: round(os.totalmem() / 2 ** 30) };
+  return {
+    node: process.version,
+    platform: `${process.platform}-${process.arch}`,
+    cpus: os.cpus().length,
+    cpuModel: os.cpus()[0]?.model ?? '',
+    memoryGiB: round(os.totalmem() / 2 ** 30),
+  };
 }
 
 function writeResults(results: unknown): void {

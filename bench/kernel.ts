@@ -65,7 +65,12 @@ async function main(): Promise<void> {
     coldStartMsMin: round(cold[0]),
     coldStartRuns: COLD_STARTS,
     targets: TARGETS,
-    machine: { node: process.version, cpus: cpus().length, cpuModel: cpus()[0]?.model ?? 'unknown', loadAverage1m: round(load) },
+    machine: {
+      node: process.version,
+      cpus: cpus().length,
+      cpuModel: cpus()[0]?.model ?? 'unknown',
+      loadAverage1m: round(load),
+    },
     measuredAt: new Date().toISOString(),
   };
   const rows: Array<[string, number, string]> = [
@@ -75,7 +80,8 @@ async function main(): Promise<void> {
     ['cold start (best)', results.coldStartMsMin, ''],
   ];
   console.log(`${'measure'.padEnd(42)}${'ms'.padStart(10)}  target`);
-  for (const [name, value, target] of rows) console.log(`${name.padEnd(42)}${value.toFixed(3).padStart(10)}  ${target}`);
+  for (const [name, value, target] of rows)
+    console.log(`${name.padEnd(42)}${value.toFixed(3).padStart(10)}  ${target}`);
   console.log(`(load average ${results.machine.loadAverage1m} on ${results.machine.cpus} CPUs when started)`);
   mkdirSync(join(root, 'bench', 'results'), { recursive: true });
   writeFileSync(join(root, 'bench', 'results', 'kernel.json'), `${JSON.stringify(results, null, 2)}\n`);

@@ -33,7 +33,10 @@ export function buildForMethod(config: Record<string, unknown>, method: Training
   if (method === 'lora') lora(model, { r: loraRank, seed: 0 });
   if (method === 'qlora') qlora(model, { r: loraRank, seed: 0 });
   if (method === 'frozen') {
-    for (const [name, v] of model.params) v.trainable = /(^|\.)(classifier|pre_classifier|lm_head)\./.test(name) || (model.modelType === 'gpt2' && name === 'transformer.wte.weight');
+    for (const [name, v] of model.params)
+      v.trainable =
+        /(^|\.)(classifier|pre_classifier|lm_head)\./.test(name) ||
+        (model.modelType === 'gpt2' && name === 'transformer.wte.weight');
   }
   return model;
 }
@@ -45,7 +48,10 @@ export function measureStep(model: Model, shape: StepShape): MeasuredStep {
   const vocab = Number(cfg.vocab_size ?? 2);
   const ids = Array.from({ length: B }, (_, b) => Array.from({ length: T }, (_, t) => (b * 131 + t * 17) % vocab));
   const labels = ids.map((_, b) => b % 2);
-  const pixels = model.modelType === 'vit' ? tf.randomNormal([B, Number(cfg.image_size), Number(cfg.image_size), 3]) as tf.Tensor4D : undefined;
+  const pixels =
+    model.modelType === 'vit'
+      ? (tf.randomNormal([B, Number(cfg.image_size), Number(cfg.image_size), 3]) as tf.Tensor4D)
+      : undefined;
   installCpuScatterAdd();
   const meter = meterCpuBuffers();
   try {

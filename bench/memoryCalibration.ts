@@ -6,17 +6,47 @@
  */
 import * as tf from '@tensorflow/tfjs-core';
 import { initBackend } from '../kernel/engine/backends/ladder';
-import { activationFeatures, type ActivationCoefficients, type GradientReach, type TrainingMethod } from '../kernel/engine/train/memory';
+import {
+  activationFeatures,
+  type ActivationCoefficients,
+  type GradientReach,
+  type TrainingMethod,
+} from '../kernel/engine/train/memory';
 import { shapeOf } from '../kernel/engine/train/memoryShape';
 import { buildForMethod, measureStep } from './measureStep';
 import { bertConfig, distilbertConfig, gpt2Config, vitConfig } from './shapes';
 
 type Family = 'gpt2' | 'distilbert' | 'bert' | 'vit';
-interface Point { layers: number; hidden: number; heads: number; intermediate: number; vocab: number; seq: number; batch: number }
+interface Point {
+  layers: number;
+  hidden: number;
+  heads: number;
+  intermediate: number;
+  vocab: number;
+  seq: number;
+  batch: number;
+}
 
 const BASE: Point = { layers: 2, hidden: 64, heads: 4, intermediate: 256, vocab: 256, seq: 32, batch: 2 };
-const VARIANTS: Array<Partial<Point>> = [{}, { layers: 3 }, { hidden: 96 }, { intermediate: 128 }, { heads: 8 }, { seq: 64 }, { batch: 3 }, { vocab: 512 }, { vocab: 1024, seq: 48 }];
-const KEYS: Array<keyof ActivationCoefficients> = ['perBlockHidden', 'perBlockMlp', 'perBlockScores', 'outsideHidden', 'outsideVocab', 'vocabTable'];
+const VARIANTS: Array<Partial<Point>> = [
+  {},
+  { layers: 3 },
+  { hidden: 96 },
+  { intermediate: 128 },
+  { heads: 8 },
+  { seq: 64 },
+  { batch: 3 },
+  { vocab: 512 },
+  { vocab: 1024, seq: 48 },
+];
+const KEYS: Array<keyof ActivationCoefficients> = [
+  'perBlockHidden',
+  'perBlockMlp',
+  'perBlockScores',
+  'outsideHidden',
+  'outsideVocab',
+  'vocabTable',
+];
 
 export function configFor(familyName: Family, p: Point): Record<string, unknown> {
   const size = { ...p, positions: p.seq };
@@ -27,14 +57,21 @@ export function configFor(familyName: Family, p: Point): Record<string, unknown>
   return vitConfig({ ...size, imageSize: p.seq === 32 ? 32 : 48, patchSize: 4 });
 }
 
-function measureActivations(familyName: Family, method: TrainingMethod, p: Point): { features: ActivationCoefficients; bytes: number } {
+function measureActivations(
+  familyName: Family,
+  method: TrainingMethod,
+  p: Point,
+): { features: ActivationCoefficients; bytes: number } {
   const config = configFor(familyName, p);
   const model = buildForMethod(config, method);
   try {
     const shape = shapeOf(model);
     const T = shape.fixedTokens ?? p.seq;
     const measured = measureStep(model, { batchSize: p.batch, sequenceLength: T });
-    return { features: activationFeatures(shape, p.batch, T), bytes: measured.stepPeakBytes - 4 * measured.trainableParams };
+    return {
+      features: activationFeatures(shape, p.batch, T),
+      bytes: measured.stepPeakBytes - 4 * measured.trainableParams,
+    };
   } finally {
     model.dispose();
   }
@@ -74,20 +111,31 @@ async function main(): Promise<void> {
   const table: Record<string, Record<string, ActivationCoefficients>> = {};
   for (const familyName of ['gpt2', 'distilbert', 'bert', 'vit'] as const) {
     table[familyName] = {};
-    for (const [reach, method] of [['all', 'full'], ['head', 'frozen']] as Array<[GradientReach, TrainingMethod]>) {
+    for (const [reach, method] of [
+      ['all', 'full'],
+      ['head', 'frozen'],
+    ] as Array<[GradientReach, TrainingMethod]>) {
       if (familyName === 'gpt2' && reach === 'head') {
         table[familyName][reach] = table[familyName].all; // tied head: gradients reach every block
         continue;
       }
-      const rows = VARIANTS.filter((v) => familyName !== 'vit' || v.vocab === undefined).map((v) => measureActivations(familyName, method, { ...BASE, ...v }));
+      const rows = VARIANTS.filter((v) => familyName !== 'vit' || v.vocab === undefined).map((v) =>
+        measureActivations(familyName, method, { ...BASE, ...v }),
+      );
       table[familyName][reach] = solve(rows);
-      console.error(familyName, reach, JSON.stringify(table[familyName][reach]), `tensors alive: ${tf.memory().numTensors}`);
+      console.error(
+        familyName,
+        reach,
+        JSON.stringify(table[familyName][reach]),
+        `tensors alive: ${tf.memory().numTensors}`,
+      );
     }
   }
   console.log(JSON.stringify(table, null, 2));
 }
 
-if (require.main === module) main().catch((err) => {
-  console.error(err);
-  process.exit(1);
-});
+if (require.main === module)
+  main().catch((err) => {
+    console.error(err);
+    process.exit(1);
+  });

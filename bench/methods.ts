@@ -55,7 +55,11 @@ const METHODS: MethodSpec[] = [
     learningRate: 3e-3,
   },
   { method: 'LoRA r=8', prepare: (m) => void lora(m, { r: 8, alpha: 16, seed: 7 }), learningRate: 1e-2 },
-  { method: 'QLoRA 4-bit r=8', prepare: (m) => void qlora(m, { r: 8, alpha: 16, bits: 4, seed: 7 }), learningRate: 1e-2 },
+  {
+    method: 'QLoRA 4-bit r=8',
+    prepare: (m) => void qlora(m, { r: 8, alpha: 16, bits: 4, seed: 7 }),
+    learningRate: 1e-2,
+  },
 ];
 
 interface MethodResult {
@@ -87,13 +91,22 @@ function fixedBatches(model: Model, texts: { text: string; label: string }[]) {
   });
   const batches = [];
   for (let i = 0; i + BATCH <= prepared.examples.length; i += BATCH) {
-    batches.push(makeBatch(prepared, Array.from({ length: BATCH }, (_, j) => i + j), pad));
+    batches.push(
+      makeBatch(
+        prepared,
+        Array.from({ length: BATCH }, (_, j) => i + j),
+        pad,
+      ),
+    );
   }
   return batches;
 }
 
 async function runMethod(spec: MethodSpec, texts: { text: string; label: string }[]): Promise<MethodResult> {
-  const model = await load('tunebook/tiny-distilbert', { architecture: 'DistilBertForSequenceClassification', id2label: { 0: 'ham', 1: 'spam' } });
+  const model = await load('tunebook/tiny-distilbert', {
+    architecture: 'DistilBertForSequenceClassification',
+    id2label: { 0: 'ham', 1: 'spam' },
+  });
   spec.prepare(model);
   const counts = parameterCounts(model);
   const batches = fixedBatches(model, texts);
@@ -105,7 +118,10 @@ async function runMethod(spec: MethodSpec, texts: { text: string; label: string 
   for (let step = 0; step < WARMUP + STEPS; step++) {
     const batch = batches[step % batches.length];
     const t0 = performance.now();
-    const { value, grads } = tf.variableGrads(() => tf.div(batchLoss(model, batch, true).lossSum, batch.count) as tf.Scalar, variables);
+    const { value, grads } = tf.variableGrads(
+      () => tf.div(batchLoss(model, batch, true).lossSum, batch.count) as tf.Scalar,
+      variables,
+    );
     loss = value.dataSync()[0];
     value.dispose();
     clipByGlobalNorm(grads, 1);
@@ -134,7 +150,11 @@ async function runMethod(spec: MethodSpec, texts: { text: string; label: string 
 
 async function main(): Promise<void> {
   const backend = await initBackend();
-  const rows = fs.readFileSync(DATA, 'utf8').trim().split('\n').map((l) => JSON.parse(l) as { text: string; label: string; split: string });
+  const rows = fs
+    .readFileSync(DATA, 'utf8')
+    .trim()
+    .split('\n')
+    .map((l) => JSON.parse(l) as { text: string; label: string; split: string });
   const texts = rows.filter((r) => r.split === 'train').map(({ text, label }) => ({ text, label }));
   const results: MethodResult[] = [];
   for (const spec of METHODS) {
@@ -151,8 +171,14 @@ async function main(): Promise<void> {
     warmupSteps: WARMUP,
     timedSteps: STEPS,
     backend: backend,
-    machine: { cpus: os.cpus().length, cpuModel: os.cpus()[0]?.model, loadAverage1m: +os.loadavg()[0].toFixed(2), node: process.version },
-    notes: 'Wall-clock medians on a shared machine; peak RSS is the whole process, so it only grows from row to row (methods run one after another in one process). tfLiveMiB is the live tensor bytes of the current method (previous models disposed).',
+    machine: {
+      cpus: os.cpus().length,
+      cpuModel: os.cpus()[0]?.model,
+      loadAverage1m: +os.loadavg()[0].toFixed(2),
+      node: process.version,
+    },
+    notes:
+      'Wall-clock medians on a shared machine; peak RSS is the whole process, so it only grows from row to row (methods run one after another in one process). tfLiveMiB is the live tensor bytes of the current method (previous models disposed).',
     results,
   };
   fs.mkdirSync(path.dirname(RESULTS), { recursive: true });

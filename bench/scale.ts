@@ -39,7 +39,12 @@ interface Args {
   out?: string;
 }
 
-type RunResult = Record<string, unknown> & { status: 'ok' | 'failed' | 'refused' | 'skipped'; error?: string; stepMsMedian?: number; peakRssMb?: number };
+type RunResult = Record<string, unknown> & {
+  status: 'ok' | 'failed' | 'refused' | 'skipped';
+  error?: string;
+  stepMsMedian?: number;
+  peakRssMb?: number;
+};
 
 function parseArgs(argv: string[]): Args {
   const value = (flag: string) => {
@@ -48,18 +53,33 @@ function parseArgs(argv: string[]): Args {
   };
   const tiny = argv.includes('--tiny');
   const only = (value('--only')?.split(',') ?? [...SCALE_CONFIG_NAMES]) as ScaleConfigName[];
-  for (const name of only) if (!SCALE_CONFIG_NAMES.includes(name)) throw new Error(`--only: unknown configuration "${name}"; use ${SCALE_CONFIG_NAMES.join(', ')}`);
+  for (const name of only)
+    if (!SCALE_CONFIG_NAMES.includes(name))
+      throw new Error(`--only: unknown configuration "${name}"; use ${SCALE_CONFIG_NAMES.join(', ')}`);
   const rungs = value('--rungs')?.split(',') ?? (tiny ? ['wasm', 'native', 'cpu'] : ['wasm', 'native']);
   const count = (flag: string, fallback: number) => {
     const n = Number(value(flag) ?? fallback);
     if (!Number.isInteger(n) || n < 0) throw new Error(`${flag} must be a non-negative integer`);
     return n;
   };
-  return { tiny, only, rungs, steps: Math.max(1, count('--steps', 3)), warmup: count('--warmup', 1), torch: !argv.includes('--no-torch'), refuse: !argv.includes('--no-refuse'), out: value('--out') };
+  return {
+    tiny,
+    only,
+    rungs,
+    steps: Math.max(1, count('--steps', 3)),
+    warmup: count('--warmup', 1),
+    torch: !argv.includes('--no-torch'),
+    refuse: !argv.includes('--no-refuse'),
+    out: value('--out'),
+  };
 }
 
 function lastJsonLine(text: string | null | undefined): Record<string, unknown> | undefined {
-  const line = (text ?? '').trim().split('\n').reverse().find((l) => l.startsWith('{'));
+  const line = (text ?? '')
+    .trim()
+    .split('\n')
+    .reverse()
+    .find((l) => l.startsWith('{'));
   if (!line) return undefined;
   try {
     return JSON.parse(line) as Record<string, unknown>;
@@ -69,16 +89,26 @@ function lastJsonLine(text: string | null | undefined): Record<string, unknown> 
 }
 
 function failure(r: ReturnType<typeof spawnSync>, what: string, timeoutMs: number): RunResult {
-  if (r.error && (r.error as NodeJS.ErrnoException).code === 'ETIMEDOUT') return { status: 'failed', error: `${what} timed out after ${Math.round(timeoutMs / 1000)} s` };
-  const stderr = String(r.stderr ?? '').trim().split('\n').filter((l) => l.trim() !== '');
+  if (r.error && (r.error as NodeJS.ErrnoException).code === 'ETIMEDOUT')
+    return { status: 'failed', error: `${what} timed out after ${Math.round(timeoutMs / 1000)} s` };
+  const stderr = String(r.stderr ?? '')
+    .trim()
+    .split('\n')
+    .filter((l) => l.trim() !== '');
   const signal = r.signal ? ` (killed by ${r.signal}${r.signal === 'SIGKILL' ? ', likely out of memory' : ''})` : '';
   return { status: 'failed', error: `${what} exited ${r.status ?? ''}${signal}: ${stderr.at(-1) ?? 'no output'}` };
 }
 
 /** Starts the rung in a child: a rung that cannot start is skipped once with the backend's reason. */
 function probeRung(rung: string): { ok: true; device: string } | { ok: false; reason: string } {
-  const code = "require('./kernel/engine/backends/ladder').initBackend().then((r)=>{console.log(JSON.stringify(r));process.exit(0)},(e)=>{console.log(JSON.stringify({error:String(e.message).split('\\n')[0]}));process.exit(0)})";
-  const r = spawnSync(process.execPath, ['--import', 'tsx', '-e', code], { cwd: path.join(__dirname, '..'), env: { ...process.env, TUNEBOOK_BACKEND: rung }, encoding: 'utf8', timeout: 120_000 });
+  const code =
+    "require('./kernel/engine/backends/ladder').initBackend().then((r)=>{console.log(JSON.stringify(r));process.exit(0)},(e)=>{console.log(JSON.stringify({error:String(e.message).split('\\n')[0]}));process.exit(0)})";
+  const r = spawnSync(process.execPath, ['--import', 'tsx', '-e', code], {
+    cwd: path.join(__dirname, '..'),
+    env: { ...process.env, TUNEBOOK_BACKEND: rung },
+    encoding: 'utf8',
+    timeout: 120_000,
+  });
   const out = lastJsonLine(r.stdout);
   if (!out) return { ok: false, reason: failure(r, `starting ${rung}`, 120_000).error! };
   if (typeof out.error === 'string') return { ok: false, reason: out.error };
@@ -104,17 +134,25 @@ function torchAvailable(): { ok: true; version: string } | { ok: false; reason: 
   let r = check();
   if (r.status !== 0 && process.getuid?.() === 0 && fs.existsSync('/usr/bin/apt-get')) {
     console.log('installing python3-torch (Debian) for the PyTorch side …');
-    spawnSync('apt-get', ['install', '-y', '--no-install-recommends', 'python3-torch'], { stdio: 'inherit', env: { ...process.env, DEBIAN_FRONTEND: 'noninteractive' } });
+    spawnSync('apt-get', ['install', '-y', '--no-install-recommends', 'python3-torch'], {
+      stdio: 'inherit',
+      env: { ...process.env, DEBIAN_FRONTEND: 'noninteractive' },
+    });
     r = check();
   }
-  if (r.status !== 0) return { ok: false, reason: `torch is not importable by ${PYTHON} (apt-get install python3-torch)` };
+  if (r.status !== 0)
+    return { ok: false, reason: `torch is not importable by ${PYTHON} (apt-get install python3-torch)` };
   return { ok: true, version: r.stdout.trim() };
 }
 
 function runTorch(config: ScaleConfig, args: Args): RunResult {
   const threads = typeof os.availableParallelism === 'function' ? os.availableParallelism() : os.cpus().length;
   const env = { ...process.env, OMP_WAIT_POLICY: 'PASSIVE', OMP_NUM_THREADS: String(threads) };
-  const r = spawnSync(PYTHON, [TORCH_SCRIPT, JSON.stringify({ config: config.torch, warmup: args.warmup, steps: args.steps })], { env, encoding: 'utf8', timeout: config.timeoutMs });
+  const r = spawnSync(
+    PYTHON,
+    [TORCH_SCRIPT, JSON.stringify({ config: config.torch, warmup: args.warmup, steps: args.steps })],
+    { env, encoding: 'utf8', timeout: config.timeoutMs },
+  );
   return (lastJsonLine(r.stdout) as RunResult | undefined) ?? failure(r, 'the torch run', config.timeoutMs);
 }
 
@@ -143,8 +181,10 @@ interface Row {
 }
 
 function cell(r: RunResult): string {
-  if (r.status === 'ok') return `${Math.round(r.stepMsMedian!).toLocaleString('en-US')} ms, ${Math.round(r.peakRssMb!).toLocaleString('en-US')} MiB`;
-  if (r.status === 'refused') return `**refused up front** (estimate ${String(r.estimateMb)} MiB > limit ${String(r.limitMb)} MiB)`;
+  if (r.status === 'ok')
+    return `${Math.round(r.stepMsMedian!).toLocaleString('en-US')} ms, ${Math.round(r.peakRssMb!).toLocaleString('en-US')} MiB`;
+  if (r.status === 'refused')
+    return `**refused up front** (estimate ${String(r.estimateMb)} MiB > limit ${String(r.limitMb)} MiB)`;
   return `**${r.status}**: ${String(r.error ?? '').replace(/\|/g, '\\|')}`;
 }
 
@@ -156,15 +196,25 @@ function markdown(rows: Row[], meta: Record<string, unknown>): string {
   const skippedRungs = new Set<string>();
   for (const r of rows) {
     if (r.tunebook.status === 'skipped') {
-      if (!skippedRungs.has(r.rung)) lines.push(`| all | ${r.rung} | **skipped**: ${String(r.tunebook.error ?? '').replace(/\|/g, '\\|')} | | | | | |`);
+      if (!skippedRungs.has(r.rung))
+        lines.push(
+          `| all | ${r.rung} | **skipped**: ${String(r.tunebook.error ?? '').replace(/\|/g, '\\|')} | | | | | |`,
+        );
       skippedRungs.add(r.rung);
       continue;
     }
-    const tp = r.tunebookThroughput === null ? '—' : `${r.tunebookThroughput} / ${r.torchThroughput ?? '—'} ${r.unit}/s`;
-    const est = typeof r.tunebook.estimateMb === 'number' ? `${r.tunebook.estimateMb.toLocaleString('en-US')} MiB` : '—';
-    lines.push(`| ${r.label} | ${r.rung} | ${cell(r.tunebook)} | ${cell(r.torch)} | ${r.timeRatio ?? '—'}${r.timeRatio === null ? '' : '×'} | ${r.rssRatio ?? '—'}${r.rssRatio === null ? '' : '×'} | ${tp} | ${est} |`);
+    const tp =
+      r.tunebookThroughput === null ? '—' : `${r.tunebookThroughput} / ${r.torchThroughput ?? '—'} ${r.unit}/s`;
+    const est =
+      typeof r.tunebook.estimateMb === 'number' ? `${r.tunebook.estimateMb.toLocaleString('en-US')} MiB` : '—';
+    lines.push(
+      `| ${r.label} | ${r.rung} | ${cell(r.tunebook)} | ${cell(r.torch)} | ${r.timeRatio ?? '—'}${r.timeRatio === null ? '' : '×'} | ${r.rssRatio ?? '—'}${r.rssRatio === null ? '' : '×'} | ${tp} | ${est} |`,
+    );
   }
-  lines.push('', `Machine: ${String(meta.cpus)} CPUs (${String(meta.cpuModel)}), load average ${JSON.stringify(meta.loadAverageBefore)} before, ${JSON.stringify(meta.loadAverageAfter)} after; ${String(meta.date)}.`);
+  lines.push(
+    '',
+    `Machine: ${String(meta.cpus)} CPUs (${String(meta.cpuModel)}), load average ${JSON.stringify(meta.loadAverageBefore)} before, ${JSON.stringify(meta.loadAverageAfter)} after; ${String(meta.date)}.`,
+  );
   return lines.join('\n') + '\n';
 }
 
@@ -232,7 +282,24 @@ async function main(): Promise<void> {
   const dir = path.join(__dirname, 'results');
   fs.mkdirSync(dir, { recursive: true });
   const json = path.join(dir, `${stem}.json`);
-  fs.writeFileSync(`${json}.tmp`, JSON.stringify({ machine: meta, configs: configs.map(({ name, label, batchSize, sequenceLength, unit }) => ({ name, label, batchSize, sequenceLength, unit })), rows }, null, 2) + '\n');
+  fs.writeFileSync(
+    `${json}.tmp`,
+    JSON.stringify(
+      {
+        machine: meta,
+        configs: configs.map(({ name, label, batchSize, sequenceLength, unit }) => ({
+          name,
+          label,
+          batchSize,
+          sequenceLength,
+          unit,
+        })),
+        rows,
+      },
+      null,
+      2,
+    ) + '\n',
+  );
   fs.renameSync(`${json}.tmp`, json);
   fs.writeFileSync(path.join(dir, `${stem}.md`), table);
   console.log(`wrote ${path.relative(process.cwd(), json)} and ${stem}.md (${meta.wallSeconds} s)`);

@@ -43,17 +43,28 @@ async function main(): Promise<void> {
     try {
       assertTrainingFits(model, { batchSize: config.batchSize, sequenceLength: config.sequenceLength }, limit);
     } catch (err) {
-      console.log(JSON.stringify({ ...base, status: 'refused', error: (err as Error).message.split('\n')[0], estimateMb, limitMb: Math.round(limit.bytes / 2 ** 20) }));
+      console.log(
+        JSON.stringify({
+          ...base,
+          status: 'refused',
+          error: (err as Error).message.split('\n')[0],
+          estimateMb,
+          limitMb: Math.round(limit.bytes / 2 ** 20),
+        }),
+      );
       return;
     }
   }
   const B = config.batchSize;
   const T = config.sequenceLength;
   const vocab = Number(config.hf.vocab_size ?? 0);
-  const ids = Array.from({ length: B }, (_, b) => Array.from({ length: T }, (_, t) => (b * 7919 + t * 104729) % Math.max(1, vocab)));
+  const ids = Array.from({ length: B }, (_, b) =>
+    Array.from({ length: T }, (_, t) => (b * 7919 + t * 104729) % Math.max(1, vocab)),
+  );
   const labels = ids.map((_, b) => b % 2);
   const image = Number(config.hf.image_size ?? 0);
-  const pixels = config.family === 'vit' ? (tf.randomNormal([B, image, image, 3], 0, 1, 'float32', 1) as tf.Tensor4D) : undefined;
+  const pixels =
+    config.family === 'vit' ? (tf.randomNormal([B, image, image, 3], 0, 1, 'float32', 1) as tf.Tensor4D) : undefined;
   const optimizer = new AdamW({ lr: 1e-5, weightDecay: 0.01, noDecay: 'bias-and-norm' });
   const count = config.family === 'gpt2' ? B * (T - 1) : B;
   const step = (): number => {

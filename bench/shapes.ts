@@ -10,7 +10,9 @@ export interface ShapeSize {
   patchSize: number;
 }
 
-export function gpt2Config(s: Pick<ShapeSize, 'layers' | 'hidden' | 'heads' | 'intermediate' | 'vocab' | 'positions'>): Record<string, unknown> {
+export function gpt2Config(
+  s: Pick<ShapeSize, 'layers' | 'hidden' | 'heads' | 'intermediate' | 'vocab' | 'positions'>,
+): Record<string, unknown> {
   return {
     model_type: 'gpt2',
     architectures: ['GPT2LMHeadModel'],
@@ -26,7 +28,10 @@ export function gpt2Config(s: Pick<ShapeSize, 'layers' | 'hidden' | 'heads' | 'i
   };
 }
 
-export function distilbertConfig(s: Pick<ShapeSize, 'layers' | 'hidden' | 'heads' | 'intermediate' | 'vocab' | 'positions'>, numLabels = 2): Record<string, unknown> {
+export function distilbertConfig(
+  s: Pick<ShapeSize, 'layers' | 'hidden' | 'heads' | 'intermediate' | 'vocab' | 'positions'>,
+  numLabels = 2,
+): Record<string, unknown> {
   return {
     model_type: 'distilbert',
     architectures: ['DistilBertForSequenceClassification'],
@@ -43,7 +48,10 @@ export function distilbertConfig(s: Pick<ShapeSize, 'layers' | 'hidden' | 'heads
   };
 }
 
-export function bertConfig(s: Pick<ShapeSize, 'layers' | 'hidden' | 'heads' | 'intermediate' | 'vocab' | 'positions'>, numLabels = 2): Record<string, unknown> {
+export function bertConfig(
+  s: Pick<ShapeSize, 'layers' | 'hidden' | 'heads' | 'intermediate' | 'vocab' | 'positions'>,
+  numLabels = 2,
+): Record<string, unknown> {
   return {
     model_type: 'bert',
     architectures: ['BertForSequenceClassification'],
@@ -59,7 +67,10 @@ export function bertConfig(s: Pick<ShapeSize, 'layers' | 'hidden' | 'heads' | 'i
   };
 }
 
-export function vitConfig(s: Pick<ShapeSize, 'layers' | 'hidden' | 'heads' | 'intermediate' | 'imageSize' | 'patchSize'>, numLabels = 10): Record<string, unknown> {
+export function vitConfig(
+  s: Pick<ShapeSize, 'layers' | 'hidden' | 'heads' | 'intermediate' | 'imageSize' | 'patchSize'>,
+  numLabels = 10,
+): Record<string, unknown> {
   return {
     model_type: 'vit',
     architectures: ['ViTForImageClassification'],

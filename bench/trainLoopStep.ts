@@ -20,7 +20,10 @@ function ids(rows: number, seed: number): tf.Tensor2D {
 
 function lossOf(logits: tf.Tensor, targets: tf.Tensor2D): tf.Scalar {
   const flat = tf.reshape(logits, [-1, TINY.vocab]) as tf.Tensor2D;
-  const picked = tf.sum(tf.mul(tf.logSoftmax(flat), tf.oneHot(tf.reshape(targets, [-1]) as tf.Tensor1D, TINY.vocab)), -1);
+  const picked = tf.sum(
+    tf.mul(tf.logSoftmax(flat), tf.oneHot(tf.reshape(targets, [-1]) as tf.Tensor1D, TINY.vocab)),
+    -1,
+  );
   return tf.neg(tf.mean(picked)) as tf.Scalar;
 }
 
@@ -39,23 +42,49 @@ async function measure(name: string, step: () => Promise<number>) {
     const c = process.cpuUsage(c0);
     cpu.push((c.user + c.system) / 1000);
   }
-  console.log(`${name}: median ${median(wall).toFixed(1)} ms wall, ${median(cpu).toFixed(1)} ms cpu, last loss ${loss.toFixed(6)}`);
+  console.log(
+    `${name}: median ${median(wall).toFixed(1)} ms wall, ${median(cpu).toFixed(1)} ms cpu, last loss ${loss.toFixed(6)}`,
+  );
 }
 
 async function main() {
   const backend = await initBackend((process.env.TUNEBOOK_BACKEND as never) || 'wasm');
-  const model = create({ model_type: 'gpt2', vocab_size: TINY.vocab, n_positions: TINY.context, n_embd: TINY.width, n_head: TINY.heads, n_layer: TINY.layers, resid_pdrop: 0, embd_pdrop: 0, attn_pdrop: 0 }, { seed: 0 });
+  const model = create(
+    {
+      model_type: 'gpt2',
+      vocab_size: TINY.vocab,
+      n_positions: TINY.context,
+      n_embd: TINY.width,
+      n_head: TINY.heads,
+      n_layer: TINY.layers,
+      resid_pdrop: 0,
+      embd_pdrop: 0,
+      attn_pdrop: 0,
+    },
+    { seed: 0 },
+  );
   const x = ids(TINY.batch, 1);
   const y = ids(TINY.batch, 2);
-  const loop: TrainingLoop = startTrainingLoop({ model, variables: model.trainableVariables(), optimizer: { lr: 1e-3, weightDecay: 0.01 }, maxGradNorm: 1, what: 'bench' });
+  const loop: TrainingLoop = startTrainingLoop({
+    model,
+    variables: model.trainableVariables(),
+    optimizer: { lr: 1e-3, weightDecay: 0.01 },
+    maxGradNorm: 1,
+    what: 'bench',
+  });
   const asyncStep = (loop as unknown as { stepAsync?: TrainingLoop['step'] }).stepAsync;
-  console.log(`backend ${backend.name}; loop ${asyncStep ? 'stepAsync (asynchronous read)' : 'step (synchronous read)'}; ${STEPS} steps after ${WARMUP} warm-up`);
+  console.log(
+    `backend ${backend.name}; loop ${asyncStep ? 'stepAsync (asynchronous read)' : 'step (synchronous read)'}; ${STEPS} steps after ${WARMUP} warm-up`,
+  );
   const loss = () => lossOf(model.logits(x, { training: true }), y);
   await measure('one step', async () => (asyncStep ? (await asyncStep.call(loop, loss)).loss : loop.step(loss).loss));
   const halves = [tf.slice(x, [0, 0], [8, -1]), tf.slice(x, [8, 0], [8, -1])];
   const targets = [tf.slice(y, [0, 0], [8, -1]), tf.slice(y, [8, 0], [8, -1])];
   await measure('2 micro-batches', async () => {
-    const out = await loop.accumulatedStep(2, (i) => tf.div(lossOf(model.logits(halves[i], { training: true }), targets[i]), 2) as tf.Scalar);
+    const out = await loop.accumulatedStep(
+      2,
+      (i) => tf.div(lossOf(model.logits(halves[i], { training: true }), targets[i]), 2) as tf.Scalar,
+    );
     return out === 'interrupted' ? NaN : out.loss;
   });
   await loop.finish('done');

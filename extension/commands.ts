@@ -31,7 +31,8 @@ export function registerCommands(deps: CommandDeps): vscode.Disposable[] {
     vscode.commands.registerCommand(COMMANDS.restartKernel, (arg?: unknown) =>
       guarded(deps.log, 'restart the kernel', async () => {
         const notebook = targetNotebook(arg);
-        if (!notebook || !deps.runtimes) return void vscode.window.showInformationMessage('Tunebook: open a .ftnb notebook to restart its kernel.');
+        if (!notebook || !deps.runtimes)
+          return void vscode.window.showInformationMessage('Tunebook: open a .ftnb notebook to restart its kernel.');
         if (!canRunCells()) return void vscode.window.showWarningMessage(UNTRUSTED_ERROR.message);
         const runtime = deps.runtimes.get(notebook);
         runtime.queue.cancelPending();
@@ -42,7 +43,8 @@ export function registerCommands(deps: CommandDeps): vscode.Disposable[] {
     vscode.commands.registerCommand(COMMANDS.interruptKernel, (arg?: unknown) =>
       guarded(deps.log, 'interrupt the kernel', async () => {
         const notebook = targetNotebook(arg);
-        if (!notebook || !deps.controller) return void vscode.window.showInformationMessage('Tunebook: open a .ftnb notebook to interrupt its kernel.');
+        if (!notebook || !deps.controller)
+          return void vscode.window.showInformationMessage('Tunebook: open a .ftnb notebook to interrupt its kernel.');
         await deps.controller.interrupt(notebook);
         return true;
       }),
@@ -50,7 +52,8 @@ export function registerCommands(deps: CommandDeps): vscode.Disposable[] {
     vscode.commands.registerCommand(COMMANDS.showLog, () => deps.log.show()),
     vscode.commands.registerCommand(COMMANDS.openExample, (arg?: unknown) =>
       guarded(deps.log, 'open the example', async () => {
-        if (!deps.extensionUri) throw new Error('the extension folder is unknown; the Tunebook output channel has details');
+        if (!deps.extensionUri)
+          throw new Error('the extension folder is unknown; the Tunebook output channel has details');
         return openExample(deps.extensionUri, typeof arg === 'string' ? arg : undefined);
       }),
     ),
@@ -64,19 +67,25 @@ export function registerCommands(deps: CommandDeps): vscode.Disposable[] {
     vscode.commands.registerCommand(COMMANDS.loadRankingQueue, (arg?: unknown) =>
       guarded(deps.log, 'load the ranking queue', async () => {
         if (!deps.ranking) throw new Error('the ranking panel did not start; the Tunebook output channel has details');
-        return deps.ranking.loadQueue(arg instanceof vscode.Uri ? arg : typeof arg === 'string' ? vscode.Uri.file(arg) : undefined);
+        return deps.ranking.loadQueue(
+          arg instanceof vscode.Uri ? arg : typeof arg === 'string' ? vscode.Uri.file(arg) : undefined,
+        );
       }),
     ),
     vscode.commands.registerCommand(COMMANDS.comparePrompts, () =>
       guarded(deps.log, 'open the prompt comparison', async () => {
-        if (!deps.promptCompare) throw new Error('the prompt comparison did not start; the Tunebook output channel has details');
+        if (!deps.promptCompare)
+          throw new Error('the prompt comparison did not start; the Tunebook output channel has details');
         return deps.promptCompare.open();
       }),
     ),
     vscode.commands.registerCommand(COMMANDS.showFreezeMap, (arg?: unknown) =>
       guarded(deps.log, 'show the layer freeze map', async () => {
         const notebook = targetNotebook(arg) ?? lastNotebook(deps);
-        if (!notebook || !deps.freezeMaps) return void vscode.window.showInformationMessage('Tunebook: open a .ftnb notebook whose kernel holds a model to show its freeze map.');
+        if (!notebook || !deps.freezeMaps)
+          return void vscode.window.showInformationMessage(
+            'Tunebook: open a .ftnb notebook whose kernel holds a model to show its freeze map.',
+          );
         return deps.freezeMaps.show(notebook);
       }),
     ),
@@ -86,7 +95,11 @@ export function registerCommands(deps: CommandDeps): vscode.Disposable[] {
 async function newNotebook(): Promise<vscode.NotebookDocument> {
   const data = new vscode.NotebookData([
     new vscode.NotebookCellData(vscode.NotebookCellKind.Markup, '# New Tunebook notebook', MARKDOWN_LANGUAGE),
-    new vscode.NotebookCellData(vscode.NotebookCellKind.Code, "console.log('Hello from Tunebook');\n1 + 1", CELL_LANGUAGE),
+    new vscode.NotebookCellData(
+      vscode.NotebookCellKind.Code,
+      "console.log('Hello from Tunebook');\n1 + 1",
+      CELL_LANGUAGE,
+    ),
   ]);
   const notebook = await vscode.workspace.openNotebookDocument(NOTEBOOK_TYPE, data);
   await vscode.window.showNotebookDocument(notebook);
@@ -104,7 +117,9 @@ function targetNotebook(arg: unknown): vscode.NotebookDocument | undefined {
 
 /** With a webview focused there is no active notebook editor: the one visible Tunebook notebook then. */
 function lastNotebook(deps: CommandDeps): vscode.NotebookDocument | undefined {
-  const visible = vscode.window.visibleNotebookEditors.map((e) => e.notebook).filter((n) => n.notebookType === NOTEBOOK_TYPE);
+  const visible = vscode.window.visibleNotebookEditors
+    .map((e) => e.notebook)
+    .filter((n) => n.notebookType === NOTEBOOK_TYPE);
   return visible.find((n) => deps.runtimes?.find(n)) ?? visible[0];
 }
 
@@ -125,7 +140,9 @@ async function guarded<T>(log: Log, what: string, action: () => Promise<T>): Pro
     return await action();
   } catch (error) {
     log.error(`Could not ${what}`, describeError(error));
-    void vscode.window.showErrorMessage(`Tunebook could not ${what}: ${error instanceof Error ? error.message : String(error)}`);
+    void vscode.window.showErrorMessage(
+      `Tunebook could not ${what}: ${error instanceof Error ? error.message : String(error)}`,
+    );
     return undefined;
   }
 }

@@ -35,7 +35,9 @@ export function activate(context: vscode.ExtensionContext): void {
   const deps: CommandDeps = { log, extensionUri: context.extensionUri };
   wire('its commands', () => registerCommands(deps));
   wire('the .ftnb serializer', () =>
-    vscode.workspace.registerNotebookSerializer(NOTEBOOK_TYPE, new FtnbSerializer((message) => log.warn(message)), { transientOutputs: false }),
+    vscode.workspace.registerNotebookSerializer(NOTEBOOK_TYPE, new FtnbSerializer((message) => log.warn(message)), {
+      transientOutputs: false,
+    }),
   );
   wire('kernels', () => {
     runtimes = new NotebookRuntimes((notebook) => startKernel(notebook, context.extensionUri, log), log);
@@ -54,8 +56,13 @@ export function activate(context: vscode.ExtensionContext): void {
     deps.ranking = provider;
     return disposables;
   });
-  wire('the prompt comparison', () => (deps.promptCompare = new PromptComparePanels(() => runtimes, context.extensionUri, log)));
-  log.info(`Tunebook activated (VS Code ${vscode.version}, workspace ${vscode.workspace.isTrusted ? 'trusted' : 'not trusted'})`);
+  wire(
+    'the prompt comparison',
+    () => (deps.promptCompare = new PromptComparePanels(() => runtimes, context.extensionUri, log)),
+  );
+  log.info(
+    `Tunebook activated (VS Code ${vscode.version}, workspace ${vscode.workspace.isTrusted ? 'trusted' : 'not trusted'})`,
+  );
 }
 
 /** Stops every kernel process before VS Code shuts the extension host down. */

@@ -3,7 +3,17 @@
 // installed extension needs no OpenBLAS of its own). Never fails: without a compiler, node-gyp or OpenBLAS it
 // writes the reason to dist/native/build.json, which the backend ladder reports as "native skipped: <reason>".
 import { spawnSync } from 'node:child_process';
-import { copyFileSync, existsSync, mkdirSync, readdirSync, readFileSync, realpathSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import {
+  copyFileSync,
+  existsSync,
+  mkdirSync,
+  readdirSync,
+  readFileSync,
+  realpathSync,
+  rmSync,
+  statSync,
+  writeFileSync,
+} from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -19,14 +29,28 @@ function record(status) {
   // A failed or skipped build must not leave an older addon behind for the ladder to load.
   if (!status.built) rmSync(join(out, addonName), { force: true });
   writeFileSync(join(out, 'build.json'), JSON.stringify({ ...status, date: new Date().toISOString() }, null, 2) + '\n');
-  console.log(status.built ? `native addon built: ${join('dist', 'native', addonName)}` : `native addon not built: ${status.reason}`);
+  console.log(
+    status.built
+      ? `native addon built: ${join('dist', 'native', addonName)}`
+      : `native addon not built: ${status.reason}`,
+  );
 }
 
 /** node-gyp: npm's own copy (beside this node or named by npm), else one on PATH. */
 function nodeGypCommand() {
   const candidates = [
     process.env.npm_config_node_gyp,
-    join(dirname(process.execPath), '..', 'lib', 'node_modules', 'npm', 'node_modules', 'node-gyp', 'bin', 'node-gyp.js'),
+    join(
+      dirname(process.execPath),
+      '..',
+      'lib',
+      'node_modules',
+      'npm',
+      'node_modules',
+      'node-gyp',
+      'bin',
+      'node-gyp.js',
+    ),
     '/usr/share/nodejs/node-gyp/bin/node-gyp.js',
   ].filter(Boolean);
   const js = candidates.find((p) => existsSync(p));
@@ -40,7 +64,9 @@ function bundledLibraries(addon) {
   const ldd = spawnSync('ldd', [addon], { encoding: 'utf8' });
   if (ldd.status !== 0) return [];
   const wanted = /^(libopenblas|libgfortran|libquadmath)/;
-  return [...ldd.stdout.matchAll(/^\s*(\S+) => (\/\S+)/gm)].filter((m) => wanted.test(m[1])).map((m) => ({ soname: m[1], path: m[2] }));
+  return [...ldd.stdout.matchAll(/^\s*(\S+) => (\/\S+)/gm)]
+    .filter((m) => wanted.test(m[1]))
+    .map((m) => ({ soname: m[1], path: m[2] }));
 }
 
 /** True when dist/native has an addon newer than every source file (skip the 15 s rebuild). */
@@ -49,7 +75,11 @@ function upToDate() {
   if (!existsSync(addon) || !existsSync(join(out, 'build.json'))) return false;
   if (!JSON.parse(readFileSync(join(out, 'build.json'), 'utf8')).built) return false;
   const builtAt = statSync(addon).mtimeMs;
-  const sources = [join(source, 'binding.gyp'), fileURLToPath(import.meta.url), ...readdirSync(join(source, 'src')).map((f) => join(source, 'src', f))];
+  const sources = [
+    join(source, 'binding.gyp'),
+    fileURLToPath(import.meta.url),
+    ...readdirSync(join(source, 'src')).map((f) => join(source, 'src', f)),
+  ];
   return sources.every((f) => statSync(f).mtimeMs <= builtAt);
 }
 
@@ -58,9 +88,17 @@ function build() {
   if (process.platform !== 'linux' || process.arch !== 'x64') {
     return record({ built: false, reason: `no native build for ${process.platform}-${process.arch} (linux-x64 only)` });
   }
-  if (!existsSync(join(include, 'cblas.h'))) return record({ built: false, reason: `OpenBLAS headers not found (${join(include, 'cblas.h')}; install libopenblas-dev)` });
+  if (!existsSync(join(include, 'cblas.h')))
+    return record({
+      built: false,
+      reason: `OpenBLAS headers not found (${join(include, 'cblas.h')}; install libopenblas-dev)`,
+    });
   if (upToDate()) return console.log('native addon up to date: dist/native/tunebook_native.node');
-  if (!existsSync(join(libdir, 'libopenblas.so'))) return record({ built: false, reason: `OpenBLAS library not found (${join(libdir, 'libopenblas.so')}; install libopenblas-dev)` });
+  if (!existsSync(join(libdir, 'libopenblas.so')))
+    return record({
+      built: false,
+      reason: `OpenBLAS library not found (${join(libdir, 'libopenblas.so')}; install libopenblas-dev)`,
+    });
   const gyp = nodeGypCommand();
   if (!gyp) return record({ built: false, reason: 'node-gyp not found (it ships with npm)' });
   const nodedir = process.env.npm_config_nodedir || (existsSync('/usr/include/node/common.gypi') ? '/usr' : undefined);
@@ -71,8 +109,16 @@ function build() {
   });
   const built = join(source, 'build', 'Release', addonName);
   if (run.status !== 0 || !existsSync(built)) {
-    const tail = `${run.stderr ?? ''}${run.stdout ?? ''}`.trim().split('\n').filter((l) => /error|not found|No such/i.test(l)).slice(-3).join(' | ');
-    return record({ built: false, reason: `node-gyp failed (exit ${run.status ?? run.error?.message})${tail ? `: ${tail}` : ''}` });
+    const tail = `${run.stderr ?? ''}${run.stdout ?? ''}`
+      .trim()
+      .split('\n')
+      .filter((l) => /error|not found|No such/i.test(l))
+      .slice(-3)
+      .join(' | ');
+    return record({
+      built: false,
+      reason: `node-gyp failed (exit ${run.status ?? run.error?.message})${tail ? `: ${tail}` : ''}`,
+    });
   }
   rmSync(out, { recursive: true, force: true });
   mkdirSync(out, { recursive: true });
@@ -80,9 +126,15 @@ function build() {
   const libs = bundledLibraries(built);
   for (const lib of libs) copyFileSync(realpathSync(lib.path), join(out, lib.soname));
   const check = spawnSync('ldd', [join(out, addonName)], { encoding: 'utf8' }).stdout ?? '';
-  const outside = libs.filter((lib) => !new RegExp(`${lib.soname.replace(/\./g, '\\.')} => ${out.replace(/[.+]/g, '\\$&')}/`).test(check));
+  const outside = libs.filter(
+    (lib) => !new RegExp(`${lib.soname.replace(/\./g, '\\.')} => ${out.replace(/[.+]/g, '\\$&')}/`).test(check),
+  );
   if (outside.length > 0) {
-    return record({ built: true, bundled: libs.map((l) => l.soname), warning: `still resolved outside dist/native: ${outside.map((l) => l.soname).join(', ')}` });
+    return record({
+      built: true,
+      bundled: libs.map((l) => l.soname),
+      warning: `still resolved outside dist/native: ${outside.map((l) => l.soname).join(', ')}`,
+    });
   }
   record({ built: true, bundled: libs.map((l) => l.soname) });
 }

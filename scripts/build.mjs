@@ -26,7 +26,11 @@ const node = {
 
 const builds = [
   { entry: 'extension/extension.ts', out: 'dist/extension.js', opts: { ...node, external: ['vscode'] } },
-  { entry: 'kernel/server/main.ts', out: 'dist/kernel.js', opts: { ...node, external: ['./engine.js', ...optionalNative] } },
+  {
+    entry: 'kernel/server/main.ts',
+    out: 'dist/kernel.js',
+    opts: { ...node, external: ['./engine.js', ...optionalNative] },
+  },
   { entry: 'kernel/engine/index.ts', out: 'dist/engine.js', opts: { ...node, external: optionalNative } },
   { entry: 'kernel/client/cli.ts', out: 'dist/cli.js', opts: { ...node, banner: { js: '#!/usr/bin/env node' } } },
 ];
@@ -34,7 +38,15 @@ for (const panel of ['freezeMap', 'promptCompare', 'ranking']) {
   builds.push({
     entry: `webviews/${panel}/index.ts`,
     out: `dist/webviews/${panel}.js`,
-    opts: { bundle: true, platform: 'browser', format: 'iife', target: 'es2022', sourcemap: 'linked', logLevel: 'warning', absWorkingDir: root },
+    opts: {
+      bundle: true,
+      platform: 'browser',
+      format: 'iife',
+      target: 'es2022',
+      sourcemap: 'linked',
+      logLevel: 'warning',
+      absWorkingDir: root,
+    },
   });
 }
 

@@ -8,7 +8,14 @@ import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
-const args = Object.fromEntries(process.argv.slice(2).join(' ').split('--').filter(Boolean).map((a) => a.trim().split(/\s+/)));
+const args = Object.fromEntries(
+  process.argv
+    .slice(2)
+    .join(' ')
+    .split('--')
+    .filter(Boolean)
+    .map((a) => a.trim().split(/\s+/)),
+);
 const perClass = Number(args['per-class'] ?? 120);
 const testShare = Number(args['test-share'] ?? 0.25);
 const maxChars = Number(args['max-chars'] ?? 240);
@@ -80,4 +87,6 @@ const out = join(root, 'examples', 'data', 'spam-small.jsonl');
 mkdirSync(dirname(out), { recursive: true });
 writeFileSync(out, all.map((r) => JSON.stringify(r)).join('\n') + '\n');
 const count = (split) => all.filter((r) => r.split === split).length;
-console.log(`wrote ${out}: ${all.length} emails (${count('train')} train, ${count('test')} test), ${spam.length} spam / ${ham.length} ham`);
+console.log(
+  `wrote ${out}: ${all.length} emails (${count('train')} train, ${count('test')} test), ${spam.length} spam / ${ham.length} ham`,
+);

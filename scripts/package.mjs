@@ -25,7 +25,11 @@ step(process.execPath, [join(root, 'scripts', 'build.mjs')]);
 const staged = stageRuntimePackages(root, join(root, 'dist'), target);
 console.log(`package: staged into dist/node_modules: ${staged.join(', ')}`);
 const nativeAddon = join(root, 'dist', 'native');
-console.log(existsSync(nativeAddon) ? 'package: including the native engine addon (dist/native)' : 'package: no dist/native (native engine addon not built); packing without it');
+console.log(
+  existsSync(nativeAddon)
+    ? 'package: including the native engine addon (dist/native)'
+    : 'package: no dist/native (native engine addon not built); packing without it',
+);
 
 const vsce = join(root, 'node_modules', '@vscode', 'vsce', 'vsce');
 step(process.execPath, [vsce, 'package', '--no-dependencies', '--target', target, '--out', vsixName]);

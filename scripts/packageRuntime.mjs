@@ -55,7 +55,9 @@ function packageDir(name, fromDir) {
 export function runtimeClosure(root, target) {
   const platformPackage = LANCEDB_PLATFORM_PACKAGES[target];
   if (!platformPackage) {
-    throw new RuntimePackageError(`unknown target '${target}'; LanceDB ships native modules for ${Object.keys(LANCEDB_PLATFORM_PACKAGES).join(', ')}`);
+    throw new RuntimePackageError(
+      `unknown target '${target}'; LanceDB ships native modules for ${Object.keys(LANCEDB_PLATFORM_PACKAGES).join(', ')}`,
+    );
   }
   const found = new Map();
   const queue = RUNTIME_ROOTS.map((name) => ({ name, from: root, requiredBy: 'package.json' }));
@@ -64,8 +66,13 @@ export function runtimeClosure(root, target) {
     if (name.startsWith('@types/')) continue;
     const dir = packageDir(name, from);
     if (!dir) {
-      const hint = name === platformPackage ? ` (install it for this target: npm install --no-save --force ${name}@<lancedb version>)` : '';
-      throw new RuntimePackageError(`${name}, needed by ${requiredBy} at run time, is not installed in node_modules${hint}`);
+      const hint =
+        name === platformPackage
+          ? ` (install it for this target: npm install --no-save --force ${name}@<lancedb version>)`
+          : '';
+      throw new RuntimePackageError(
+        `${name}, needed by ${requiredBy} at run time, is not installed in node_modules${hint}`,
+      );
     }
     if (found.has(dir)) continue;
     found.set(dir, name);
@@ -88,7 +95,8 @@ export function stageRuntimePackages(root, dist, target) {
   const staged = [];
   for (const dir of closure.keys()) {
     const rel = relative(root, dir);
-    if (!rel.startsWith('node_modules/')) throw new RuntimePackageError(`${dir} is outside ${root}/node_modules; cannot stage it`);
+    if (!rel.startsWith('node_modules/'))
+      throw new RuntimePackageError(`${dir} is outside ${root}/node_modules; cannot stage it`);
     const dest = join(dist, rel);
     staged.push(rel);
     mkdirSync(dirname(dest), { recursive: true });
@@ -105,4 +113,3 @@ export function stageRuntimePackages(root, dist, target) {
   }
   return staged.sort();
 }
-

@@ -36,7 +36,7 @@ function descendantsOf(rootPid) {
   }
   const found = [];
   const queue = [rootPid];
-  while (queue.length) for (const pid of children.get(queue.shift()) ?? []) found.push(pid), queue.push(pid);
+  while (queue.length) for (const pid of children.get(queue.shift()) ?? []) (found.push(pid), queue.push(pid));
   return found;
 }
 
@@ -64,7 +64,11 @@ function killNow(child) {
   for (const pid of pids) sendSignal(pid, 'SIGKILL');
 }
 process.on('exit', () => running.forEach(killNow));
-for (const [sig, code] of [['SIGINT', 130], ['SIGTERM', 143], ['SIGHUP', 129]]) {
+for (const [sig, code] of [
+  ['SIGINT', 130],
+  ['SIGTERM', 143],
+  ['SIGHUP', 129],
+]) {
   process.once(sig, () => {
     running.forEach(killNow);
     process.exit(code);
@@ -151,11 +155,14 @@ async function nodeTests(label, files, timeoutMs, extraArgs = [], env = {}) {
   const tapFile = join(resultsDir, `${label}.tap`);
   rmSync(tapFile, { force: true });
   const args = [
-    '--import', 'tsx',
+    '--import',
+    'tsx',
     '--test',
     ...extraArgs,
-    '--test-reporter=spec', '--test-reporter-destination=stdout',
-    '--test-reporter=tap', `--test-reporter-destination=${tapFile}`,
+    '--test-reporter=spec',
+    '--test-reporter-destination=stdout',
+    '--test-reporter=tap',
+    `--test-reporter-destination=${tapFile}`,
     ...files.map((f) => relative(root, f)),
   ];
   const { code, timedOut } = await run(process.execPath, args, { timeoutMs, env });
@@ -170,7 +177,9 @@ async function nodeTests(label, files, timeoutMs, extraArgs = [], env = {}) {
   totals.skipped += counts.skipped;
   console.log(`[test] ${label}: ${counts.passed} passed, ${counts.failed} failed, ${counts.skipped} skipped`);
   if ((code !== 0 || timedOut) && counts.failed === 0) {
-    console.error(`[test] ${label}: runner exited with code ${code}${timedOut ? ' (timed out)' : ''} although no test failed`);
+    console.error(
+      `[test] ${label}: runner exited with code ${code}${timedOut ? ' (timed out)' : ''} although no test failed`,
+    );
     totals.failed += 1;
     return false;
   }
@@ -194,11 +203,19 @@ for (const project of ['kernel', 'extension', 'webviews', 'test']) {
 }
 if (!vscodeOnly) {
   // A hung unit test fails after 5 minutes instead of holding the whole run.
-  await phase('unit tests', () => nodeTests('unit', findTests(join(root, 'test', 'unit')), 25 * MINUTE, ['--test-timeout=300000']));
+  await phase('unit tests', () =>
+    nodeTests('unit', findTests(join(root, 'test', 'unit')), 25 * MINUTE, ['--test-timeout=300000']),
+  );
   // The engine's tests again on the native backend (testBackend.ts reads TUNEBOOK_TEST_BACKEND), when the addon is built.
   if (existsSync(join(root, 'dist', 'native', 'tunebook_native.node'))) {
     await phase('unit tests (engine on native)', () =>
-      nodeTests('unit-engine-native', findTests(join(root, 'test', 'unit', 'kernel', 'engine')), 25 * MINUTE, ['--test-timeout=300000'], { TUNEBOOK_TEST_BACKEND: 'native' }),
+      nodeTests(
+        'unit-engine-native',
+        findTests(join(root, 'test', 'unit', 'kernel', 'engine')),
+        25 * MINUTE,
+        ['--test-timeout=300000'],
+        { TUNEBOOK_TEST_BACKEND: 'native' },
+      ),
     );
   } else {
     console.log('[test] engine tests on native not run: the native addon is not built (see dist/native/build.json)');
@@ -206,20 +223,28 @@ if (!vscodeOnly) {
 }
 
 if (!unitOnly) {
-  const ready = await step('setup VS Code (code-server, Node 24, Chromium)', 'bash', ['scripts/setup-vscode.sh'], 20 * MINUTE);
+  const ready = await step(
+    'setup VS Code (code-server, Node 24, Chromium)',
+    'bash',
+    ['scripts/setup-vscode.sh'],
+    20 * MINUTE,
+  );
   if (built && ready) {
     await phase('integration tests (extension host in code-server)', () =>
       nodeTests('integration', [join(root, 'test', 'integration', 'extensionHost.test.ts')], 20 * MINUTE),
     );
     rmSync(join(resultsDir, 'ui'), { recursive: true, force: true });
-    await phase('UI tests (workbench in Chromium)', () => nodeTests('ui', findTests(join(root, 'test', 'ui')), 25 * MINUTE));
+    await phase('UI tests (workbench in Chromium)', () =>
+      nodeTests('ui', findTests(join(root, 'test', 'ui')), 25 * MINUTE),
+    );
   } else {
     console.error('[test] integration and UI tests not run: the build or the VS Code setup failed');
   }
 }
 
 console.log('\nphase timings:');
-for (const t of timings) console.log(`  ${t.ok ? 'ok    ' : 'FAILED'} ${t.seconds.toFixed(1).padStart(7)} s  ${t.name}`);
+for (const t of timings)
+  console.log(`  ${t.ok ? 'ok    ' : 'FAILED'} ${t.seconds.toFixed(1).padStart(7)} s  ${t.name}`);
 const skipped = totals.skipped > 0 ? `, ${totals.skipped} skipped` : '';
 console.log(`tests: ${totals.passed} passed, ${totals.failed} failed${skipped}`);
 process.exitCode = totals.failed > 0 ? 1 : 0;

@@ -24,7 +24,9 @@ export function readSettings(scope?: vscode.Uri): TunebookSettings {
   const backend = config.get<string>(SETTINGS.backend, 'auto');
   return {
     // An unknown value is passed on, not replaced by 'auto': the kernel then refuses it naming the valid ones.
-    backend: (BACKENDS as readonly string[]).includes(backend) ? (backend as BackendChoice) : (backend.trim() as BackendChoice),
+    backend: (BACKENDS as readonly string[]).includes(backend)
+      ? (backend as BackendChoice)
+      : (backend.trim() as BackendChoice),
     nodePath: (config.get<string>(SETTINGS.nodePath, '') ?? '').trim(),
     saveOutputs: config.get<boolean>(SETTINGS.saveOutputs, true) !== false,
   };

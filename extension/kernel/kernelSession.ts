@@ -60,7 +60,11 @@ export class KernelSession {
   }
 
   /** Runs code, starting a kernel first if there is none or the last one died. Never rejects. */
-  async execute(code: string, cellName: string, sink: CellRunSink): Promise<ExecuteCellResult & { executionOrder?: number }> {
+  async execute(
+    code: string,
+    cellName: string,
+    sink: CellRunSink,
+  ): Promise<ExecuteCellResult & { executionOrder?: number }> {
     let kernel: SessionKernel;
     try {
       kernel = await this.ensureKernel();
@@ -89,7 +93,10 @@ export class KernelSession {
         success: false,
         durationMs: 0,
         executionOrder,
-        error: { name: 'KernelError', message: `The kernel failed to run the cell: ${error instanceof Error ? error.message : String(error)}` },
+        error: {
+          name: 'KernelError',
+          message: `The kernel failed to run the cell: ${error instanceof Error ? error.message : String(error)}`,
+        },
       };
     }
   }
@@ -105,7 +112,8 @@ export class KernelSession {
   onKernelNotification<P>(type: NotificationType<P>, listener: (params: P) => void): { dispose(): void } {
     const entry = { type, listener };
     this.kernelNotifications.add(entry);
-    if (this.kernel) this.kernelSubscriptions.set(entry, this.kernel.onNotification?.(type, listener) ?? { dispose: () => undefined });
+    if (this.kernel)
+      this.kernelSubscriptions.set(entry, this.kernel.onNotification?.(type, listener) ?? { dispose: () => undefined });
     return {
       dispose: () => {
         this.kernelNotifications.delete(entry);
@@ -119,7 +127,10 @@ export class KernelSession {
     for (const subscription of this.kernelSubscriptions.values()) subscription.dispose();
     this.kernelSubscriptions.clear();
     for (const entry of this.kernelNotifications) {
-      this.kernelSubscriptions.set(entry, kernel.onNotification?.(entry.type, entry.listener) ?? { dispose: () => undefined });
+      this.kernelSubscriptions.set(
+        entry,
+        kernel.onNotification?.(entry.type, entry.listener) ?? { dispose: () => undefined },
+      );
     }
   }
 

@@ -15,7 +15,11 @@ const LOOK: Record<SessionState, { icon: string; label: string }> = {
 };
 
 export class KernelStatusBar implements vscode.Disposable {
-  private readonly item = vscode.window.createStatusBarItem('tunebook.kernelStatus', vscode.StatusBarAlignment.Right, 100);
+  private readonly item = vscode.window.createStatusBarItem(
+    'tunebook.kernelStatus',
+    vscode.StatusBarAlignment.Right,
+    100,
+  );
   private readonly subscriptions: vscode.Disposable[] = [this.item];
 
   constructor(private readonly runtimes: NotebookRuntimes) {

@@ -53,7 +53,11 @@ export function ftnbToPlain(notebook: FtnbNotebook): PlainNotebook {
 }
 
 export function plainToFtnb(notebook: PlainNotebook, options: ToFtnbOptions): FtnbNotebook {
-  return { tunebook: 1, metadata: notebook.metadata ?? {}, cells: notebook.cells.map((cell) => cellToFtnb(cell, options)) };
+  return {
+    tunebook: 1,
+    metadata: notebook.metadata ?? {},
+    cells: notebook.cells.map((cell) => cellToFtnb(cell, options)),
+  };
 }
 
 function cellToPlain(cell: FtnbCell): PlainCell {
@@ -95,7 +99,10 @@ function outputToFtnb(output: PlainOutput): FtnbOutput {
 }
 
 export function itemToPlain(item: OutputItem): PlainOutputItem {
-  return { mime: item.mime, data: item.encoding === 'base64' ? new Uint8Array(Buffer.from(item.data, 'base64')) : encoder.encode(item.data) };
+  return {
+    mime: item.mime,
+    data: item.encoding === 'base64' ? new Uint8Array(Buffer.from(item.data, 'base64')) : encoder.encode(item.data),
+  };
 }
 
 /** Text mimes are stored as text when their bytes are UTF-8; everything else as base64. */
@@ -107,7 +114,11 @@ export function itemToFtnb(item: PlainOutputItem): OutputItem {
       // not UTF-8: fall through to base64 so no byte is lost
     }
   }
-  return { mime: item.mime, data: Buffer.from(item.data.buffer, item.data.byteOffset, item.data.byteLength).toString('base64'), encoding: 'base64' };
+  return {
+    mime: item.mime,
+    data: Buffer.from(item.data.buffer, item.data.byteOffset, item.data.byteLength).toString('base64'),
+    encoding: 'base64',
+  };
 }
 
 /** The file keeps only a duration; VS Code wants start/end times, so the start is placed at 0. */
@@ -121,7 +132,11 @@ function executionToPlain(execution: FtnbExecution): PlainExecutionSummary {
 
 function executionToFtnb(summary: PlainExecutionSummary): FtnbExecution {
   const execution: FtnbExecution = {};
-  if (summary.executionOrder !== undefined && Number.isSafeInteger(summary.executionOrder) && summary.executionOrder >= 0) {
+  if (
+    summary.executionOrder !== undefined &&
+    Number.isSafeInteger(summary.executionOrder) &&
+    summary.executionOrder >= 0
+  ) {
     execution.order = summary.executionOrder;
   }
   if (typeof summary.success === 'boolean') execution.success = summary.success;

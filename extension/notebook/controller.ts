@@ -38,7 +38,9 @@ export class TunebookController implements vscode.Disposable {
     if (!runtime) return;
     const dropped = runtime.queue.cancelPending();
     const outcome = await runtime.session.interrupt();
-    this.log.info(`Interrupt of ${notebook.uri.toString(true)}: ${outcome}${dropped ? `, ${dropped} queued cell(s) cancelled` : ''}`);
+    this.log.info(
+      `Interrupt of ${notebook.uri.toString(true)}: ${outcome}${dropped ? `, ${dropped} queued cell(s) cancelled` : ''}`,
+    );
     if (outcome === 'restarted') {
       void vscode.window.showWarningMessage(
         'Tunebook: the cell did not stop when interrupted, so its kernel was stopped. Variables from earlier cells are gone; the next run starts a fresh kernel.',
@@ -80,7 +82,11 @@ export class TunebookController implements vscode.Disposable {
     }
   }
 
-  private async runCell(runtime: NotebookRuntime, cell: vscode.NotebookCell, execution: vscode.NotebookCellExecution): Promise<void> {
+  private async runCell(
+    runtime: NotebookRuntime,
+    cell: vscode.NotebookCell,
+    execution: vscode.NotebookCellExecution,
+  ): Promise<void> {
     let success: boolean | undefined = false;
     try {
       execution.start(Date.now());
@@ -94,8 +100,13 @@ export class TunebookController implements vscode.Disposable {
         },
       });
       if (!result.success && result.error && !router.hasErrorOutput) router.showError(result.error);
-      await router.finish().catch((error: unknown) => this.log.error(`Showing the outputs of cell ${cell.index + 1} failed`, describeError(error)));
-      if (result.error?.name.startsWith('Kernel')) this.log.warn(`Cell ${cell.index + 1}: ${result.error.name}: ${result.error.message}`);
+      await router
+        .finish()
+        .catch((error: unknown) =>
+          this.log.error(`Showing the outputs of cell ${cell.index + 1} failed`, describeError(error)),
+        );
+      if (result.error?.name.startsWith('Kernel'))
+        this.log.warn(`Cell ${cell.index + 1}: ${result.error.name}: ${result.error.message}`);
       success = result.success;
     } catch (error) {
       // e.g. the cell was deleted while it ran
@@ -114,7 +125,9 @@ export class TunebookController implements vscode.Disposable {
     }
     try {
       execution.start(Date.now());
-      await execution.replaceOutput(new vscode.NotebookCellOutput([toVscodeItem({ mime: MIME.error, data: JSON.stringify(error) })]));
+      await execution.replaceOutput(
+        new vscode.NotebookCellOutput([toVscodeItem({ mime: MIME.error, data: JSON.stringify(error) })]),
+      );
     } catch (failure) {
       this.log.error('Showing the untrusted-workspace error failed', describeError(failure));
     } finally {

@@ -18,7 +18,9 @@ export class FtnbSerializer implements vscode.NotebookSerializer {
     } catch (error) {
       const message = error instanceof Error ? error.message : String(error);
       this.log?.(`Could not open a notebook: ${message}`);
-      void vscode.window.showErrorMessage(`Tunebook could not open the notebook. ${message} The file was left unchanged.`);
+      void vscode.window.showErrorMessage(
+        `Tunebook could not open the notebook. ${message} The file was left unchanged.`,
+      );
       throw error;
     }
     const data = new vscode.NotebookData(plain.cells.map(cellFromPlain));
@@ -37,7 +39,11 @@ function cellFromPlain(plain: PlainCell): vscode.NotebookCellData {
   const cell = new vscode.NotebookCellData(kind, plain.value, plain.languageId);
   if (plain.outputs) {
     cell.outputs = plain.outputs.map(
-      (output) => new vscode.NotebookCellOutput(output.items.map((item) => new vscode.NotebookCellOutputItem(item.data, item.mime)), output.metadata),
+      (output) =>
+        new vscode.NotebookCellOutput(
+          output.items.map((item) => new vscode.NotebookCellOutputItem(item.data, item.mime)),
+          output.metadata,
+        ),
     );
   }
   if (plain.executionSummary) cell.executionSummary = plain.executionSummary;

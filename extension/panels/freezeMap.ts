@@ -36,7 +36,9 @@ export class FreezeMapPanels implements vscode.Disposable {
   async show(notebook: vscode.NotebookDocument): Promise<boolean> {
     const runtime = this.runtimes.find(notebook);
     if (!runtime || runtime.session.state === 'none' || runtime.session.state === 'dead') {
-      void vscode.window.showInformationMessage('Tunebook: run a cell that creates a model first; the freeze map shows models held by the notebook kernel.');
+      void vscode.window.showInformationMessage(
+        'Tunebook: run a cell that creates a model first; the freeze map shows models held by the notebook kernel.',
+      );
       return false;
     }
     const { models } = await runtime.session.request(ModelsListRequest.type, undefined);
@@ -62,12 +64,18 @@ export class FreezeMapPanels implements vscode.Disposable {
 
 async function pickModel(models: ModelSummary[]): Promise<ModelSummary | undefined> {
   if (models.length === 0) {
-    void vscode.window.showInformationMessage('Tunebook: the notebook kernel holds no model. Create or load one in a cell (e.g. `const model = await load(...)`), then show the freeze map.');
+    void vscode.window.showInformationMessage(
+      'Tunebook: the notebook kernel holds no model. Create or load one in a cell (e.g. `const model = await load(...)`), then show the freeze map.',
+    );
     return undefined;
   }
   if (models.length === 1) return models[0];
   const picked = await vscode.window.showQuickPick(
-    models.map((m) => ({ label: m.name, description: `${m.architecture} · ${formatCount(m.trainableParams)} of ${formatCount(m.params)} trainable`, model: m })),
+    models.map((m) => ({
+      label: m.name,
+      description: `${m.architecture} · ${formatCount(m.trainableParams)} of ${formatCount(m.params)} trainable`,
+      model: m,
+    })),
     { placeHolder: 'Which model should the freeze map show?' },
   );
   return picked?.model;
@@ -98,12 +106,19 @@ class FreezeMapPanel {
       this.host.onMessage((message) => this.handle(message)),
       runtime.session.onKernelNotification(ModelsChangedNotification.type, ({ models }) => {
         if (models.some((m) => m.name === modelName)) void this.refresh();
-        else void this.host.post({ type: 'freezeMap/unavailable', message: `The kernel no longer holds a model named ${modelName}.` });
+        else
+          void this.host.post({
+            type: 'freezeMap/unavailable',
+            message: `The kernel no longer holds a model named ${modelName}.`,
+          });
       }),
       runtime.session.onDidChangeState((state) => {
         if (state === 'none' || state === 'dead' || state === 'starting') {
           this.last = undefined;
-          void this.host.post({ type: 'freezeMap/unavailable', message: `The kernel stopped, so ${modelName} is gone. Run the cells that create it again.` });
+          void this.host.post({
+            type: 'freezeMap/unavailable',
+            message: `The kernel stopped, so ${modelName} is gone. Run the cells that create it again.`,
+          });
         }
       }),
     );
@@ -154,7 +169,10 @@ class FreezeMapPanel {
     await this.host.post({ type: 'freezeMap/busy', busy: true });
     try {
       for (const step of nonEmpty) {
-        this.last = await this.runtime.session.request(ModelSetTrainableRequest.type, { model: this.modelName, ...step });
+        this.last = await this.runtime.session.request(ModelSetTrainableRequest.type, {
+          model: this.modelName,
+          ...step,
+        });
       }
       if (this.last) await this.host.post({ type: 'freezeMap/show', model: this.last.model, layers: this.last.layers });
     } catch (error) {
@@ -174,11 +192,19 @@ class FreezeMapPanel {
     const editor = vscode.window.visibleNotebookEditors.find((e) => e.notebook === notebook);
     const selected = editor?.selection;
     const index = selected && !selected.isEmpty ? selected.end : notebook.cellCount;
-    const cell = new vscode.NotebookCellData(vscode.NotebookCellKind.Code, freezeCode(this.modelName, this.last.layers), CELL_LANGUAGE);
+    const cell = new vscode.NotebookCellData(
+      vscode.NotebookCellKind.Code,
+      freezeCode(this.modelName, this.last.layers),
+      CELL_LANGUAGE,
+    );
     const edit = new vscode.WorkspaceEdit();
     edit.set(notebook.uri, [vscode.NotebookEdit.insertCells(index, [cell])]);
     const applied = await vscode.workspace.applyEdit(edit);
-    if (!applied) await this.host.post({ type: 'freezeMap/error', message: 'VS Code did not insert the cell (is the notebook read-only?).' });
+    if (!applied)
+      await this.host.post({
+        type: 'freezeMap/error',
+        message: 'VS Code did not insert the cell (is the notebook read-only?).',
+      });
   }
 }
 

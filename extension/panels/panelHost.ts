@@ -27,7 +27,9 @@ export interface PanelHostOptions<FromWebview> {
   maxMessageChars?: number;
 }
 
-export class PanelHost<FromWebview extends { type: string }, ToWebview extends { type: string }> implements vscode.Disposable {
+export class PanelHost<FromWebview extends { type: string }, ToWebview extends { type: string }>
+  implements vscode.Disposable
+{
   readonly panel: vscode.WebviewPanel;
   private readonly handlers = new Set<(message: FromWebview) => unknown>();
   private readonly disposables: vscode.Disposable[] = [];
@@ -38,14 +40,21 @@ export class PanelHost<FromWebview extends { type: string }, ToWebview extends {
 
   constructor(private readonly options: PanelHostOptions<FromWebview>) {
     const roots = localResourceRoots(options.extensionUri);
-    this.panel = vscode.window.createWebviewPanel(options.viewType, options.title, options.column ?? vscode.ViewColumn.Beside, {
-      enableScripts: true,
-      localResourceRoots: roots,
-      retainContextWhenHidden: options.retainContextWhenHidden ?? false,
-    });
+    this.panel = vscode.window.createWebviewPanel(
+      options.viewType,
+      options.title,
+      options.column ?? vscode.ViewColumn.Beside,
+      {
+        enableScripts: true,
+        localResourceRoots: roots,
+        retainContextWhenHidden: options.retainContextWhenHidden ?? false,
+      },
+    );
     this.panel.webview.html = panelHtml(this.panel.webview, {
       title: options.title,
-      scriptUri: this.panel.webview.asWebviewUri(vscode.Uri.joinPath(options.extensionUri, 'dist', 'webviews', `${options.script}.js`)),
+      scriptUri: this.panel.webview.asWebviewUri(
+        vscode.Uri.joinPath(options.extensionUri, 'dist', 'webviews', `${options.script}.js`),
+      ),
       nonce: makeNonce(),
     });
     this.disposables.push(
@@ -66,7 +75,9 @@ export class PanelHost<FromWebview extends { type: string }, ToWebview extends {
     try {
       return await this.panel.webview.postMessage(message);
     } catch (error) {
-      this.options.log.warn(`Could not post ${message.type} to the ${this.options.title} panel: ${describeError(error)}`);
+      this.options.log.warn(
+        `Could not post ${message.type} to the ${this.options.title} panel: ${describeError(error)}`,
+      );
       return false;
     }
   }
@@ -98,7 +109,9 @@ export class PanelHost<FromWebview extends { type: string }, ToWebview extends {
     for (const handler of [...this.handlers]) {
       void Promise.resolve()
         .then(() => handler(parsed.message))
-        .catch((error: unknown) => this.options.log.error(`The ${this.options.title} panel failed to handle ${parsed.message.type}`, error));
+        .catch((error: unknown) =>
+          this.options.log.error(`The ${this.options.title} panel failed to handle ${parsed.message.type}`, error),
+        );
     }
   }
 }

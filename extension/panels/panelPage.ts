@@ -20,7 +20,8 @@ export function panelCsp(cspSource: string, nonce: string): string {
 }
 
 export function panelPage(cspSource: string, parts: PanelPageParts): string {
-  if (!/^[A-Za-z0-9]{16,}$/.test(parts.nonce)) throw new RangeError('a panel nonce must be at least 16 letters and digits');
+  if (!/^[A-Za-z0-9]{16,}$/.test(parts.nonce))
+    throw new RangeError('a panel nonce must be at least 16 letters and digits');
   return `<!DOCTYPE html>
 <html lang="en">
 <head>

@@ -5,12 +5,24 @@
  */
 import * as path from 'node:path';
 import * as vscode from 'vscode';
-import { PromptCompareCancelRequest, PromptCompareInputsRequest, PromptCompareOutputNotification, PromptCompareRunRequest, ModelsListRequest, type PromptCompareJob } from '../../kernel/protocol';
+import {
+  PromptCompareCancelRequest,
+  PromptCompareInputsRequest,
+  PromptCompareOutputNotification,
+  PromptCompareRunRequest,
+  ModelsListRequest,
+  type PromptCompareJob,
+} from '../../kernel/protocol';
 import { PreferenceStore, defaultAnnotator, makeRatingRecord } from '../../kernel/store/preferenceStore';
 import { parseCompareRows } from '../../webviews/promptCompare/compareRows';
 import { gridToCsv, gridToJsonl } from '../../webviews/promptCompare/gridExport';
 import { applyTemplate } from '../../webviews/promptCompare/promptTemplate';
-import { PromptCompareFromWebview, type CompareRow, type CompareVariant, type PromptCompareToWebview } from '../../webviews/promptCompare/messages';
+import {
+  PromptCompareFromWebview,
+  type CompareRow,
+  type CompareVariant,
+  type PromptCompareToWebview,
+} from '../../webviews/promptCompare/messages';
 import { describeError, type Log } from '../common/log';
 import { readAnnotatorSetting } from '../common/settings';
 import type { NotebookRuntime, NotebookRuntimes } from '../kernel/notebookRuntimes';
@@ -44,7 +56,10 @@ export class PromptComparePanels implements vscode.Disposable {
   }
 }
 
-function findRuntime(runtimes: NotebookRuntimes | undefined, notebook: vscode.NotebookDocument | undefined): NotebookRuntime | undefined {
+function findRuntime(
+  runtimes: NotebookRuntimes | undefined,
+  notebook: vscode.NotebookDocument | undefined,
+): NotebookRuntime | undefined {
   if (!runtimes) return undefined;
   const own = notebook ? runtimes.find(notebook) : undefined;
   return own && own.session.state !== 'none' ? own : runtimes.withKernel()[0];
@@ -91,7 +106,8 @@ class PromptComparePanel implements vscode.Disposable {
         case 'promptCompare/run':
           return await this.run(message.runId, message.variants, message.rows);
         case 'promptCompare/cancel':
-          if (this.currentRun?.runId === message.runId) await this.currentRun.runtime.session.request(PromptCompareCancelRequest.type, { runId: message.runId });
+          if (this.currentRun?.runId === message.runId)
+            await this.currentRun.runtime.session.request(PromptCompareCancelRequest.type, { runId: message.runId });
           return;
         case 'promptCompare/loadRows':
           return await this.loadRows(message.source, message.variable);
@@ -102,7 +118,10 @@ class PromptComparePanel implements vscode.Disposable {
       }
     } catch (error) {
       this.log.error(`The prompt comparison failed to handle ${message.type}`, error);
-      await this.host.post({ type: 'promptCompare/error', message: error instanceof Error ? error.message : String(error) });
+      await this.host.post({
+        type: 'promptCompare/error',
+        message: error instanceof Error ? error.message : String(error),
+      });
     }
   }
 
@@ -122,7 +141,11 @@ class PromptComparePanel implements vscode.Disposable {
         this.log.info(`Prompt comparison: no models listed (${describeError(error)})`);
       }
     }
-    await this.host.post({ type: 'promptCompare/models', models, notebook: runtime ? path.basename(runtime.notebook.uri.path) : undefined });
+    await this.host.post({
+      type: 'promptCompare/models',
+      models,
+      notebook: runtime ? path.basename(runtime.notebook.uri.path) : undefined,
+    });
   }
 
   private async run(runId: string, variants: CompareVariant[], rows: CompareRow[]): Promise<void> {
@@ -130,7 +153,15 @@ class PromptComparePanel implements vscode.Disposable {
     this.listenToOutputs(runtime);
     const jobs: PromptCompareJob[] = [];
     rows.forEach((row, r) =>
-      variants.forEach((variant, c) => jobs.push({ row: r, column: c, model: variant.model, prompt: applyTemplate(variant.template, row.input), sampling: variant.sampling })),
+      variants.forEach((variant, c) =>
+        jobs.push({
+          row: r,
+          column: c,
+          model: variant.model,
+          prompt: applyTemplate(variant.template, row.input),
+          sampling: variant.sampling,
+        }),
+      ),
     );
     this.currentRun = { runId, runtime };
     await this.host.post({ type: 'promptCompare/runState', runId, running: true });
@@ -145,30 +176,60 @@ class PromptComparePanel implements vscode.Disposable {
   private listenToOutputs(runtime: NotebookRuntime): void {
     if (this.outputSubscription?.runtime === runtime) return;
     this.outputSubscription?.subscription.dispose();
-    const subscription = runtime.session.onKernelNotification(PromptCompareOutputNotification.type, ({ runId, ...cell }) => {
-      void this.host.post({ type: 'promptCompare/cell', runId, cell: { ...cell, text: cell.text.slice(0, 100_000), error: cell.error?.slice(0, 2000) } });
-    });
+    const subscription = runtime.session.onKernelNotification(
+      PromptCompareOutputNotification.type,
+      ({ runId, ...cell }) => {
+        void this.host.post({
+          type: 'promptCompare/cell',
+          runId,
+          cell: { ...cell, text: cell.text.slice(0, 100_000), error: cell.error?.slice(0, 2000) },
+        });
+      },
+    );
     this.outputSubscription = { runtime, subscription };
   }
 
   private async loadRows(source: 'jsonl' | 'variable', variable: string | undefined): Promise<void> {
     if (source === 'variable') {
-      const name = variable?.trim() || (await vscode.window.showInputBox({ prompt: 'Notebook variable holding the inputs (an array of strings)', placeHolder: 'inputs' }));
+      const name =
+        variable?.trim() ||
+        (await vscode.window.showInputBox({
+          prompt: 'Notebook variable holding the inputs (an array of strings)',
+          placeHolder: 'inputs',
+        }));
       if (!name) return;
-      const { inputs } = await this.requireRuntime().session.request(PromptCompareInputsRequest.type, { variable: name });
-      return void (await this.host.post({ type: 'promptCompare/rows', rows: inputs.map((input) => ({ input })), origin: `variable ${name}` }));
+      const { inputs } = await this.requireRuntime().session.request(PromptCompareInputsRequest.type, {
+        variable: name,
+      });
+      return void (await this.host.post({
+        type: 'promptCompare/rows',
+        rows: inputs.map((input) => ({ input })),
+        origin: `variable ${name}`,
+      }));
     }
-    const picked = await vscode.window.showOpenDialog({ canSelectMany: false, filters: { 'Inputs (JSONL)': ['jsonl', 'ndjson'] }, openLabel: 'Load inputs', defaultUri: vscode.workspace.workspaceFolders?.[0]?.uri });
+    const picked = await vscode.window.showOpenDialog({
+      canSelectMany: false,
+      filters: { 'Inputs (JSONL)': ['jsonl', 'ndjson'] },
+      openLabel: 'Load inputs',
+      defaultUri: vscode.workspace.workspaceFolders?.[0]?.uri,
+    });
     if (!picked?.[0]) return;
     const name = path.basename(picked[0].fsPath);
-    const { rows, errors } = parseCompareRows(new TextDecoder().decode(await vscode.workspace.fs.readFile(picked[0])), name);
-    if (errors.length) void vscode.window.showWarningMessage(`Tunebook: ${errors.length} line(s) of ${name} were skipped: ${errors.slice(0, 3).join('; ')}`);
+    const { rows, errors } = parseCompareRows(
+      new TextDecoder().decode(await vscode.workspace.fs.readFile(picked[0])),
+      name,
+    );
+    if (errors.length)
+      void vscode.window.showWarningMessage(
+        `Tunebook: ${errors.length} line(s) of ${name} were skipped: ${errors.slice(0, 3).join('; ')}`,
+      );
     await this.host.post({ type: 'promptCompare/rows', rows, origin: name });
   }
 
   private async rate(message: Extract<PromptCompareFromWebview, { type: 'promptCompare/rate' }>): Promise<void> {
     const folder = vscode.workspace.workspaceFolders?.[0];
-    if (!folder || folder.uri.scheme !== 'file') throw new Error('Open a folder first: ratings are stored in its .tunebook/rankings.jsonl.');
+    if (!folder || folder.uri.scheme !== 'file')
+      throw new Error('Open a folder first: ratings are stored in its .tunebook/rankings.jsonl.');
     const store = PreferenceStore.forWorkspace(folder.uri.fsPath);
     store.append(
       makeRatingRecord({
@@ -179,11 +240,20 @@ class PromptComparePanel implements vscode.Disposable {
         source: { kind: 'compare', variant: message.variant, input: message.input },
       }),
     );
-    await this.host.post({ type: 'promptCompare/rated', row: message.row, column: message.column, rating: message.rating });
+    await this.host.post({
+      type: 'promptCompare/rated',
+      row: message.row,
+      column: message.column,
+      rating: message.rating,
+    });
   }
 
-  private async exportGrid(format: 'csv' | 'jsonl', rows: Extract<PromptCompareFromWebview, { type: 'promptCompare/export' }>['rows']): Promise<void> {
-    if (rows.length === 0) return void vscode.window.showInformationMessage('Tunebook: run the comparison first; the grid is empty.');
+  private async exportGrid(
+    format: 'csv' | 'jsonl',
+    rows: Extract<PromptCompareFromWebview, { type: 'promptCompare/export' }>['rows'],
+  ): Promise<void> {
+    if (rows.length === 0)
+      return void vscode.window.showInformationMessage('Tunebook: run the comparison first; the grid is empty.');
     const folder = vscode.workspace.workspaceFolders?.[0]?.uri;
     const target = await vscode.window.showSaveDialog({
       defaultUri: folder ? vscode.Uri.joinPath(folder, `prompt-comparison.${format}`) : undefined,
@@ -191,7 +261,12 @@ class PromptComparePanel implements vscode.Disposable {
       saveLabel: 'Export comparison',
     });
     if (!target) return;
-    await vscode.workspace.fs.writeFile(target, new TextEncoder().encode(format === 'csv' ? gridToCsv(rows) : gridToJsonl(rows)));
-    void vscode.window.showInformationMessage(`Tunebook: exported ${rows.length} cells to ${vscode.workspace.asRelativePath(target)}.`);
+    await vscode.workspace.fs.writeFile(
+      target,
+      new TextEncoder().encode(format === 'csv' ? gridToCsv(rows) : gridToJsonl(rows)),
+    );
+    void vscode.window.showInformationMessage(
+      `Tunebook: exported ${rows.length} cells to ${vscode.workspace.asRelativePath(target)}.`,
+    );
   }
 }

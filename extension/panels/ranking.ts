@@ -12,7 +12,12 @@ import type { PreferenceRecord, PreferenceSource, RankingRecord } from '../../ke
 import { PreferenceStore, defaultAnnotator, makeRankingRecord } from '../../kernel/store/preferenceStore';
 import { parseRankingQueue } from '../../kernel/store/rankingQueue';
 import { parseMessage } from '../../webviews/common/parseMessage';
-import { RankingFromWebview, type RankingItem, type RankingProgress, type RankingToWebview } from '../../webviews/ranking/messages';
+import {
+  RankingFromWebview,
+  type RankingItem,
+  type RankingProgress,
+  type RankingToWebview,
+} from '../../webviews/ranking/messages';
 import { describeError, type Log } from '../common/log';
 import { readAnnotatorSetting } from '../common/settings';
 import type { NotebookRuntime, NotebookRuntimes } from '../kernel/notebookRuntimes';
@@ -40,14 +45,26 @@ export class RankingViewProvider implements vscode.WebviewViewProvider, vscode.D
     private readonly log: Log,
     private readonly runtimes: () => NotebookRuntimes | undefined,
   ) {
-    this.jobs = new RankingJobs({ post: (m) => this.post(m), runtime: () => this.notebookRuntime(), rankingsFile: () => this.store().file }, log);
+    this.jobs = new RankingJobs(
+      { post: (m) => this.post(m), runtime: () => this.notebookRuntime(), rankingsFile: () => this.store().file },
+      log,
+    );
   }
 
-  static register(extensionUri: vscode.Uri, log: Log, runtimes: () => NotebookRuntimes | undefined): { provider: RankingViewProvider; disposables: vscode.Disposable[] } {
+  static register(
+    extensionUri: vscode.Uri,
+    log: Log,
+    runtimes: () => NotebookRuntimes | undefined,
+  ): { provider: RankingViewProvider; disposables: vscode.Disposable[] } {
     const provider = new RankingViewProvider(extensionUri, log, runtimes);
     return {
       provider,
-      disposables: [provider, vscode.window.registerWebviewViewProvider(RANKING_VIEW_ID, provider, { webviewOptions: { retainContextWhenHidden: true } })],
+      disposables: [
+        provider,
+        vscode.window.registerWebviewViewProvider(RANKING_VIEW_ID, provider, {
+          webviewOptions: { retainContextWhenHidden: true },
+        }),
+      ],
     };
   }
 
@@ -80,10 +97,14 @@ export class RankingViewProvider implements vscode.WebviewViewProvider, vscode.D
     const { items, errors } = parseRankingQueue(text, name);
     if (errors.length) {
       this.log.warn(`Ranking queue ${uri.fsPath}: ${errors.join('; ')}`);
-      void vscode.window.showWarningMessage(`Tunebook: ${errors.length} line(s) of ${name} were skipped: ${errors.slice(0, 3).join('; ')}${errors.length > 3 ? '; …' : ''}`);
+      void vscode.window.showWarningMessage(
+        `Tunebook: ${errors.length} line(s) of ${name} were skipped: ${errors.slice(0, 3).join('; ')}${errors.length > 3 ? '; …' : ''}`,
+      );
     }
     if (items.length === 0) {
-      void vscode.window.showErrorMessage(`Tunebook: ${name} has no item to rank. Each line must be {"prompt": "...", "candidates": ["...", "..."]}.`);
+      void vscode.window.showErrorMessage(
+        `Tunebook: ${name} has no item to rank. Each line must be {"prompt": "...", "candidates": ["...", "..."]}.`,
+      );
       return 0;
     }
     this.queue = items.map((item) => ({
@@ -150,7 +171,8 @@ export class RankingViewProvider implements vscode.WebviewViewProvider, vscode.D
 
   private async submit(index: number, ranks: number[]): Promise<void> {
     const item = this.queue[this.index];
-    if (!item || index !== this.index) return void this.log.warn(`Ignored a ranking for item ${index}; the panel shows item ${this.index}.`);
+    if (!item || index !== this.index)
+      return void this.log.warn(`Ignored a ranking for item ${index}; the panel shows item ${this.index}.`);
     const store = this.store();
     const record = makeRankingRecord({
       prompt: item.prompt,
@@ -162,16 +184,30 @@ export class RankingViewProvider implements vscode.WebviewViewProvider, vscode.D
     store.append(record);
     this.ranked++;
     this.index++;
-    await this.post({ type: 'ranking/saved', file: vscode.workspace.asRelativePath(store.file), pairs: record.pairs.length });
+    await this.post({
+      type: 'ranking/saved',
+      file: vscode.workspace.asRelativePath(store.file),
+      pairs: record.pairs.length,
+    });
     await this.showCurrent();
   }
 
-  private async generate(model: string, prompt: string, count: number, sampling: { maxNewTokens: number; temperature: number }): Promise<void> {
+  private async generate(
+    model: string,
+    prompt: string,
+    count: number,
+    sampling: { maxNewTokens: number; temperature: number },
+  ): Promise<void> {
     const runtime = this.notebookRuntime();
     if (!runtime) throw new Error('No notebook kernel is running. Run the cell that creates the model, then generate.');
     await this.post({ type: 'ranking/busy', busy: true, message: `Sampling ${count} candidates from ${model}…` });
     try {
-      const { candidates } = await runtime.session.request(RankingGenerateRequest.type, { model, prompt, count, sampling });
+      const { candidates } = await runtime.session.request(RankingGenerateRequest.type, {
+        model,
+        prompt,
+        count,
+        sampling,
+      });
       // Generated items go right after the one shown now, so they come up next.
       const at = Math.min(this.index, this.queue.length);
       this.queue.splice(at, 0, {
@@ -191,11 +227,24 @@ export class RankingViewProvider implements vscode.WebviewViewProvider, vscode.D
     const item = this.queue[this.index];
     if (item) {
       const { source: _source, ...shown } = item;
-      await this.post({ type: 'ranking/show', item: shown, progress: this.progress(), annotator: defaultAnnotator(readAnnotatorSetting()) });
+      await this.post({
+        type: 'ranking/show',
+        item: shown,
+        progress: this.progress(),
+        annotator: defaultAnnotator(readAnnotatorSetting()),
+      });
     } else if (this.queue.length) {
-      await this.post({ type: 'ranking/idle', message: `The queue is done: ${this.ranked} ranked, ${this.skipped} skipped.`, progress: this.progress() });
+      await this.post({
+        type: 'ranking/idle',
+        message: `The queue is done: ${this.ranked} ranked, ${this.skipped} skipped.`,
+        progress: this.progress(),
+      });
     } else {
-      await this.post({ type: 'ranking/idle', message: 'Nothing to rank yet. Load a JSONL queue ({"prompt", "candidates"} per line) or generate candidates from a notebook model.' });
+      await this.post({
+        type: 'ranking/idle',
+        message:
+          'Nothing to rank yet. Load a JSONL queue ({"prompt", "candidates"} per line) or generate candidates from a notebook model.',
+      });
     }
   }
 
@@ -227,7 +276,8 @@ export class RankingViewProvider implements vscode.WebviewViewProvider, vscode.D
 
   private store(): PreferenceStore {
     const folder = vscode.workspace.workspaceFolders?.[0];
-    if (!folder || folder.uri.scheme !== 'file') throw new Error('Open a folder first: rankings are stored in its .tunebook/rankings.jsonl.');
+    if (!folder || folder.uri.scheme !== 'file')
+      throw new Error('Open a folder first: rankings are stored in its .tunebook/rankings.jsonl.');
     return PreferenceStore.forWorkspace(folder.uri.fsPath);
   }
 
@@ -252,13 +302,30 @@ async function pickQueueFile(): Promise<vscode.Uri | undefined> {
 }
 
 /** Writes the store's preferences (optionally merged across annotators) as TRL or OpenAI JSONL to a file the user picks. */
-export async function exportPreferences(store: PreferenceStore, format: 'trl' | 'openai', merge: 'none' | 'majority' | 'borda'): Promise<vscode.Uri | undefined> {
+export async function exportPreferences(
+  store: PreferenceStore,
+  format: 'trl' | 'openai',
+  merge: 'none' | 'majority' | 'borda',
+): Promise<vscode.Uri | undefined> {
   const { records, warnings } = store.read();
-  if (warnings.length) void vscode.window.showWarningMessage(`Tunebook: ${warnings.length} line(s) of ${store.file} were skipped: ${warnings[0].message}`);
+  if (warnings.length)
+    void vscode.window.showWarningMessage(
+      `Tunebook: ${warnings.length} line(s) of ${store.file} were skipped: ${warnings[0].message}`,
+    );
   const chosen: PreferenceRecord[] =
-    merge === 'none' ? records : [...mergeRankings(records.filter((r): r is RankingRecord => r.type === 'ranking'), merge), ...records.filter((r) => r.type === 'rating')];
+    merge === 'none'
+      ? records
+      : [
+          ...mergeRankings(
+            records.filter((r): r is RankingRecord => r.type === 'ranking'),
+            merge,
+          ),
+          ...records.filter((r) => r.type === 'rating'),
+        ];
   if (preferencePairs(chosen).length === 0) {
-    void vscode.window.showInformationMessage('Tunebook: there are no preference pairs to export yet; rank some items first.');
+    void vscode.window.showInformationMessage(
+      'Tunebook: there are no preference pairs to export yet; rank some items first.',
+    );
     return undefined;
   }
   const suffix = `${format}${merge === 'none' ? '' : `-${merge}`}`;
@@ -270,6 +337,8 @@ export async function exportPreferences(store: PreferenceStore, format: 'trl' | 
   if (!target) return undefined;
   const rows = format === 'trl' ? toTrlRows(chosen) : toOpenAiRows(chosen);
   await vscode.workspace.fs.writeFile(target, new TextEncoder().encode(toJsonl(rows)));
-  void vscode.window.showInformationMessage(`Tunebook: exported ${rows.length} preference pairs to ${vscode.workspace.asRelativePath(target)}.`);
+  void vscode.window.showInformationMessage(
+    `Tunebook: exported ${rows.length} preference pairs to ${vscode.workspace.asRelativePath(target)}.`,
+  );
   return target;
 }

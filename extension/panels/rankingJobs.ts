@@ -44,15 +44,28 @@ export class RankingJobs {
       let backbone: string | undefined;
       if (models.length > 0) {
         const picked = await vscode.window.showQuickPick(
-          [{ label: FRESH_BACKBONE, description: 'leaves the notebook’s models untouched' }, ...models.map((m) => ({ label: m.name, description: `${m.architecture} · ${m.params.toLocaleString()} params · its weights are trained` }))],
+          [
+            { label: FRESH_BACKBONE, description: 'leaves the notebook’s models untouched' },
+            ...models.map((m) => ({
+              label: m.name,
+              description: `${m.architecture} · ${m.params.toLocaleString()} params · its weights are trained`,
+            })),
+          ],
           { title: 'Reward model backbone', placeHolder: 'The causal LM the reward model is built on' },
         );
         if (!picked) return undefined;
         backbone = picked.label === FRESH_BACKBONE ? undefined : picked.label;
       }
-      await started( `Training a reward model on ${backbone ?? 'tunebook/tiny-gpt2'}…`);
-      const r = await runtime.session.request(RlhfTrainRewardModelRequest.type, { rankingsFile: this.host.rankingsFile(), backbone, jobId });
-      const accuracy = r.heldOutAccuracy === null ? 'no pairs held out' : `held-out pairwise accuracy ${(r.heldOutAccuracy * 100).toFixed(1)}% (${r.heldOutPairs} pairs)`;
+      await started(`Training a reward model on ${backbone ?? 'tunebook/tiny-gpt2'}…`);
+      const r = await runtime.session.request(RlhfTrainRewardModelRequest.type, {
+        rankingsFile: this.host.rankingsFile(),
+        backbone,
+        jobId,
+      });
+      const accuracy =
+        r.heldOutAccuracy === null
+          ? 'no pairs held out'
+          : `held-out pairwise accuracy ${(r.heldOutAccuracy * 100).toFixed(1)}% (${r.heldOutPairs} pairs)`;
       return `Reward model stored in the notebook as ${r.global}: ${accuracy}; ${r.trainPairs} training pairs, ${r.steps} steps in ${r.seconds.toFixed(1)} s.`;
     });
   }
@@ -60,17 +73,31 @@ export class RankingJobs {
   async optimisePolicy(lora: boolean): Promise<void> {
     await this.run('policy', async (runtime, jobId, started) => {
       const models = await causalLms(runtime);
-      if (models.length === 0) throw new Error('No causal LM in the notebook to optimise: run a cell such as `const policy = await load(\'tunebook/tiny-gpt2\')` first.');
+      if (models.length === 0)
+        throw new Error(
+          "No causal LM in the notebook to optimise: run a cell such as `const policy = await load('tunebook/tiny-gpt2')` first.",
+        );
       let policy = models[0].name;
       if (models.length > 1) {
-        const picked = await vscode.window.showQuickPick(models.map((m) => ({ label: m.name, description: `${m.architecture} · ${m.params.toLocaleString()} params` })), {
-          title: `Policy to optimise with DPO${lora ? ' (LoRA)' : ''}`,
-        });
+        const picked = await vscode.window.showQuickPick(
+          models.map((m) => ({
+            label: m.name,
+            description: `${m.architecture} · ${m.params.toLocaleString()} params`,
+          })),
+          {
+            title: `Policy to optimise with DPO${lora ? ' (LoRA)' : ''}`,
+          },
+        );
         if (!picked) return undefined;
         policy = picked.label;
       }
-      await started( `Optimising ${policy} with DPO${lora ? ' + LoRA' : ''}…`);
-      const r = await runtime.session.request(RlhfOptimisePolicyRequest.type, { rankingsFile: this.host.rankingsFile(), policy, lora, jobId });
+      await started(`Optimising ${policy} with DPO${lora ? ' + LoRA' : ''}…`);
+      const r = await runtime.session.request(RlhfOptimisePolicyRequest.type, {
+        rankingsFile: this.host.rankingsFile(),
+        policy,
+        lora,
+        jobId,
+      });
       return `${r.policy} optimised with DPO on ${r.pairs} pairs: implicit-reward accuracy ${(r.accuracy * 100).toFixed(1)}%, mean margin ${r.margin.toFixed(3)}, ${r.steps} steps in ${r.seconds.toFixed(1)} s.`;
     });
   }
@@ -79,15 +106,33 @@ export class RankingJobs {
   async cancel(): Promise<void> {
     const running = this.running;
     if (!running) return;
-    await running.runtime.session.interrupt().catch((error: unknown) => this.log.warn(`Interrupt failed: ${describeError(error)}`));
-    await running.runtime.session.request(RlhfCancelRequest.type, undefined).catch((error: unknown) => this.log.warn(`rlhf/cancel failed: ${describeError(error)}`));
+    await running.runtime.session
+      .interrupt()
+      .catch((error: unknown) => this.log.warn(`Interrupt failed: ${describeError(error)}`));
+    await running.runtime.session
+      .request(RlhfCancelRequest.type, undefined)
+      .catch((error: unknown) => this.log.warn(`rlhf/cancel failed: ${describeError(error)}`));
   }
 
-  private async run(job: Job, body: (runtime: NotebookRuntime, jobId: string, started: (label: string) => Promise<void>) => Promise<string | undefined>): Promise<void> {
-    if (this.running) return void (await this.host.post({ type: 'ranking/error', message: 'An RLHF job is already running; cancel it or wait.' }));
+  private async run(
+    job: Job,
+    body: (
+      runtime: NotebookRuntime,
+      jobId: string,
+      started: (label: string) => Promise<void>,
+    ) => Promise<string | undefined>,
+  ): Promise<void> {
+    if (this.running)
+      return void (await this.host.post({
+        type: 'ranking/error',
+        message: 'An RLHF job is already running; cancel it or wait.',
+      }));
     const runtime = this.host.runtime();
     if (!runtime || runtime.session.state === 'none' || runtime.session.state === 'dead') {
-      return void (await this.host.post({ type: 'ranking/error', message: 'No notebook kernel is running. Open a Tunebook notebook and run a cell, then try again.' }));
+      return void (await this.host.post({
+        type: 'ranking/error',
+        message: 'No notebook kernel is running. Open a Tunebook notebook and run a cell, then try again.',
+      }));
     }
     const jobId = `${job}-${Date.now()}`;
     this.running = { job, runtime };
@@ -103,12 +148,14 @@ export class RankingJobs {
     try {
       /** Undefined when the user dismissed a quick pick. */
       const summary = await body(runtime, jobId, started);
-      if (summary !== undefined) await this.host.post({ type: 'ranking/jobEnded', job, outcome: 'done', message: summary.slice(0, 2000) });
+      if (summary !== undefined)
+        await this.host.post({ type: 'ranking/jobEnded', job, outcome: 'done', message: summary.slice(0, 2000) });
     } catch (error) {
       const cancelled = (error as { code?: number }).code === RlhfJobErrorCode.interrupted;
       if (!cancelled) this.log.error(`The ranking panel's ${job} job failed`, error);
       const message = (error instanceof Error ? error.message : String(error)).slice(0, 2000);
-      if (began) await this.host.post({ type: 'ranking/jobEnded', job, outcome: cancelled ? 'cancelled' : 'failed', message });
+      if (began)
+        await this.host.post({ type: 'ranking/jobEnded', job, outcome: cancelled ? 'cancelled' : 'failed', message });
       else await this.host.post({ type: 'ranking/error', message });
     } finally {
       subscription.dispose();

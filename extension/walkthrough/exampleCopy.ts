@@ -51,20 +51,33 @@ export function exampleNotebooks(fileNames: readonly string[]): string[] {
  * `notebook` needs: the notebook and the `data/` entries its code names. `available` are the entries of the
  * examples folder (`finetune.ftnb`, `data/spam-small.jsonl`, `data/vit-digits`).
  */
-export function exampleCopyPaths(notebook: string, codeSources: readonly string[], available: ReadonlySet<string>): string[] {
+export function exampleCopyPaths(
+  notebook: string,
+  codeSources: readonly string[],
+  available: ReadonlySet<string>,
+): string[] {
   if (posix.basename(notebook) !== notebook || !notebook.endsWith('.ftnb')) {
-    throw new ExampleCopyError(`'${notebook}' is not an example notebook name (expected a *.ftnb file in the examples folder)`);
+    throw new ExampleCopyError(
+      `'${notebook}' is not an example notebook name (expected a *.ftnb file in the examples folder)`,
+    );
   }
   const paths = [notebook, ...dataEntriesOf(codeSources)];
   const missing = paths.filter((p) => !available.has(p));
   if (missing.length > 0) {
-    throw new ExampleCopyError(`${notebook} needs ${missing.join(', ')}, which the extension's examples folder does not have`);
+    throw new ExampleCopyError(
+      `${notebook} needs ${missing.join(', ')}, which the extension's examples folder does not have`,
+    );
   }
   return paths;
 }
 
 /** Which files to copy for `notebook`, and which of them would overwrite a path in `existing` (ask first). */
-export function planExampleCopy(notebook: string, codeSources: readonly string[], available: ReadonlySet<string>, existing: ReadonlySet<string>): ExampleCopyPlan {
+export function planExampleCopy(
+  notebook: string,
+  codeSources: readonly string[],
+  available: ReadonlySet<string>,
+  existing: ReadonlySet<string>,
+): ExampleCopyPlan {
   const copies = exampleCopyPaths(notebook, codeSources, available).map((p) => ({ from: p, to: p }));
   return { notebook, copies, conflicts: copies.map((c) => c.to).filter((to) => existing.has(to)) };
 }

@@ -16,7 +16,8 @@ export function captureProcessOutput(onText: (stream: StreamName, text: string) 
     const decoder = new StringDecoder('utf8');
     stream.write = function captured(chunk: unknown, encodingOrCallback?: unknown, callback?: unknown): boolean {
       const encoding = typeof encodingOrCallback === 'string' ? (encodingOrCallback as BufferEncoding) : undefined;
-      const done = (typeof encodingOrCallback === 'function' ? encodingOrCallback : callback) as WriteCallback | undefined;
+      const done = (typeof encodingOrCallback === 'function' ? encodingOrCallback : callback) as
+        WriteCallback | undefined;
       const text =
         typeof chunk === 'string'
           ? encoding && encoding !== 'utf8' && encoding !== 'utf-8'

@@ -14,7 +14,11 @@ export interface CellRuntime {
   readonly importMeta: { url: string; dirname: string };
 }
 
-export function createCellRuntime(loader: ModuleLoader, currentSignal: () => AbortSignal | undefined, notebookDir: () => string): CellRuntime {
+export function createCellRuntime(
+  loader: ModuleLoader,
+  currentSignal: () => AbortSignal | undefined,
+  notebookDir: () => string,
+): CellRuntime {
   return {
     race: (value) => raceSignal(value, currentSignal()),
     import: (specifier) => loader.import(specifier),
@@ -57,5 +61,9 @@ export function raceSignal<T>(value: T, signal: AbortSignal | undefined): T | Pr
 }
 
 function isThenable(value: unknown): value is PromiseLike<unknown> {
-  return value !== null && (typeof value === 'object' || typeof value === 'function') && typeof (value as PromiseLike<unknown>).then === 'function';
+  return (
+    value !== null &&
+    (typeof value === 'object' || typeof value === 'function') &&
+    typeof (value as PromiseLike<unknown>).then === 'function'
+  );
 }

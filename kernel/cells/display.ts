@@ -23,30 +23,35 @@ export function isDisplayHandle(value: unknown): boolean {
 }
 
 export function createDisplay(target: DisplayTarget): DisplayFunction {
-  const show = <T>(render: (value: T) => OutputItem[]) => (value: T): DisplayHandle<T> => {
-    const executionId = target.currentExecutionId();
-    const outputId = `out-${process.pid}-${++outputCounter}`;
-    target.send(executionId, outputId, 'append', render(value));
-    const handle: DisplayHandle<T> = {
-      outputId,
-      update: (next: T) => target.send(executionId, outputId, 'replace', render(next)),
+  const show =
+    <T>(render: (value: T) => OutputItem[]) =>
+    (value: T): DisplayHandle<T> => {
+      const executionId = target.currentExecutionId();
+      const outputId = `out-${process.pid}-${++outputCounter}`;
+      target.send(executionId, outputId, 'append', render(value));
+      const handle: DisplayHandle<T> = {
+        outputId,
+        update: (next: T) => target.send(executionId, outputId, 'replace', render(next)),
+      };
+      handles.add(handle);
+      return handle;
     };
-    handles.add(handle);
-    return handle;
-  };
-  return Object.assign(show<unknown>((v) => itemsForValue(v, 'display')), {
-    markdown: show<string>((text) => [{ mime: MIME.markdown, data: String(text) }]),
-    html: show<string>((html) => [{ mime: MIME.html, data: String(html) }]),
-    json: show<unknown>(jsonItems),
-    table: show<readonly unknown[]>((rows) => {
-      const table = renderTable(rows);
-      return [
-        { mime: MIME.html, data: table.html },
-        { mime: MIME.text, data: table.text },
-      ];
-    }),
-    image: show<Uint8Array | ArrayBuffer>((png) => pngItems(png, true)),
-  });
+  return Object.assign(
+    show<unknown>((v) => itemsForValue(v, 'display')),
+    {
+      markdown: show<string>((text) => [{ mime: MIME.markdown, data: String(text) }]),
+      html: show<string>((html) => [{ mime: MIME.html, data: String(html) }]),
+      json: show<unknown>(jsonItems),
+      table: show<readonly unknown[]>((rows) => {
+        const table = renderTable(rows);
+        return [
+          { mime: MIME.html, data: table.html },
+          { mime: MIME.text, data: table.text },
+        ];
+      }),
+      image: show<Uint8Array | ArrayBuffer>((png) => pngItems(png, true)),
+    },
+  );
 }
 
 /**
@@ -60,7 +65,9 @@ export function itemsForValue(value: unknown, as: 'display' | 'result'): OutputI
   const bytes = asBytes(value);
   if (bytes && isPng(bytes)) return pngItems(bytes, false);
   if (isTensorLike(value)) return [{ mime: MIME.text, data: value.toString() }];
-  return [{ mime: MIME.text, data: inspect(value, { depth: 4, colors: false, maxArrayLength: 100, breakLength: 100 }) }];
+  return [
+    { mime: MIME.text, data: inspect(value, { depth: 4, colors: false, maxArrayLength: 100, breakLength: 100 }) },
+  ];
 }
 
 function jsonItems(value: unknown): OutputItem[] {
@@ -77,7 +84,11 @@ function pngItems(value: unknown, strict: boolean): OutputItem[] {
     );
   }
   return [
-    { mime: MIME.png, data: Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString('base64'), encoding: 'base64' },
+    {
+      mime: MIME.png,
+      data: Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString('base64'),
+      encoding: 'base64',
+    },
     { mime: MIME.text, data: `[PNG image, ${bytes.length} bytes]` },
   ];
 }
@@ -94,14 +105,27 @@ function isPng(bytes: Uint8Array): boolean {
 }
 
 function isDisplayable(value: unknown): value is { [DISPLAY_SYMBOL](): unknown } {
-  return value !== null && (typeof value === 'object' || typeof value === 'function') && typeof (value as Record<symbol, unknown>)[DISPLAY_SYMBOL] === 'function';
+  return (
+    value !== null &&
+    (typeof value === 'object' || typeof value === 'function') &&
+    typeof (value as Record<symbol, unknown>)[DISPLAY_SYMBOL] === 'function'
+  );
 }
 
 function checkedItems(items: unknown): OutputItem[] {
   const ok =
     Array.isArray(items) &&
-    items.every((i) => i !== null && typeof i === 'object' && typeof (i as OutputItem).mime === 'string' && typeof (i as OutputItem).data === 'string');
-  if (!ok) throw new TypeError('A [Symbol.for("tunebook.display")]() method must return an array of { mime: string, data: string } items.');
+    items.every(
+      (i) =>
+        i !== null &&
+        typeof i === 'object' &&
+        typeof (i as OutputItem).mime === 'string' &&
+        typeof (i as OutputItem).data === 'string',
+    );
+  if (!ok)
+    throw new TypeError(
+      'A [Symbol.for("tunebook.display")]() method must return an array of { mime: string, data: string } items.',
+    );
   return items as OutputItem[];
 }
 

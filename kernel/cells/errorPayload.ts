@@ -21,7 +21,9 @@ const FRAME = /^\s+at /;
 function cleanStack(stack: string, internalPaths: readonly string[]): string {
   const lines = stack.split('\n');
   const kept = lines.filter(
-    (line) => !FRAME.test(line) || !(internalPaths.some((p) => line.includes(p)) || line.includes('node:internal/process/task_queues')),
+    (line) =>
+      !FRAME.test(line) ||
+      !(internalPaths.some((p) => line.includes(p)) || line.includes('node:internal/process/task_queues')),
   );
   return kept.join('\n');
 }

@@ -55,7 +55,10 @@ export class ModuleLoader {
   require(specifier: string): unknown {
     const loaded = this.load(specifier);
     if (loaded.kind === 'esm') {
-      throw new CellImportError(specifier, `'${specifier}' is an ES module, which require() cannot load. Use: import ... from '${specifier}'.`);
+      throw new CellImportError(
+        specifier,
+        `'${specifier}' is an ES module, which require() cannot load. Use: import ... from '${specifier}'.`,
+      );
     }
     return loaded.exports;
   }
@@ -103,7 +106,11 @@ export class ModuleLoader {
     if (specifier === ENGINE_SPECIFIER) return { kind: 'cjs', exports: this.engine() };
     if (TF_SPECIFIERS.has(specifier)) {
       const tf = this.engine().tf;
-      if (!tf) throw new CellImportError(specifier, `The Tunebook engine does not export 'tf', so '${specifier}' cannot be provided.`);
+      if (!tf)
+        throw new CellImportError(
+          specifier,
+          `The Tunebook engine does not export 'tf', so '${specifier}' cannot be provided.`,
+        );
       return { kind: 'cjs', exports: tf };
     }
     if (isBuiltin(specifier)) return { kind: 'cjs', exports: this.kernelRequire(specifier) };
@@ -145,7 +152,10 @@ export class ModuleLoader {
 
   private notFound(specifier: string, relative: boolean): never {
     if (relative) {
-      throw new CellImportError(specifier, `Cannot find '${specifier}' relative to the notebook folder ${this.notebookDir}.`);
+      throw new CellImportError(
+        specifier,
+        `Cannot find '${specifier}' relative to the notebook folder ${this.notebookDir}.`,
+      );
     }
     const name = specifier.startsWith('@') ? specifier.split('/').slice(0, 2).join('/') : specifier.split('/')[0];
     throw new CellImportError(

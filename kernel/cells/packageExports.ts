@@ -15,8 +15,13 @@ export function resolveEsmPackage(specifier: string, fromDir: string): string | 
     const packageDir = join(dir, 'node_modules', name);
     const manifestPath = join(packageDir, 'package.json');
     if (existsSync(manifestPath)) {
-      const manifest = JSON.parse(readFileSync(manifestPath, 'utf8')) as { exports?: unknown; module?: string; main?: string };
-      const target = manifest.exports === undefined ? legacyEntry(manifest, subpath) : exportTarget(manifest.exports, subpath);
+      const manifest = JSON.parse(readFileSync(manifestPath, 'utf8')) as {
+        exports?: unknown;
+        module?: string;
+        main?: string;
+      };
+      const target =
+        manifest.exports === undefined ? legacyEntry(manifest, subpath) : exportTarget(manifest.exports, subpath);
       return target === undefined ? undefined : join(packageDir, target);
     }
     if (dirname(dir) === dir) return undefined;

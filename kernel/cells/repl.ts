@@ -62,7 +62,12 @@ export class Repl {
     if (this.notebookNames.has(name)) return;
     const existing = Object.getOwnPropertyDescriptor(globalThis, name);
     if (!existing || existing.configurable) {
-      Object.defineProperty(globalThis, name, { value: undefined, writable: true, configurable: true, enumerable: false });
+      Object.defineProperty(globalThis, name, {
+        value: undefined,
+        writable: true,
+        configurable: true,
+        enumerable: false,
+      });
     }
     this.notebookNames.add(name);
   }

@@ -56,7 +56,13 @@ export function rewriteCell(js: string, cellName: string): RewrittenCell {
     else openReturnBefore = true;
     out.appendLeft(js[last.end - 1] === ';' ? last.end - 1 : last.end, ')');
   }
-  return { body: out.toString(), declaredNames: declared, functionNames: functions, hasFinalExpression, openReturnBefore };
+  return {
+    body: out.toString(),
+    declaredNames: declared,
+    functionNames: functions,
+    hasFinalExpression,
+    openReturnBefore,
+  };
 }
 
 function parse(js: string, cellName: string): AnyNode {
@@ -139,7 +145,8 @@ function rewriteImport(statement: AnyNode, out: MagicString, js: string, declare
     if (specifier.type === 'ImportNamespaceSpecifier') parts.push(`${local} = ${load}`);
     else if (specifier.type === 'ImportDefaultSpecifier') fields.push(`default: ${local}`);
     else {
-      const imported = specifier.imported.type === 'Identifier' ? specifier.imported.name : JSON.stringify(specifier.imported.value);
+      const imported =
+        specifier.imported.type === 'Identifier' ? specifier.imported.name : JSON.stringify(specifier.imported.value);
       fields.push(imported === local ? local : `${imported}: ${local}`);
     }
   }
@@ -158,7 +165,8 @@ function rewriteAwaitsAndImports(program: AnyNode, out: MagicString): void {
       out.overwrite(node.start, node.start + 'import'.length, `${RUNTIME}.import`, { contentOnly: true });
     },
     MetaProperty(node: AnyNode) {
-      if (node.meta.name === 'import') out.overwrite(node.start, node.end, `${RUNTIME}.importMeta`, { contentOnly: true });
+      if (node.meta.name === 'import')
+        out.overwrite(node.start, node.end, `${RUNTIME}.importMeta`, { contentOnly: true });
     },
   });
 }
@@ -169,7 +177,9 @@ export function patternNames(pattern: AnyNode | null): string[] {
     case 'Identifier':
       return [pattern.name];
     case 'ObjectPattern':
-      return (pattern.properties as AnyNode[]).flatMap((p) => patternNames(p.type === 'RestElement' ? p.argument : p.value));
+      return (pattern.properties as AnyNode[]).flatMap((p) =>
+        patternNames(p.type === 'RestElement' ? p.argument : p.value),
+      );
     case 'ArrayPattern':
       return (pattern.elements as (AnyNode | null)[]).flatMap((e) => patternNames(e));
     case 'AssignmentPattern':

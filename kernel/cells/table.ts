@@ -51,7 +51,11 @@ function toText(columns: string[] | undefined, body: string[][], more: string | 
   const all = columns ? [columns, ...body] : body;
   const single = all.map((row) => row.map((v) => v.replace(/\s*\n\s*/g, ' ')));
   const widths = single.reduce<number[]>((w, row) => row.map((v, i) => Math.max(w[i] ?? 0, v.length)), []);
-  const line = (row: string[]) => row.map((v, i) => v.padEnd(widths[i])).join('  ').trimEnd();
+  const line = (row: string[]) =>
+    row
+      .map((v, i) => v.padEnd(widths[i]))
+      .join('  ')
+      .trimEnd();
   const lines = single.map(line);
   if (columns) lines.splice(1, 0, widths.map((w) => '-'.repeat(w)).join('  '));
   if (more) lines.push(more);

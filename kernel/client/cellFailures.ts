@@ -24,7 +24,9 @@ export function kernelDiedError(exit: ProcessExit, stderrTail: string): ErrorPay
   return {
     name: 'KernelDiedError',
     message,
-    stack: diagnostics ? `KernelDiedError: ${message}\nKernel stderr (last lines):\n${diagnostics}` : `KernelDiedError: ${message}`,
+    stack: diagnostics
+      ? `KernelDiedError: ${message}\nKernel stderr (last lines):\n${diagnostics}`
+      : `KernelDiedError: ${message}`,
   };
 }
 

@@ -42,7 +42,8 @@ interface RunArgs {
 export function parseArgs(argv: string[]): RunArgs | 'help' {
   if (argv.length === 0 || argv.includes('--help') || argv.includes('-h')) return 'help';
   const [command, ...rest] = argv;
-  if (command !== 'run') throw new UsageError(`Unknown command '${command}'. The only command is 'run'; see tunebook --help.`);
+  if (command !== 'run')
+    throw new UsageError(`Unknown command '${command}'. The only command is 'run'; see tunebook --help.`);
   const args: Partial<RunArgs> = { keepGoing: false };
   for (let i = 0; i < rest.length; i++) {
     const arg = rest[i];
@@ -55,12 +56,14 @@ export function parseArgs(argv: string[]): RunArgs | 'help' {
     else if (arg === '--keep-going') args.keepGoing = true;
     else if (arg === '--backend') {
       const name = value();
-      if (!BACKENDS.includes(name as BackendChoice)) throw new UsageError(`Unknown backend '${name}'; choose one of ${BACKENDS.join(', ')}.`);
+      if (!BACKENDS.includes(name as BackendChoice))
+        throw new UsageError(`Unknown backend '${name}'; choose one of ${BACKENDS.join(', ')}.`);
       args.backend = name as BackendChoice;
     } else if (arg === '--timeout') {
       const text = value();
       const seconds = Number(text);
-      if (!Number.isFinite(seconds) || seconds <= 0) throw new UsageError(`--timeout takes a positive number of seconds, not '${text}'.`);
+      if (!Number.isFinite(seconds) || seconds <= 0)
+        throw new UsageError(`--timeout takes a positive number of seconds, not '${text}'.`);
       args.timeoutSeconds = seconds;
     } else if (arg.startsWith('-')) throw new UsageError(`Unknown option '${arg}'; see tunebook --help.`);
     else if (args.input === undefined) args.input = arg;
@@ -80,7 +83,9 @@ function readNotebook(path: string): FtnbNotebook {
   try {
     text = readFileSync(path, 'utf8');
   } catch (error) {
-    throw new UsageError(`Cannot read the notebook ${path}: ${(error as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : (error as Error).message}.`);
+    throw new UsageError(
+      `Cannot read the notebook ${path}: ${(error as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : (error as Error).message}.`,
+    );
   }
   return parseFtnb(text, path);
 }
@@ -101,9 +106,12 @@ function terminalReporter(): RunReporter {
     },
     cellFinished: (_index, result: ExecuteCellResult, outputs) => {
       for (const text of replaced.values()) out(`(updated) ${text}`);
-      if (!result.success && result.error && !outputs.hasError()) process.stderr.write(`${errorText(JSON.stringify(result.error))}\n`);
+      if (!result.success && result.error && !outputs.hasError())
+        process.stderr.write(`${errorText(JSON.stringify(result.error))}\n`);
       const seconds = (result.durationMs / 1000).toFixed(result.durationMs < 10_000 ? 2 : 0);
-      out(result.success ? `✓ ${seconds} s` : `✗ failed after ${seconds} s${result.interrupted ? ' (interrupted)' : ''}`);
+      out(
+        result.success ? `✓ ${seconds} s` : `✗ failed after ${seconds} s${result.interrupted ? ' (interrupted)' : ''}`,
+      );
     },
     cellSkipped: (index, _cell, why) => out(`\n── Cell ${index + 1} ── skipped: ${why}`),
   };
@@ -128,10 +136,17 @@ async function run(args: RunArgs): Promise<number> {
   };
   process.on('SIGINT', onSigint);
   try {
-    const summary = await runNotebook(client, notebook, { keepGoing: args.keepGoing, timeoutSeconds: args.timeoutSeconds, stopRequested: () => interrupts > 0 }, terminalReporter());
+    const summary = await runNotebook(
+      client,
+      notebook,
+      { keepGoing: args.keepGoing, timeoutSeconds: args.timeoutSeconds, stopRequested: () => interrupts > 0 },
+      terminalReporter(),
+    );
     if (args.out) writeNotebookAtomically(resolve(args.out), serializeFtnb(summary.notebook));
     const verdict = summary.failed === 0 ? 'all succeeded' : `${summary.failed} failed`;
-    process.stdout.write(`\n${summary.ran} code cell${summary.ran === 1 ? '' : 's'} ran, ${verdict}${args.out ? `; wrote ${args.out}` : ''}.\n`);
+    process.stdout.write(
+      `\n${summary.ran} code cell${summary.ran === 1 ? '' : 's'} ran, ${verdict}${args.out ? `; wrote ${args.out}` : ''}.\n`,
+    );
     return summary.failed === 0 && interrupts === 0 ? 0 : 1;
   } finally {
     process.off('SIGINT', onSigint);

@@ -144,10 +144,12 @@ export class KernelClient {
       };
     });
     this.pending.set(executionId, { sink, started: performance.now(), settle, done });
-    kernel.connection.sendRequest(ExecuteCellRequest.type, { executionId, code: cell.code, cellName: cell.cellName }).then(
-      (result) => settle(result),
-      () => undefined, // the connection closed: the exit handler settles the cell
-    );
+    kernel.connection
+      .sendRequest(ExecuteCellRequest.type, { executionId, code: cell.code, cellName: cell.cellName })
+      .then(
+        (result) => settle(result),
+        () => undefined, // the connection closed: the exit handler settles the cell
+      );
     return done;
   }
 
@@ -185,7 +187,11 @@ export class KernelClient {
     if (kernel?.alive) {
       kernel.killReason = 'dispose';
       const shutdown = kernel.connection.sendRequest(ShutdownRequest.type, undefined).catch(() => undefined);
-      const exited = await Promise.race([kernel.exited.then(() => true), shutdown.then(() => delay(500)).then(() => false), delay(1000).then(() => false)]);
+      const exited = await Promise.race([
+        kernel.exited.then(() => true),
+        shutdown.then(() => delay(500)).then(() => false),
+        delay(1000).then(() => false),
+      ]);
       if (!exited) await this.killKernel(kernel, 'dispose');
     }
     this.setState('dead');
@@ -234,7 +240,9 @@ export class KernelClient {
     this.kernel = kernel;
     const c = kernel.connection;
     c.onNotification(StreamNotification.type, (p) => this.pending.get(p.executionId)?.sink.onStream(p.stream, p.text));
-    c.onNotification(DisplayNotification.type, (p) => this.pending.get(p.executionId)?.sink.onDisplay(p.outputId, p.op, p.items));
+    c.onNotification(DisplayNotification.type, (p) =>
+      this.pending.get(p.executionId)?.sink.onDisplay(p.outputId, p.op, p.items),
+    );
     c.onNotification(StatusNotification.type, (p) => {
       if (kernel === this.kernel && kernel.alive) this.setState(p.state);
     });

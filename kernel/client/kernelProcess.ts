@@ -1,7 +1,12 @@
 /** One kernel process: spawned, connected over stdio JSON-RPC and initialized. */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync } from 'node:fs';
-import { createMessageConnection, StreamMessageReader, StreamMessageWriter, type MessageConnection } from 'vscode-jsonrpc/node';
+import {
+  createMessageConnection,
+  StreamMessageReader,
+  StreamMessageWriter,
+  type MessageConnection,
+} from 'vscode-jsonrpc/node';
 import { InitializeRequest, PROTOCOL_VERSION, type BackendChoice, type InitializeResult } from '../protocol';
 import type { KillReason, ProcessExit } from './cellFailures';
 import { KERNEL_INSPECT_ENV, kernelInspectArgs } from './kernelInspect';
@@ -59,7 +64,9 @@ export class KernelProcess {
 
   static async spawn(options: KernelProcessOptions): Promise<{ process: KernelProcess; info: InitializeResult }> {
     if (!existsSync(options.kernelScript)) {
-      throw new KernelStartError(`The kernel bundle ${options.kernelScript} does not exist. Build Tunebook (npm run build) or reinstall it.`);
+      throw new KernelStartError(
+        `The kernel bundle ${options.kernelScript} does not exist. Build Tunebook (npm run build) or reinstall it.`,
+      );
     }
     const inspect = kernelInspectArgs(options.env[KERNEL_INSPECT_ENV]);
     const child = spawn(options.nodePath, [...inspect, options.kernelScript], {
@@ -71,9 +78,18 @@ export class KernelProcess {
     // Nothing is written to the child before it exists: a failed spawn would leave a rejected write behind.
     await new Promise<void>((resolve, reject) => {
       child.once('spawn', resolve);
-      child.once('error', (error) => reject(new KernelStartError(`Could not start the kernel with ${options.nodePath}: ${error.message}`, '', { cause: error })));
+      child.once('error', (error) =>
+        reject(
+          new KernelStartError(`Could not start the kernel with ${options.nodePath}: ${error.message}`, '', {
+            cause: error,
+          }),
+        ),
+      );
     });
-    const connection = createMessageConnection(new StreamMessageReader(child.stdout!), new StreamMessageWriter(child.stdin!));
+    const connection = createMessageConnection(
+      new StreamMessageReader(child.stdout!),
+      new StreamMessageWriter(child.stdin!),
+    );
     const kernel = new KernelProcess(child, connection, options.onStderr);
     child.stdin!.on('error', () => undefined); // EPIPE when the kernel dies; `exited` reports it
     connection.listen();
@@ -81,7 +97,13 @@ export class KernelProcess {
     let timer: NodeJS.Timeout | undefined;
     const timedOut = new Promise<never>((_, reject) => {
       timer = setTimeout(
-        () => reject(new KernelStartError(`The kernel did not answer within ${options.startTimeoutMs / 1000} s of starting.`, kernel.stderrTail())),
+        () =>
+          reject(
+            new KernelStartError(
+              `The kernel did not answer within ${options.startTimeoutMs / 1000} s of starting.`,
+              kernel.stderrTail(),
+            ),
+          ),
         options.startTimeoutMs,
       );
     });
@@ -92,18 +114,20 @@ export class KernelProcess {
       );
     });
     try {
-      const initialized = connection.sendRequest(InitializeRequest.type, { protocolVersion: PROTOCOL_VERSION, notebookDir: options.notebookDir, backend: options.backend });
+      const initialized = connection.sendRequest(InitializeRequest.type, {
+        protocolVersion: PROTOCOL_VERSION,
+        notebookDir: options.notebookDir,
+        backend: options.backend,
+      });
       initialized.catch(() => undefined); // when another branch wins the race
-      const info = await Promise.race([
-        initialized,
-        timedOut,
-        diedEarly,
-      ]);
+      const info = await Promise.race([initialized, timedOut, diedEarly]);
       return { process: kernel, info };
     } catch (error) {
       kernel.kill();
       if (error instanceof KernelStartError) throw error;
-      throw new KernelStartError(`The kernel refused to start: ${(error as Error).message}`, kernel.stderrTail(), { cause: error });
+      throw new KernelStartError(`The kernel refused to start: ${(error as Error).message}`, kernel.stderrTail(), {
+        cause: error,
+      });
     } finally {
       clearTimeout(timer);
       diedEarly.catch(() => undefined);

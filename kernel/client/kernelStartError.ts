@@ -7,7 +7,11 @@
 export class KernelStartError extends Error {
   override readonly name = 'KernelStartError';
 
-  constructor(message: string, readonly stderrTail = '', options?: { cause?: unknown }) {
+  constructor(
+    message: string,
+    readonly stderrTail = '',
+    options?: { cause?: unknown },
+  ) {
     super(stderrTail ? `${message}\nKernel stderr (last lines):\n${stderrTail}` : message, options);
   }
 }

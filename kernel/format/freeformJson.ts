@@ -6,7 +6,10 @@
 export const MAX_METADATA_DEPTH = 100;
 
 export class FreeformJsonError extends Error {
-  constructor(readonly relativePath: string, readonly reason: string) {
+  constructor(
+    readonly relativePath: string,
+    readonly reason: string,
+  ) {
     super(`${relativePath}: ${reason}`);
   }
 }
@@ -32,7 +35,8 @@ function checkDepth(value: unknown, depth: number, path: string): void {
   if (Array.isArray(value)) {
     value.forEach((item, index) => checkDepth(item, depth + 1, `${path}[${index}]`));
   } else {
-    for (const key of Object.keys(value)) checkDepth((value as Record<string, unknown>)[key], depth + 1, `${path}.${key}`);
+    for (const key of Object.keys(value))
+      checkDepth((value as Record<string, unknown>)[key], depth + 1, `${path}.${key}`);
   }
 }
 
@@ -43,7 +47,12 @@ function sortKeys(value: unknown): unknown {
   const out: Record<string, unknown> = {};
   for (const key of Object.keys(source).sort(compareCodeUnits)) {
     // defineProperty, not assignment: a "__proto__" key must stay data, not become the prototype.
-    Object.defineProperty(out, key, { value: sortKeys(source[key]), enumerable: true, writable: true, configurable: true });
+    Object.defineProperty(out, key, {
+      value: sortKeys(source[key]),
+      enumerable: true,
+      writable: true,
+      configurable: true,
+    });
   }
   return out;
 }

@@ -39,7 +39,11 @@ export function parseFtnb(text: string, source?: string): FtnbNotebook {
     value = JSON.parse(body);
   } catch (error) {
     const at = locateJsonError(body);
-    const where = at ? `line ${at.line}, column ${at.column}: ${at.problem}` : error instanceof Error ? error.message.slice(0, 200) : String(error);
+    const where = at
+      ? `line ${at.line}, column ${at.column}: ${at.problem}`
+      : error instanceof Error
+        ? error.message.slice(0, 200)
+        : String(error);
     throw new FtnbFormatError('syntax', `${name} is not valid JSON (${where}). ${UNCHANGED}`, {
       source,
       line: at?.line,
@@ -59,10 +63,14 @@ export function parseFtnb(text: string, source?: string): FtnbNotebook {
         { source, path: error.path },
       );
     }
-    throw new FtnbFormatError('shape', `${name} is not a valid Tunebook notebook: ${describeProblem(error)}. ${UNCHANGED}`, {
-      source,
-      path: error.path || undefined,
-    });
+    throw new FtnbFormatError(
+      'shape',
+      `${name} is not a valid Tunebook notebook: ${describeProblem(error)}. ${UNCHANGED}`,
+      {
+        source,
+        path: error.path || undefined,
+      },
+    );
   }
 }
 
@@ -77,7 +85,9 @@ export function serializeFtnb(notebook: FtnbNotebook): string {
     canonical = checkNotebookShape(notebook);
   } catch (error) {
     if (!(error instanceof ShapeProblem)) throw error;
-    throw new FtnbFormatError('shape', `Cannot save the notebook: ${describeProblem(error)}. Nothing was written.`, { path: error.path || undefined });
+    throw new FtnbFormatError('shape', `Cannot save the notebook: ${describeProblem(error)}. Nothing was written.`, {
+      path: error.path || undefined,
+    });
   }
   return `${JSON.stringify(canonical, null, 2)}\n`;
 }
@@ -96,7 +106,11 @@ export function parseFtnbBytes(bytes: Uint8Array, source?: string): FtnbNotebook
   try {
     text = new TextDecoder('utf-8', { fatal: true }).decode(bytes);
   } catch {
-    throw new FtnbFormatError('syntax', `${source ?? 'The notebook'} is not UTF-8 text, so it cannot be a Tunebook notebook. ${UNCHANGED}`, { source });
+    throw new FtnbFormatError(
+      'syntax',
+      `${source ?? 'The notebook'} is not UTF-8 text, so it cannot be a Tunebook notebook. ${UNCHANGED}`,
+      { source },
+    );
   }
   return parseFtnb(text, source);
 }

@@ -9,7 +9,11 @@ import { FTNB_VERSION, type FtnbCell, type FtnbExecution, type FtnbNotebook, typ
 
 /** Where the value is and what is wrong with it; ftnb.ts turns it into an FtnbFormatError. */
 export class ShapeProblem extends Error {
-  constructor(readonly path: string, readonly detail: string, readonly isNewerVersion = false) {
+  constructor(
+    readonly path: string,
+    readonly detail: string,
+    readonly isNewerVersion = false,
+  ) {
     super(`${path || '(top level)'} ${detail}`);
   }
 }
@@ -30,7 +34,8 @@ export function checkNotebookShape(value: unknown): FtnbNotebook {
   if (typeof version === 'number' && Number.isInteger(version) && version > FTNB_VERSION) {
     throw new ShapeProblem('tunebook', `is ${version}`, true);
   }
-  if (version !== FTNB_VERSION) throw new ShapeProblem('tunebook', `must be ${FTNB_VERSION}, found ${describe(version)}`);
+  if (version !== FTNB_VERSION)
+    throw new ShapeProblem('tunebook', `must be ${FTNB_VERSION}, found ${describe(version)}`);
   rejectUnknownKeys(top, NOTEBOOK_KEYS, '');
   if (!Array.isArray(top.cells)) throw new ShapeProblem('cells', `must be an array, found ${describe(top.cells)}`);
   return {
@@ -49,18 +54,23 @@ function checkCell(value: unknown, path: string): FtnbCell {
   if (cell.language !== undefined && (typeof cell.language !== 'string' || cell.language === '')) {
     throw new ShapeProblem(`${path}.language`, `must be a non-empty string, found ${describe(cell.language)}`);
   }
-  if (typeof cell.source !== 'string') throw new ShapeProblem(`${path}.source`, `must be a string, found ${describe(cell.source)}`);
+  if (typeof cell.source !== 'string')
+    throw new ShapeProblem(`${path}.source`, `must be a string, found ${describe(cell.source)}`);
   // Keys are added in the format's canonical order: kind, language, source, outputs, execution, metadata.
-  const out: FtnbCell = cell.language === undefined
-    ? { kind: cell.kind, source: cell.source }
-    : { kind: cell.kind, language: cell.language as string, source: cell.source };
+  const out: FtnbCell =
+    cell.language === undefined
+      ? { kind: cell.kind, source: cell.source }
+      : { kind: cell.kind, language: cell.language as string, source: cell.source };
   if (cell.outputs !== undefined) {
-    if (cell.kind === 'markdown') throw new ShapeProblem(`${path}.outputs`, 'is not allowed: markdown cells have no outputs');
-    if (!Array.isArray(cell.outputs)) throw new ShapeProblem(`${path}.outputs`, `must be an array, found ${describe(cell.outputs)}`);
+    if (cell.kind === 'markdown')
+      throw new ShapeProblem(`${path}.outputs`, 'is not allowed: markdown cells have no outputs');
+    if (!Array.isArray(cell.outputs))
+      throw new ShapeProblem(`${path}.outputs`, `must be an array, found ${describe(cell.outputs)}`);
     out.outputs = cell.outputs.map((output, index) => checkOutput(output, `${path}.outputs[${index}]`));
   }
   if (cell.execution !== undefined) {
-    if (cell.kind === 'markdown') throw new ShapeProblem(`${path}.execution`, 'is not allowed: markdown cells are not executed');
+    if (cell.kind === 'markdown')
+      throw new ShapeProblem(`${path}.execution`, 'is not allowed: markdown cells are not executed');
     out.execution = checkExecution(cell.execution, `${path}.execution`);
   }
   if (cell.metadata !== undefined) out.metadata = freeformObject(cell.metadata, `${path}.metadata`);
@@ -70,7 +80,8 @@ function checkCell(value: unknown, path: string): FtnbCell {
 function checkOutput(value: unknown, path: string): FtnbOutput {
   const output = expectObject(value, path);
   rejectUnknownKeys(output, OUTPUT_KEYS, path);
-  if (!Array.isArray(output.items)) throw new ShapeProblem(`${path}.items`, `must be an array, found ${describe(output.items)}`);
+  if (!Array.isArray(output.items))
+    throw new ShapeProblem(`${path}.items`, `must be an array, found ${describe(output.items)}`);
   const out: FtnbOutput = { items: output.items.map((item, index) => checkItem(item, `${path}.items[${index}]`)) };
   if (output.metadata !== undefined) out.metadata = freeformObject(output.metadata, `${path}.metadata`);
   return out;
@@ -82,11 +93,14 @@ function checkItem(value: unknown, path: string): OutputItem {
   if (typeof item.mime !== 'string' || item.mime === '') {
     throw new ShapeProblem(`${path}.mime`, `must be a non-empty string, found ${describe(item.mime)}`);
   }
-  if (typeof item.data !== 'string') throw new ShapeProblem(`${path}.data`, `must be a string, found ${describe(item.data)}`);
+  if (typeof item.data !== 'string')
+    throw new ShapeProblem(`${path}.data`, `must be a string, found ${describe(item.data)}`);
   const out: OutputItem = { mime: item.mime, data: item.data };
   if (item.encoding !== undefined) {
-    if (item.encoding !== 'base64') throw new ShapeProblem(`${path}.encoding`, `must be "base64" when present, found ${describe(item.encoding)}`);
-    if (!BASE64.test(item.data)) throw new ShapeProblem(`${path}.data`, 'is marked "encoding": "base64" but is not valid base64');
+    if (item.encoding !== 'base64')
+      throw new ShapeProblem(`${path}.encoding`, `must be "base64" when present, found ${describe(item.encoding)}`);
+    if (!BASE64.test(item.data))
+      throw new ShapeProblem(`${path}.data`, 'is marked "encoding": "base64" but is not valid base64');
     out.encoding = 'base64';
   }
   return out;
@@ -103,12 +117,20 @@ function checkExecution(value: unknown, path: string): FtnbExecution {
     out.order = execution.order;
   }
   if (execution.success !== undefined) {
-    if (typeof execution.success !== 'boolean') throw new ShapeProblem(`${path}.success`, `must be true or false, found ${describe(execution.success)}`);
+    if (typeof execution.success !== 'boolean')
+      throw new ShapeProblem(`${path}.success`, `must be true or false, found ${describe(execution.success)}`);
     out.success = execution.success;
   }
   if (execution.durationMs !== undefined) {
-    if (typeof execution.durationMs !== 'number' || !Number.isFinite(execution.durationMs) || execution.durationMs < 0) {
-      throw new ShapeProblem(`${path}.durationMs`, `must be a finite number >= 0, found ${describe(execution.durationMs)}`);
+    if (
+      typeof execution.durationMs !== 'number' ||
+      !Number.isFinite(execution.durationMs) ||
+      execution.durationMs < 0
+    ) {
+      throw new ShapeProblem(
+        `${path}.durationMs`,
+        `must be a finite number >= 0, found ${describe(execution.durationMs)}`,
+      );
     }
     out.durationMs = execution.durationMs;
   }
@@ -127,7 +149,10 @@ function freeformObject(value: unknown, path: string): Record<string, unknown> {
 
 function expectObject(value: unknown, path: string, message?: string): Record<string, unknown> {
   if (value === null || typeof value !== 'object' || Array.isArray(value)) {
-    throw new ShapeProblem(path, message ? `${message}, found ${describe(value)}` : `must be an object, found ${describe(value)}`);
+    throw new ShapeProblem(
+      path,
+      message ? `${message}, found ${describe(value)}` : `must be an object, found ${describe(value)}`,
+    );
   }
   return value as Record<string, unknown>;
 }
@@ -137,7 +162,10 @@ function rejectUnknownKeys(value: Record<string, unknown>, known: string[], path
     // undefined counts as absent: callers building notebooks in code may leave optional fields undefined.
     if (!known.includes(key) && value[key] !== undefined) {
       const where = path ? `${path}.${key}` : key;
-      throw new ShapeProblem(where, `is not a known property (known here: ${known.join(', ')}); put extra data under "metadata"`);
+      throw new ShapeProblem(
+        where,
+        `is not a known property (known here: ${known.join(', ')}); put extra data under "metadata"`,
+      );
     }
   }
 }

@@ -21,14 +21,22 @@ export function locateJsonError(text: string): JsonErrorLocation | undefined {
   const stack: ('{' | '[')[] = [];
   let i = 0;
   let expect: Expect = 'value';
-  const fail = (problem: string, at: number = i): JsonErrorLocation => ({ offset: at, ...lineAndColumn(text, at), problem });
+  const fail = (problem: string, at: number = i): JsonErrorLocation => ({
+    offset: at,
+    ...lineAndColumn(text, at),
+    problem,
+  });
 
   for (;;) {
     while (i < text.length && isJsonWhitespace(text.charCodeAt(i))) i++;
     if (i >= text.length) {
       if (expect === 'afterValue' && stack.length === 0) return undefined;
       const open = stack[stack.length - 1];
-      return fail(open ? `the text ends inside an unclosed ${open === '{' ? 'object' : 'array'}` : 'the text ends where a value was expected');
+      return fail(
+        open
+          ? `the text ends inside an unclosed ${open === '{' ? 'object' : 'array'}`
+          : 'the text ends where a value was expected',
+      );
     }
     const c = text[i];
     switch (expect as Expect) {
@@ -44,7 +52,12 @@ export function locateJsonError(text: string): JsonErrorLocation | undefined {
         const error = scanString();
         if (error) return error;
         while (i < text.length && isJsonWhitespace(text.charCodeAt(i))) i++;
-        if (text[i] !== ':') return fail(i >= text.length ? "the text ends where ':' was expected" : `expected ':' after a property name, found ${describeChar(text[i])}`);
+        if (text[i] !== ':')
+          return fail(
+            i >= text.length
+              ? "the text ends where ':' was expected"
+              : `expected ':' after a property name, found ${describeChar(text[i])}`,
+          );
         i++;
         expect = 'value';
         break;

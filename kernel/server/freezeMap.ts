@@ -28,7 +28,10 @@ export interface FreezeMapDeps {
 }
 
 /** Registers the freeze map's requests. */
-export function registerFreezeMap(connection: Pick<MessageConnection, 'onRequest'>, deps: FreezeMapDeps): FreezeMapHandlers {
+export function registerFreezeMap(
+  connection: Pick<MessageConnection, 'onRequest'>,
+  deps: FreezeMapDeps,
+): FreezeMapHandlers {
   const handlers = new FreezeMapHandlers(deps);
   connection.onRequest(ModelLayersRequest.type, (params) => handlers.layers(params?.model));
   connection.onRequest(ModelSetTrainableRequest.type, (params) => handlers.setTrainable(params));
@@ -46,8 +49,13 @@ export class FreezeMapHandlers {
     const held = this.held();
     const found = typeof name === 'string' ? held.find((m) => m.name === name) : undefined;
     if (!found) {
-      const known = held.length ? `the notebook holds: ${held.map((m) => m.name).join(', ')}` : 'the notebook holds no model now';
-      throw new ResponseError(FreezeMapErrorCode.noSuchModel, `No model named ${JSON.stringify(name)} in the kernel (${known}).`);
+      const known = held.length
+        ? `the notebook holds: ${held.map((m) => m.name).join(', ')}`
+        : 'the notebook holds no model now';
+      throw new ResponseError(
+        FreezeMapErrorCode.noSuchModel,
+        `No model named ${JSON.stringify(name)} in the kernel (${known}).`,
+      );
     }
     return found;
   }
@@ -64,12 +72,23 @@ export class FreezeMapHandlers {
 
   setTrainable(params: ModelSetTrainableParams): ModelSetTrainableResult {
     const held = this.find(params?.model);
-    if (!Array.isArray(params.paths) || params.paths.length === 0 || params.paths.some((p) => typeof p !== 'string' || p === '')) {
-      throw new ResponseError(FreezeMapErrorCode.badSelector, `model/setTrainable needs a non-empty list of module paths, got ${JSON.stringify(params.paths)}.`);
+    if (
+      !Array.isArray(params.paths) ||
+      params.paths.length === 0 ||
+      params.paths.some((p) => typeof p !== 'string' || p === '')
+    ) {
+      throw new ResponseError(
+        FreezeMapErrorCode.badSelector,
+        `model/setTrainable needs a non-empty list of module paths, got ${JSON.stringify(params.paths)}.`,
+      );
     }
     const engine = this.deps.loadedEngine();
     const apply = params.trainable ? engine?.unfreeze : engine?.freeze;
-    if (!apply) throw new ResponseError(FreezeMapErrorCode.noSuchModel, 'The Tunebook engine is not loaded in this kernel, so no model can be changed.');
+    if (!apply)
+      throw new ResponseError(
+        FreezeMapErrorCode.noSuchModel,
+        'The Tunebook engine is not loaded in this kernel, so no model can be changed.',
+      );
     let summary: FreezeSummary;
     try {
       summary = apply(held.model, params.paths);

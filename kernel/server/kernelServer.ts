@@ -73,14 +73,20 @@ export class KernelServer {
     const currentSignal = () => this.currentExecution()?.controller.signal;
     const runtime = createCellRuntime(this.loader, currentSignal, () => this.notebookDir);
     this.repl = new Repl(runtime, (specifier) => this.loader.require(specifier));
-    this.streams = new StreamBuffer((executionId, stream, text) => void connection.sendNotification(StreamNotification.type, { executionId, stream, text }));
+    this.streams = new StreamBuffer(
+      (executionId, stream, text) =>
+        void connection.sendNotification(StreamNotification.type, { executionId, stream, text }),
+    );
     installCellGlobals({
       currentExecutionId: () => this.currentExecution()?.params.executionId ?? this.lastExecutionId,
       currentSignal,
       send: (executionId, outputId, op, items) => this.sendDisplay(executionId, outputId, op, items),
       reportDownload: (progress) => {
         const executionId = this.currentExecution()?.params.executionId;
-        void connection.sendNotification(ModelDownloadProgressNotification.type, executionId === undefined ? progress : { executionId, ...progress });
+        void connection.sendNotification(
+          ModelDownloadProgressNotification.type,
+          executionId === undefined ? progress : { executionId, ...progress },
+        );
       },
     });
 
@@ -115,7 +121,10 @@ export class KernelServer {
     const c = this.connection;
     c.onRequest(InitializeRequest.type, (params) => {
       if (params.protocolVersion !== PROTOCOL_VERSION) {
-        throw new ResponseError(1, `The kernel speaks protocol ${PROTOCOL_VERSION}, the client ${params.protocolVersion}; update Tunebook so both match.`);
+        throw new ResponseError(
+          1,
+          `The kernel speaks protocol ${PROTOCOL_VERSION}, the client ${params.protocolVersion}; update Tunebook so both match.`,
+        );
       }
       this.notebookDir = params.notebookDir;
       this.loader.setNotebookDir(params.notebookDir);
@@ -124,7 +133,10 @@ export class KernelServer {
         try {
           process.chdir(params.notebookDir);
         } catch (error) {
-          this.log('warn', `Could not change to the notebook folder ${params.notebookDir}: ${(error as Error).message}`);
+          this.log(
+            'warn',
+            `Could not change to the notebook folder ${params.notebookDir}: ${(error as Error).message}`,
+          );
         }
       }
       this.setState('idle');

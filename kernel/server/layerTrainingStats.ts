@@ -15,7 +15,9 @@ export function withTrainingStats(layers: readonly ModelLayer[], stats: Training
   return layers.map(annotate);
 }
 
-function aggregate(params: ReadonlyArray<{ gradNorm: number; deltaNorm: number; startNorm: number }>): LayerTrainingStats | undefined {
+function aggregate(
+  params: ReadonlyArray<{ gradNorm: number; deltaNorm: number; startNorm: number }>,
+): LayerTrainingStats | undefined {
   if (params.length === 0) return undefined;
   let grad = 0;
   let delta = 0;

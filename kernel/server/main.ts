@@ -17,7 +17,10 @@ const protocolOut = new Writable({
 });
 process.stdout.on('error', () => process.exit(0)); // the client is gone
 
-const connection = createMessageConnection(new StreamMessageReader(process.stdin), new StreamMessageWriter(protocolOut));
+const connection = createMessageConnection(
+  new StreamMessageReader(process.stdin),
+  new StreamMessageWriter(protocolOut),
+);
 
 const server = new KernelServer(connection, {
   kernelDir: __dirname,

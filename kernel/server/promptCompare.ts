@@ -36,7 +36,12 @@ export function registerPromptCompare(connection: Connection, deps: GenerationDe
     running.set(params.runId, controller);
     token.onCancellationRequested(() => controller.abort());
     try {
-      return await runComparison(deps, params, controller.signal, (output) => void connection.sendNotification(PromptCompareOutputNotification.type, output));
+      return await runComparison(
+        deps,
+        params,
+        controller.signal,
+        (output) => void connection.sendNotification(PromptCompareOutputNotification.type, output),
+      );
     } finally {
       running.delete(params.runId);
     }
@@ -72,10 +77,23 @@ export async function runComparison(
         send({ ...cell, text: tokenizer.decode(ids, { skipSpecialTokens: true }), done: false });
       };
       const result = await model.generate(job.prompt, options);
-      send({ ...cell, text: result.text ?? '', done: true, latencyMs: performance.now() - started, tokens: result.ids.length });
+      send({
+        ...cell,
+        text: result.text ?? '',
+        done: true,
+        latencyMs: performance.now() - started,
+        tokens: result.ids.length,
+      });
       completed++;
     } catch (error) {
-      send({ ...cell, text: '', done: true, latencyMs: performance.now() - started, tokens: 0, error: error instanceof Error ? error.message : String(error) });
+      send({
+        ...cell,
+        text: '',
+        done: true,
+        latencyMs: performance.now() - started,
+        tokens: 0,
+        error: error instanceof Error ? error.message : String(error),
+      });
     }
   }
   return { runId: params.runId, completed, cancelled: signal.aborted };
@@ -84,16 +102,30 @@ export async function runComparison(
 export function compareInputs(deps: GenerationDeps, variable: unknown): PromptCompareInputsResult {
   const scope = (deps.scope ?? globalThis) as Record<string, unknown>;
   if (typeof variable !== 'string' || !deps.globalNames().includes(variable)) {
-    throw new ResponseError(GenerationErrorCode.badVariable, `The notebook has no variable named ${JSON.stringify(variable)}; run the cell that declares it.`);
+    throw new ResponseError(
+      GenerationErrorCode.badVariable,
+      `The notebook has no variable named ${JSON.stringify(variable)}; run the cell that declares it.`,
+    );
   }
   const value = scope[variable];
-  if (!Array.isArray(value)) throw new ResponseError(GenerationErrorCode.badVariable, `${variable} is not an array (it is ${value === null ? 'null' : typeof value}).`);
-  if (value.length > MAX_COMPARE_INPUTS) throw new ResponseError(GenerationErrorCode.badVariable, `${variable} has ${value.length} items; the grid takes at most ${MAX_COMPARE_INPUTS}.`);
+  if (!Array.isArray(value))
+    throw new ResponseError(
+      GenerationErrorCode.badVariable,
+      `${variable} is not an array (it is ${value === null ? 'null' : typeof value}).`,
+    );
+  if (value.length > MAX_COMPARE_INPUTS)
+    throw new ResponseError(
+      GenerationErrorCode.badVariable,
+      `${variable} has ${value.length} items; the grid takes at most ${MAX_COMPARE_INPUTS}.`,
+    );
   const inputs = value.map((item: unknown, i) => {
     if (typeof item === 'string') return item;
     const input = item && typeof item === 'object' ? (item as { input?: unknown }).input : undefined;
     if (typeof input === 'string') return input;
-    throw new ResponseError(GenerationErrorCode.badVariable, `${variable}[${i}] is neither a string nor an object with a string "input".`);
+    throw new ResponseError(
+      GenerationErrorCode.badVariable,
+      `${variable}[${i}] is neither a string nor an object with a string "input".`,
+    );
   });
   return { inputs };
 }

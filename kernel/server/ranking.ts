@@ -17,23 +17,37 @@ import { RlhfJobs, type RlhfJobDeps } from './rankingJobs';
 export type RankingDeps = GenerationDeps & RlhfJobDeps;
 
 /** Registers the ranking panel's requests; the server calls `interrupt()` of the answer on the kernel's interrupt. */
-export function registerRanking(connection: Pick<MessageConnection, 'onRequest' | 'sendNotification'>, deps: RankingDeps): RlhfJobs {
+export function registerRanking(
+  connection: Pick<MessageConnection, 'onRequest' | 'sendNotification'>,
+  deps: RankingDeps,
+): RlhfJobs {
   connection.onRequest(RankingGenerateRequest.type, (params, token) => {
     const controller = new AbortController();
     token.onCancellationRequested(() => controller.abort());
     return rankCandidates(deps, params, controller.signal);
   });
-  const jobs = new RlhfJobs(deps, (progress) => void connection.sendNotification(RlhfProgressNotification.type, progress));
+  const jobs = new RlhfJobs(
+    deps,
+    (progress) => void connection.sendNotification(RlhfProgressNotification.type, progress),
+  );
   jobs.register(connection);
   return jobs;
 }
 
-export async function rankCandidates(deps: GenerationDeps, params: RankingGenerateParams, signal: AbortSignal): Promise<RankingGenerateResult> {
+export async function rankCandidates(
+  deps: GenerationDeps,
+  params: RankingGenerateParams,
+  signal: AbortSignal,
+): Promise<RankingGenerateResult> {
   const model = findTextModel(deps, params?.model);
   if (!Number.isInteger(params.count) || params.count < 2 || params.count > MAX_RANK_CANDIDATES) {
-    throw new ResponseError(GenerationErrorCode.badParams, `The ranking panel ranks 2 to ${MAX_RANK_CANDIDATES} candidates, asked for ${String(params.count)}.`);
+    throw new ResponseError(
+      GenerationErrorCode.badParams,
+      `The ranking panel ranks 2 to ${MAX_RANK_CANDIDATES} candidates, asked for ${String(params.count)}.`,
+    );
   }
-  if (typeof params.prompt !== 'string') throw new ResponseError(GenerationErrorCode.badParams, 'The prompt must be text.');
+  if (typeof params.prompt !== 'string')
+    throw new ResponseError(GenerationErrorCode.badParams, 'The prompt must be text.');
   const candidates: string[] = [];
   for (let i = 0; i < params.count; i++) {
     const result = await model.generate(params.prompt, generateOptions(params.sampling, i, signal));

@@ -67,7 +67,8 @@ export class RlhfJobs {
     return this.exclusive(params?.jobId, async (signal) => {
       const engine = await this.engine();
       const pairs = await this.readPairs(engine, params.rankingsFile, MIN_REWARD_PAIRS, 'a reward model');
-      const backbone = params.backbone === undefined ? await engine.load(DEFAULT_BACKBONE) : this.findCausalLm(params.backbone);
+      const backbone =
+        params.backbone === undefined ? await engine.load(DEFAULT_BACKBONE) : this.findCausalLm(params.backbone);
       const trained = await this.engineCall(() =>
         engine.rewardModel(backbone, pairs, {
           ...REWARD_DEFAULTS,
@@ -122,14 +123,20 @@ export class RlhfJobs {
   }
 
   private async exclusive<T>(jobId: unknown, job: (signal: AbortSignal) => Promise<T>): Promise<T> {
-    if (typeof jobId !== 'string' || jobId.length === 0) throw new ResponseError(RlhfJobErrorCode.badParams, 'An RLHF job needs a jobId (text).');
-    if (this.running) throw new ResponseError(RlhfJobErrorCode.busy, 'Another RLHF job is running in this kernel; wait for it or interrupt the kernel.');
+    if (typeof jobId !== 'string' || jobId.length === 0)
+      throw new ResponseError(RlhfJobErrorCode.badParams, 'An RLHF job needs a jobId (text).');
+    if (this.running)
+      throw new ResponseError(
+        RlhfJobErrorCode.busy,
+        'Another RLHF job is running in this kernel; wait for it or interrupt the kernel.',
+      );
     const controller = new AbortController();
     this.running = controller;
     try {
       return await job(controller.signal);
     } catch (error) {
-      if (controller.signal.aborted) throw new ResponseError(RlhfJobErrorCode.interrupted, 'The RLHF job was interrupted; nothing was stored.');
+      if (controller.signal.aborted)
+        throw new ResponseError(RlhfJobErrorCode.interrupted, 'The RLHF job was interrupted; nothing was stored.');
       throw error;
     } finally {
       this.running = undefined;
@@ -143,12 +150,24 @@ export class RlhfJobs {
   }
 
   private async readPairs(engine: RlhfEngine, file: unknown, minimum: number, what: string): Promise<PreferencePair[]> {
-    if (typeof file !== 'string' || file.length === 0) throw new ResponseError(RlhfJobErrorCode.badParams, 'rankingsFile must be the path of the ranking store.');
-    if (!existsSync(file)) throw new ResponseError(RlhfJobErrorCode.noRankings, `No rankings yet: ${file} does not exist. Rank some items in the ranking panel first.`);
+    if (typeof file !== 'string' || file.length === 0)
+      throw new ResponseError(RlhfJobErrorCode.badParams, 'rankingsFile must be the path of the ranking store.');
+    if (!existsSync(file))
+      throw new ResponseError(
+        RlhfJobErrorCode.noRankings,
+        `No rankings yet: ${file} does not exist. Rank some items in the ranking panel first.`,
+      );
     const prefs = await this.engineCall(() => engine.preferences(file, { merge: 'majority' }));
-    if (prefs.length === 0) throw new ResponseError(RlhfJobErrorCode.noRankings, `No rankings yet: ${file} holds no preference pairs. Rank some items (without all ties) first.`);
+    if (prefs.length === 0)
+      throw new ResponseError(
+        RlhfJobErrorCode.noRankings,
+        `No rankings yet: ${file} holds no preference pairs. Rank some items (without all ties) first.`,
+      );
     if (prefs.length < minimum) {
-      throw new ResponseError(RlhfJobErrorCode.tooFewPairs, `Too few preference pairs for ${what}: ${file} gives ${prefs.length}, at least ${minimum} are needed. Rank more items first.`);
+      throw new ResponseError(
+        RlhfJobErrorCode.tooFewPairs,
+        `Too few preference pairs for ${what}: ${file} gives ${prefs.length}, at least ${minimum} are needed. Rank more items first.`,
+      );
     }
     return prefs.pairs;
   }
@@ -157,11 +176,19 @@ export class RlhfJobs {
     const held = heldModels(this.deps.globalNames(), this.scope());
     const found = typeof name === 'string' ? held.find((m) => m.name === name) : undefined;
     if (!found) {
-      const known = held.length ? `the notebook holds: ${held.map((m) => m.name).join(', ')}` : 'the notebook holds no model now';
-      throw new ResponseError(RlhfJobErrorCode.noSuchModel, `No model named ${JSON.stringify(name)} in the kernel (${known}).`);
+      const known = held.length
+        ? `the notebook holds: ${held.map((m) => m.name).join(', ')}`
+        : 'the notebook holds no model now';
+      throw new ResponseError(
+        RlhfJobErrorCode.noSuchModel,
+        `No model named ${JSON.stringify(name)} in the kernel (${known}).`,
+      );
     }
     if (typeof found.model.generate !== 'function' || !found.model.tokenizer) {
-      throw new ResponseError(RlhfJobErrorCode.noSuchModel, `The model ${found.name} is not a causal LM with a tokenizer, so it cannot be trained on text preferences.`);
+      throw new ResponseError(
+        RlhfJobErrorCode.noSuchModel,
+        `The model ${found.name} is not a causal LM with a tokenizer, so it cannot be trained on text preferences.`,
+      );
     }
     return found.model;
   }
@@ -191,13 +218,23 @@ export class RlhfJobs {
   }
 }
 
-function numbers<K extends string>(params: Partial<Record<K, unknown>>, keys: readonly K[]): Partial<Record<K, number>> {
+function numbers<K extends string>(
+  params: Partial<Record<K, unknown>>,
+  keys: readonly K[],
+): Partial<Record<K, number>> {
   const out: Partial<Record<K, number>> = {};
   for (const key of keys) {
     const value = params[key];
     if (value === undefined) continue;
-    const allowed = key === 'seed' ? Number.isInteger(value) && (value as number) >= 0 : typeof value === 'number' && Number.isFinite(value) && value > 0;
-    if (!allowed) throw new ResponseError(RlhfJobErrorCode.badParams, `${key} must be a ${key === 'seed' ? 'whole number from 0' : 'positive number'}, got ${String(value)}.`);
+    const allowed =
+      key === 'seed'
+        ? Number.isInteger(value) && (value as number) >= 0
+        : typeof value === 'number' && Number.isFinite(value) && value > 0;
+    if (!allowed)
+      throw new ResponseError(
+        RlhfJobErrorCode.badParams,
+        `${key} must be a ${key === 'seed' ? 'whole number from 0' : 'positive number'}, got ${String(value)}.`,
+      );
     out[key] = value as number;
   }
   return out;

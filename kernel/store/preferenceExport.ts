@@ -27,7 +27,8 @@ export function preferencePairs(records: readonly PreferenceRecord[]): Preferenc
   const pairs: PreferencePair[] = [];
   for (const r of records) {
     if (r.type !== 'ranking') continue;
-    for (const [chosen, rejected] of r.pairs) pairs.push({ prompt: r.prompt, chosen: r.candidates[chosen], rejected: r.candidates[rejected] });
+    for (const [chosen, rejected] of r.pairs)
+      pairs.push({ prompt: r.prompt, chosen: r.candidates[chosen], rejected: r.candidates[rejected] });
   }
   pairs.push(...ratingPairs(records.filter((r): r is RatingRecord => r.type === 'rating')));
   return pairs;
@@ -43,7 +44,8 @@ function ratingPairs(ratings: readonly RatingRecord[]): PreferencePair[] {
   }
   const pairs: PreferencePair[] = [];
   for (const [prompt, { up, down }] of byPrompt) {
-    for (const chosen of up) for (const rejected of down) if (chosen !== rejected) pairs.push({ prompt, chosen, rejected });
+    for (const chosen of up)
+      for (const rejected of down) if (chosen !== rejected) pairs.push({ prompt, chosen, rejected });
   }
   return pairs;
 }

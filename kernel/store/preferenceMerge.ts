@@ -35,14 +35,19 @@ function mergeGroup(group: RankingRecord[], method: MergeMethod): MergedRanking 
   // Each annotator's ranks re-indexed to the first record's candidate order.
   const aligned = group.map((r) => candidates.map((c) => r.ranks[r.candidates.indexOf(c)]));
   const wins = Array.from({ length: n }, () => new Array<number>(n).fill(0));
-  for (const ranks of aligned) for (let i = 0; i < n; i++) for (let j = 0; j < n; j++) if (ranks[i] < ranks[j]) wins[i][j]++;
+  for (const ranks of aligned)
+    for (let i = 0; i < n; i++) for (let j = 0; j < n; j++) if (ranks[i] < ranks[j]) wins[i][j]++;
 
   let scores: number[];
   let pairs: Array<[number, number]>;
   if (method === 'borda') {
     // Per annotator: 1 point per candidate ranked strictly worse, 1/2 per tie.
     scores = candidates.map((_, i) =>
-      aligned.reduce((sum, ranks) => sum + ranks.reduce((s, rj, j) => s + (j === i ? 0 : ranks[i] < rj ? 1 : ranks[i] === rj ? 0.5 : 0), 0), 0),
+      aligned.reduce(
+        (sum, ranks) =>
+          sum + ranks.reduce((s, rj, j) => s + (j === i ? 0 : ranks[i] < rj ? 1 : ranks[i] === rj ? 0.5 : 0), 0),
+        0,
+      ),
     );
     const ranks = ranksFromScores(scores);
     pairs = pairsFromRanks(ranks);
@@ -60,13 +65,27 @@ function ranksFromScores(scores: number[]): number[] {
   return scores.map((s) => 1 + scores.filter((other) => other > s).length);
 }
 
-function build(group: RankingRecord[], candidates: string[], ranks: number[], pairs: Array<[number, number]>, method: MergeMethod, scores: number[]): MergedRanking {
+function build(
+  group: RankingRecord[],
+  candidates: string[],
+  ranks: number[],
+  pairs: Array<[number, number]>,
+  method: MergeMethod,
+  scores: number[],
+): MergedRanking {
   const annotators = group.map((r) => r.annotator).sort();
-  const timestamp = group.map((r) => r.timestamp).sort().at(-1) ?? new Date().toISOString();
+  const timestamp =
+    group
+      .map((r) => r.timestamp)
+      .sort()
+      .at(-1) ?? new Date().toISOString();
   return {
     v: PREFERENCE_RECORD_VERSION,
     type: 'ranking',
-    id: `merged-${method}-${group.map((r) => r.id).sort().join('+')}`,
+    id: `merged-${method}-${group
+      .map((r) => r.id)
+      .sort()
+      .join('+')}`,
     timestamp,
     annotator: `${method}(${annotators.join(',')})`,
     prompt: group[0].prompt,

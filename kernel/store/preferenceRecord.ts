@@ -59,13 +59,16 @@ export function pairsFromRanks(ranks: readonly number[]): Array<[number, number]
 export function recordProblem(value: unknown): string | undefined {
   if (!value || typeof value !== 'object' || Array.isArray(value)) return 'not a JSON object';
   const r = value as Record<string, unknown>;
-  if (r.v !== PREFERENCE_RECORD_VERSION) return `unknown record version ${JSON.stringify(r.v)} (this Tunebook reads version ${PREFERENCE_RECORD_VERSION})`;
+  if (r.v !== PREFERENCE_RECORD_VERSION)
+    return `unknown record version ${JSON.stringify(r.v)} (this Tunebook reads version ${PREFERENCE_RECORD_VERSION})`;
   for (const key of ['id', 'timestamp', 'annotator', 'prompt'] as const) {
     if (typeof r[key] !== 'string') return `"${key}" must be a string`;
   }
   if (r.type === 'ranking') {
-    if (!Array.isArray(r.candidates) || !r.candidates.every((c) => typeof c === 'string')) return '"candidates" must be an array of strings';
-    if (!Array.isArray(r.ranks) || r.ranks.length !== r.candidates.length) return '"ranks" must have one entry per candidate';
+    if (!Array.isArray(r.candidates) || !r.candidates.every((c) => typeof c === 'string'))
+      return '"candidates" must be an array of strings';
+    if (!Array.isArray(r.ranks) || r.ranks.length !== r.candidates.length)
+      return '"ranks" must have one entry per candidate';
     if (!r.ranks.every((n) => Number.isInteger(n) && (n as number) >= 1)) return '"ranks" must be whole numbers from 1';
     if (!Array.isArray(r.pairs)) return '"pairs" must be an array';
     return undefined;

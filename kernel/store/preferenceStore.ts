@@ -8,7 +8,17 @@
  * systems, so lines never interleave. A writer killed mid-write can leave a torn last line; the next
  * append starts on a fresh line so the torn one is never merged with it, and `read` skips it with a warning.
  */
-import { closeSync, fstatSync, fsyncSync, mkdirSync, openSync, readFileSync, readSync, writeSync, existsSync } from 'node:fs';
+import {
+  closeSync,
+  fstatSync,
+  fsyncSync,
+  mkdirSync,
+  openSync,
+  readFileSync,
+  readSync,
+  writeSync,
+  existsSync,
+} from 'node:fs';
 import { userInfo } from 'node:os';
 import { dirname, join } from 'node:path';
 import { randomUUID } from 'node:crypto';
@@ -50,12 +60,18 @@ export interface NewRanking {
 
 /** A complete ranking record with its derived pairs; throws PreferenceStoreError for an invalid ranking. */
 export function makeRankingRecord(input: NewRanking): RankingRecord {
-  if (input.candidates.length < 2) throw new PreferenceStoreError(`A ranking needs at least 2 candidates, got ${input.candidates.length}.`);
+  if (input.candidates.length < 2)
+    throw new PreferenceStoreError(`A ranking needs at least 2 candidates, got ${input.candidates.length}.`);
   if (input.ranks.length !== input.candidates.length) {
-    throw new PreferenceStoreError(`A ranking needs one rank per candidate: ${input.candidates.length} candidates, ${input.ranks.length} ranks.`);
+    throw new PreferenceStoreError(
+      `A ranking needs one rank per candidate: ${input.candidates.length} candidates, ${input.ranks.length} ranks.`,
+    );
   }
   const bad = input.ranks.findIndex((r) => !Number.isInteger(r) || r < 1 || r > input.candidates.length);
-  if (bad >= 0) throw new PreferenceStoreError(`Candidate ${bad + 1} has rank ${String(input.ranks[bad])}; ranks go from 1 (best) to ${input.candidates.length}.`);
+  if (bad >= 0)
+    throw new PreferenceStoreError(
+      `Candidate ${bad + 1} has rank ${String(input.ranks[bad])}; ranks go from 1 (best) to ${input.candidates.length}.`,
+    );
   return {
     v: PREFERENCE_RECORD_VERSION,
     type: 'ranking',
@@ -70,8 +86,16 @@ export function makeRankingRecord(input: NewRanking): RankingRecord {
   };
 }
 
-export function makeRatingRecord(input: { prompt: string; completion: string; rating: 1 | -1; annotator: string; source?: PreferenceSource; timestamp?: Date }): RatingRecord {
-  if (input.rating !== 1 && input.rating !== -1) throw new PreferenceStoreError(`A rating is 1 (thumbs up) or -1 (thumbs down), got ${String(input.rating)}.`);
+export function makeRatingRecord(input: {
+  prompt: string;
+  completion: string;
+  rating: 1 | -1;
+  annotator: string;
+  source?: PreferenceSource;
+  timestamp?: Date;
+}): RatingRecord {
+  if (input.rating !== 1 && input.rating !== -1)
+    throw new PreferenceStoreError(`A rating is 1 (thumbs up) or -1 (thumbs down), got ${String(input.rating)}.`);
   return {
     v: PREFERENCE_RECORD_VERSION,
     type: 'rating',
@@ -115,7 +139,10 @@ export class PreferenceStore {
       mkdirSync(dirname(this.file), { recursive: true });
       fd = openSync(this.file, 'a+');
     } catch (error) {
-      throw new PreferenceStoreError(`Could not open ${this.file} to store the ranking: ${(error as Error).message}. Check the folder's permissions.`, { cause: error });
+      throw new PreferenceStoreError(
+        `Could not open ${this.file} to store the ranking: ${(error as Error).message}. Check the folder's permissions.`,
+        { cause: error },
+      );
     }
     try {
       const data = endsWithNewline(fd) ? line : Buffer.concat([Buffer.from('\n'), line]);
@@ -123,7 +150,10 @@ export class PreferenceStore {
       while (written < data.length) written += writeSync(fd, data, written, data.length - written);
       fsyncSync(fd);
     } catch (error) {
-      throw new PreferenceStoreError(`Could not write the ranking to ${this.file}: ${(error as Error).message}. Earlier rankings are intact.`, { cause: error });
+      throw new PreferenceStoreError(
+        `Could not write the ranking to ${this.file}: ${(error as Error).message}. Earlier rankings are intact.`,
+        { cause: error },
+      );
     } finally {
       closeSync(fd);
     }
@@ -162,7 +192,11 @@ export function parsePreferenceLines(text: string): StoreContents {
       return;
     }
     const problem = recordProblem(value);
-    if (problem) warnings.push({ line: lineNo, message: `line ${lineNo} is not a preference record (${problem}); it was skipped` });
+    if (problem)
+      warnings.push({
+        line: lineNo,
+        message: `line ${lineNo} is not a preference record (${problem}); it was skipped`,
+      });
     else records.push(value as PreferenceRecord);
   });
   return { records, warnings };

@@ -30,11 +30,15 @@ export function parseRankingQueue(text: string, fileName = 'the queue file'): Pa
       return;
     }
     const v = value as { prompt?: unknown; candidates?: unknown };
-    if (!value || typeof value !== 'object' || Array.isArray(value)) errors.push(`${fileName} line ${line}: expected an object {"prompt": ..., "candidates": [...]}`);
+    if (!value || typeof value !== 'object' || Array.isArray(value))
+      errors.push(`${fileName} line ${line}: expected an object {"prompt": ..., "candidates": [...]}`);
     else if (typeof v.prompt !== 'string') errors.push(`${fileName} line ${line}: "prompt" must be a string`);
-    else if (!Array.isArray(v.candidates) || !v.candidates.every((c) => typeof c === 'string')) errors.push(`${fileName} line ${line}: "candidates" must be an array of strings`);
+    else if (!Array.isArray(v.candidates) || !v.candidates.every((c) => typeof c === 'string'))
+      errors.push(`${fileName} line ${line}: "candidates" must be an array of strings`);
     else if (v.candidates.length < 2 || v.candidates.length > MAX_QUEUE_CANDIDATES) {
-      errors.push(`${fileName} line ${line}: needs 2 to ${MAX_QUEUE_CANDIDATES} candidates, has ${v.candidates.length}`);
+      errors.push(
+        `${fileName} line ${line}: needs 2 to ${MAX_QUEUE_CANDIDATES} candidates, has ${v.candidates.length}`,
+      );
     } else items.push({ prompt: v.prompt, candidates: v.candidates as string[], line });
   });
   return { items, errors };

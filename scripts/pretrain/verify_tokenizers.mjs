@@ -27,8 +27,13 @@ for (const [i, sample] of samples.entries()) {
     if (failures <= 5) {
       const k = ids.findIndex((id, j) => id !== sample.ids[j]);
       console.error(`sample ${i}: ${JSON.stringify(sample.text.slice(0, 120))}`);
-      console.error(`  first id difference at ${k}: js ${ids.slice(Math.max(0, k - 3), k + 4)} py ${sample.ids.slice(Math.max(0, k - 3), k + 4)}`);
-      if (decoded !== sample.decoded) console.error(`  decode js ${JSON.stringify(decoded.slice(0, 120))}\n         py ${JSON.stringify(sample.decoded.slice(0, 120))}`);
+      console.error(
+        `  first id difference at ${k}: js ${ids.slice(Math.max(0, k - 3), k + 4)} py ${sample.ids.slice(Math.max(0, k - 3), k + 4)}`,
+      );
+      if (decoded !== sample.decoded)
+        console.error(
+          `  decode js ${JSON.stringify(decoded.slice(0, 120))}\n         py ${JSON.stringify(sample.decoded.slice(0, 120))}`,
+        );
     }
   }
 }

@@ -19,7 +19,10 @@ async function runSuite(): Promise<{ results: ResultsFile | undefined; problem?:
   if (!existsSync(join(repoRoot, 'dist', 'extension.js'))) {
     return { results: undefined, problem: 'dist/extension.js is missing: run node scripts/build.mjs first' };
   }
-  const testsPath = await bundleSuite('test/integration/suite/index.ts', join(repoRoot, 'out', 'integration', 'suite.js'));
+  const testsPath = await bundleSuite(
+    'test/integration/suite/index.ts',
+    join(repoRoot, 'out', 'integration', 'suite.js'),
+  );
   const workspace = copyNotebookFixtures();
   try {
     const run = await runExtensionTests({
@@ -33,12 +36,22 @@ async function runSuite(): Promise<{ results: ResultsFile | undefined; problem?:
         if (line.includes('[tunebook-tests]') && !line.startsWith('[browser')) console.log(line);
       },
     });
-    const results = existsSync(resultsPath) ? (JSON.parse(readFileSync(resultsPath, 'utf8')) as ResultsFile) : undefined;
-    if (run.timedOut) return { results, problem: `the extension host did not finish within ${SUITE_TIMEOUT_MS} ms (log: ${run.logFile})` };
-    if (!results) return { results, problem: `the suite wrote no results (exit code ${run.exitCode}; log: ${run.logFile})` };
+    const results = existsSync(resultsPath)
+      ? (JSON.parse(readFileSync(resultsPath, 'utf8')) as ResultsFile)
+      : undefined;
+    if (run.timedOut)
+      return {
+        results,
+        problem: `the extension host did not finish within ${SUITE_TIMEOUT_MS} ms (log: ${run.logFile})`,
+      };
+    if (!results)
+      return { results, problem: `the suite wrote no results (exit code ${run.exitCode}; log: ${run.logFile})` };
     const failed = results.results.some((r) => r.status === 'failed');
     if ((run.exitCode === 0) === failed) {
-      return { results, problem: `extension host exit code ${run.exitCode} does not match the results (log: ${run.logFile})` };
+      return {
+        results,
+        problem: `extension host exit code ${run.exitCode} does not match the results (log: ${run.logFile})`,
+      };
     }
     return { results };
   } finally {

@@ -20,7 +20,10 @@ async function main(): Promise<number> {
   rmSync(artifactsDir, { recursive: true, force: true });
   mkdirSync(artifactsDir, { recursive: true });
   const resultsPath = join(artifactsDir, 'results.json');
-  const testsPath = await bundleSuite('test/integration/suite/index.ts', join(repoRoot, 'out', 'integration', 'suite.js'));
+  const testsPath = await bundleSuite(
+    'test/integration/suite/index.ts',
+    join(repoRoot, 'out', 'integration', 'suite.js'),
+  );
   const workspace = copyNotebookFixtures();
   const userDataDir = mkdtempSync(join(tmpdir(), 'tunebook-electron-'));
   mkdirSync(join(userDataDir, 'User'), { recursive: true });
@@ -32,7 +35,14 @@ async function main(): Promise<number> {
       extensionDevelopmentPath: repoRoot,
       extensionTestsPath: testsPath,
       extensionTestsEnv: { TUNEBOOK_TEST_RESULTS: resultsPath },
-      launchArgs: [workspace.dir, '--disable-extensions', '--disable-workspace-trust', '--skip-welcome', '--user-data-dir', userDataDir],
+      launchArgs: [
+        workspace.dir,
+        '--disable-extensions',
+        '--disable-workspace-trust',
+        '--skip-welcome',
+        '--user-data-dir',
+        userDataDir,
+      ],
     }).catch((err: unknown) => {
       console.error(err);
       return 1;
@@ -46,7 +56,8 @@ async function main(): Promise<number> {
     return 1;
   }
   const { results } = JSON.parse(readFileSync(resultsPath, 'utf8')) as ResultsFile;
-  for (const r of results) console.log(`${r.status === 'passed' ? 'ok  ' : 'FAIL'} ${r.suite}: ${r.name}${r.error ? `\n${r.error}` : ''}`);
+  for (const r of results)
+    console.log(`${r.status === 'passed' ? 'ok  ' : 'FAIL'} ${r.suite}: ${r.name}${r.error ? `\n${r.error}` : ''}`);
   const failed = results.filter((r) => r.status === 'failed').length;
   console.log(`tests: ${results.length - failed} passed, ${failed} failed`);
   return failed > 0 || exitCode !== 0 ? 1 : 0;

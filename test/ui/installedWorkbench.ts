@@ -24,7 +24,13 @@ export interface InstalledWorkbench extends Workbench {
   extensionsDir: string;
 }
 
-function runLogged(step: string, args: string[], logFile: string, timeoutMs: number, env: NodeJS.ProcessEnv = process.env): Promise<void> {
+function runLogged(
+  step: string,
+  args: string[],
+  logFile: string,
+  timeoutMs: number,
+  env: NodeJS.ProcessEnv = process.env,
+): Promise<void> {
   return new Promise((resolve, reject) => {
     const log = createWriteStream(logFile);
     const child = spawn(args[0], args.slice(1), { cwd: repoRoot, env, stdio: ['ignore', 'pipe', 'pipe'] });
@@ -48,13 +54,21 @@ function runLogged(step: string, args: string[], logFile: string, timeoutMs: num
 /** Runs `npm run package`'s script; returns the .vsix path. */
 export async function buildVsix(): Promise<string> {
   mkdirSync(uiResultsDir, { recursive: true });
-  await runLogged('npm run package', [process.execPath, join(repoRoot, 'scripts', 'package.mjs')], join(uiResultsDir, 'installed-package.log'), 5 * 60_000);
+  await runLogged(
+    'npm run package',
+    [process.execPath, join(repoRoot, 'scripts', 'package.mjs')],
+    join(uiResultsDir, 'installed-package.log'),
+    5 * 60_000,
+  );
   const { version } = JSON.parse(readFileSync(join(repoRoot, 'package.json'), 'utf8')) as { version: string };
   return join(repoRoot, `tunebook-linux-x64-${version}.vsix`);
 }
 
 /** Installs `vsix` with code-server's CLI, opens a workbench on a fresh temporary workspace holding `files`. */
-export async function openInstalledWorkbench(vsix: string, files: { from: string; to: string }[]): Promise<InstalledWorkbench> {
+export async function openInstalledWorkbench(
+  vsix: string,
+  files: { from: string; to: string }[],
+): Promise<InstalledWorkbench> {
   assertToolsInstalled();
   let sandbox: Sandbox | undefined;
   let workspace: { dir: string; remove(): void } | undefined;
@@ -70,13 +84,33 @@ export async function openInstalledWorkbench(vsix: string, files: { from: string
     sandbox = createSandbox();
     await runLogged(
       'code-server --install-extension',
-      [node24, codeServerEntry, '--install-extension', vsix, '--extensions-dir', sandbox.extensionsDir, '--user-data-dir', sandbox.userDataDir, '--config', sandbox.configFile],
+      [
+        node24,
+        codeServerEntry,
+        '--install-extension',
+        vsix,
+        '--extensions-dir',
+        sandbox.extensionsDir,
+        '--user-data-dir',
+        sandbox.userDataDir,
+        '--config',
+        sandbox.configFile,
+      ],
       join(uiResultsDir, 'installed-install.log'),
       3 * 60_000,
-      { ...process.env, XDG_DATA_HOME: `${sandbox.xdgDir}/data`, XDG_CONFIG_HOME: `${sandbox.xdgDir}/config`, XDG_CACHE_HOME: `${sandbox.xdgDir}/cache` },
+      {
+        ...process.env,
+        XDG_DATA_HOME: `${sandbox.xdgDir}/data`,
+        XDG_CONFIG_HOME: `${sandbox.xdgDir}/config`,
+        XDG_CACHE_HOME: `${sandbox.xdgDir}/cache`,
+      },
     );
     const installed = readdirSync(sandbox.extensionsDir).filter((name) => name.startsWith('tunebook.tunebook-'));
-    if (installed.length !== 1) throw new InstalledExtensionError('install', `expected one tunebook.tunebook-* folder in ${sandbox.extensionsDir}, found ${JSON.stringify(readdirSync(sandbox.extensionsDir))}`);
+    if (installed.length !== 1)
+      throw new InstalledExtensionError(
+        'install',
+        `expected one tunebook.tunebook-* folder in ${sandbox.extensionsDir}, found ${JSON.stringify(readdirSync(sandbox.extensionsDir))}`,
+      );
     const extensionDir = join(sandbox.extensionsDir, installed[0]);
 
     workspace = makeTempDir('tunebook-installed-ws-');
@@ -86,7 +120,10 @@ export async function openInstalledWorkbench(vsix: string, files: { from: string
     }
     server = await startCodeServer({ sandbox, logFile: join(uiResultsDir, 'installed-code-server.log') });
     browser = await launchBrowser({});
-    await browser.page.goto(workbenchUrl({ origin: server.origin, folder: workspace.dir }), { waitUntil: 'domcontentloaded', timeout: 60_000 });
+    await browser.page.goto(workbenchUrl({ origin: server.origin, folder: workspace.dir }), {
+      waitUntil: 'domcontentloaded',
+      timeout: 60_000,
+    });
     await browser.page.locator('.monaco-workbench .explorer-folders-view').waitFor({ timeout: 60_000 });
     await browser.page.locator('.explorer-folders-view .monaco-list-row').first().waitFor({ timeout: 30_000 });
     return { page: browser.page, workspace, close, extensionDir, extensionsDir: sandbox.extensionsDir };

@@ -22,7 +22,8 @@ async function countOf(page: Page, selector: string, expected: number, timeoutMs
   const deadline = Date.now() + timeoutMs;
   let found = 0;
   while ((found = await page.locator(selector).count()) < expected) {
-    if (Date.now() > deadline) throw new Error(`expected ${expected} of ${selector} on screen within ${timeoutMs} ms, found ${found}`);
+    if (Date.now() > deadline)
+      throw new Error(`expected ${expected} of ${selector} on screen within ${timeoutMs} ms, found ${found}`);
     await page.waitForTimeout(250);
   }
 }
@@ -30,9 +31,12 @@ async function countOf(page: Page, selector: string, expected: number, timeoutMs
 describe('Tunebook in the VS Code workbench', { timeout: 10 * 60_000 }, () => {
   let wb: Workbench;
 
-  before(async () => {
-    wb = await openWorkbench();
-  }, { timeout: 3 * 60_000 });
+  before(
+    async () => {
+      wb = await openWorkbench();
+    },
+    { timeout: 3 * 60_000 },
+  );
 
   after(async () => {
     await wb?.close();
@@ -43,7 +47,9 @@ describe('Tunebook in the VS Code workbench', { timeout: 10 * 60_000 }, () => {
     try {
       await openNotebook(page, 'ui-run-all.ftnb');
       await countOf(page, '.notebook-editor .code-cell-row', 2, 90_000);
-      await page.locator('.notebook-toolbar-container .kernel-action-view-item', { hasText: 'Tunebook' }).waitFor({ timeout: 30_000 });
+      await page
+        .locator('.notebook-toolbar-container .kernel-action-view-item', { hasText: 'Tunebook' })
+        .waitFor({ timeout: 30_000 });
       await screenshot(page, 'run-all-1-opened');
 
       await page.locator('.notebook-toolbar-container a.action-label[aria-label="Run All"]').click();
@@ -59,8 +65,15 @@ describe('Tunebook in the VS Code workbench', { timeout: 10 * 60_000 }, () => {
       assert.match(shown, /HELLO FROM TUNEBOOK/, `stdout of cell 1 should be on screen; saw:\n${shown}`);
       assert.match(shown, /30007/, `value of cell 2 should be on screen; saw:\n${shown}`);
       const orders = await page.locator('.notebook-editor .code-cell-row .execution-count-label').allInnerTexts();
-      assert.deepEqual(orders.map((o) => o.trim()), ['[1]', '[2]'], 'execution counts in the cell gutters');
-      await page.locator('.notebook-editor .code-cell-row .codicon-notebook-state-error').count().then((n) => assert.equal(n, 0, 'no cell failed'));
+      assert.deepEqual(
+        orders.map((o) => o.trim()),
+        ['[1]', '[2]'],
+        'execution counts in the cell gutters',
+      );
+      await page
+        .locator('.notebook-editor .code-cell-row .codicon-notebook-state-error')
+        .count()
+        .then((n) => assert.equal(n, 0, 'no cell failed'));
     } catch (err) {
       await screenshot(page, 'run-all-failure').catch(() => undefined);
       throw err;
@@ -79,7 +92,11 @@ describe('Tunebook in the VS Code workbench', { timeout: 10 * 60_000 }, () => {
       await placeholder.waitFor({ state: 'visible', timeout: 30_000 });
       assert.match(await placeholder.innerText(), /could not be opened/i);
       await placeholder.getByRole('button', { name: 'Open in Text Editor' }).waitFor();
-      assert.equal(await page.locator('.notebook-editor .code-cell-row:visible').count(), 0, 'no notebook cells may be shown');
+      assert.equal(
+        await page.locator('.notebook-editor .code-cell-row:visible').count(),
+        0,
+        'no notebook cells may be shown',
+      );
       await screenshot(page, 'corrupt-1-error');
       await page.keyboard.press('Control+S');
       await closeActiveEditor(page);
@@ -101,6 +118,10 @@ describe('Tunebook in the VS Code workbench', { timeout: 10 * 60_000 }, () => {
     await page.keyboard.press('Escape');
     await closeActiveEditor(page);
     const onScreen = `${placeholder}\n${notifications}`;
-    assert.match(onScreen, /not valid JSON \(line \d+, column \d+/, `the specific parse error should be on screen; saw:\n${onScreen}`);
+    assert.match(
+      onScreen,
+      /not valid JSON \(line \d+, column \d+/,
+      `the specific parse error should be on screen; saw:\n${onScreen}`,
+    );
   });
 });

@@ -11,7 +11,10 @@ export async function webviewFrame(page: Page, selector: string, timeoutMs = 60_
     async () => {
       for (const frame of page.frames()) {
         if (!frame.url().includes('webview') && !frame.url().startsWith('about:')) continue;
-        const count = await frame.locator(selector).count().catch(() => 0);
+        const count = await frame
+          .locator(selector)
+          .count()
+          .catch(() => 0);
         if (count > 0) {
           found = frame;
           return true;
@@ -43,9 +46,16 @@ export async function runCommandWhenReady(page: Page, title: string, timeoutMs =
     await page.keyboard.press('F1');
     await input.waitFor({ state: 'visible' });
     await input.fill(`>${title}`);
-    if (await row.waitFor({ timeout: 5_000 }).then(() => true, () => false)) break;
+    if (
+      await row.waitFor({ timeout: 5_000 }).then(
+        () => true,
+        () => false,
+      )
+    )
+      break;
     await page.keyboard.press('Escape');
-    if (Date.now() > deadline) throw new Error(`the command "${title}" did not appear in the palette within ${timeoutMs} ms`);
+    if (Date.now() > deadline)
+      throw new Error(`the command "${title}" did not appear in the palette within ${timeoutMs} ms`);
     await page.waitForTimeout(2_000);
   }
   await page.keyboard.press('Enter');
@@ -62,7 +72,13 @@ export async function setColorTheme(page: Page, theme: string): Promise<void> {
       await page.keyboard.press('Control+T');
       await input.waitFor({ state: 'visible' });
       await input.fill(theme);
-      if (await row.waitFor({ timeout: 3_000 }).then(() => true, () => false)) return true;
+      if (
+        await row.waitFor({ timeout: 3_000 }).then(
+          () => true,
+          () => false,
+        )
+      )
+        return true;
       await page.keyboard.press('Escape');
       return false;
     },

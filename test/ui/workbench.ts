@@ -62,7 +62,10 @@ export async function screenshot(page: Page, name: string): Promise<string> {
 
 /** Quick Open (Ctrl+P), type the file name, Enter. */
 export async function quickOpen(page: Page, fileName: string): Promise<void> {
-  await page.locator('.monaco-workbench').click({ position: { x: 5, y: 400 } }).catch(() => undefined);
+  await page
+    .locator('.monaco-workbench')
+    .click({ position: { x: 5, y: 400 } })
+    .catch(() => undefined);
   await page.keyboard.press('Control+P');
   const input = page.locator('.quick-input-widget input.input');
   await input.waitFor({ state: 'visible' });
@@ -113,7 +116,10 @@ export async function notebookOutputText(page: Page): Promise<string> {
   const texts: string[] = [];
   for (const frame of page.frames()) {
     if (!frame.url().includes('/webview/')) continue;
-    const text = await frame.locator('body').innerText({ timeout: 5_000 }).catch(() => '');
+    const text = await frame
+      .locator('body')
+      .innerText({ timeout: 5_000 })
+      .catch(() => '');
     texts.push(text);
   }
   return texts.join('\n');

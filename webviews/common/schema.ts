@@ -13,13 +13,20 @@ export interface Schema<T> {
 export type Infer<S> = S extends Schema<infer T> ? T : never;
 
 const describe = (value: unknown): string =>
-  value === null ? 'null' : Array.isArray(value) ? 'an array' : typeof value === 'string' ? `"${value.slice(0, 40)}"` : typeof value;
+  value === null
+    ? 'null'
+    : Array.isArray(value)
+      ? 'an array'
+      : typeof value === 'string'
+        ? `"${value.slice(0, 40)}"`
+        : typeof value;
 
 export const str = (opts: { maxLength?: number; nonEmpty?: boolean } = {}): Schema<string> => ({
   check: (v, p) => {
     if (typeof v !== 'string') return [`${p} must be a string, got ${describe(v)}`];
     if (opts.nonEmpty && v.length === 0) return [`${p} must not be empty`];
-    if (opts.maxLength !== undefined && v.length > opts.maxLength) return [`${p} is longer than ${opts.maxLength} characters`];
+    if (opts.maxLength !== undefined && v.length > opts.maxLength)
+      return [`${p} is longer than ${opts.maxLength} characters`];
     return [];
   },
 });
@@ -39,13 +46,17 @@ export const bool = (): Schema<boolean> => ({
 });
 
 export const literal = <const L extends string | number | boolean>(...values: L[]): Schema<L> => ({
-  check: (v, p) => (values.includes(v as L) ? [] : [`${p} must be one of ${values.map((x) => JSON.stringify(x)).join(', ')}, got ${describe(v)}`]),
+  check: (v, p) =>
+    values.includes(v as L)
+      ? []
+      : [`${p} must be one of ${values.map((x) => JSON.stringify(x)).join(', ')}, got ${describe(v)}`],
 });
 
 export const arrayOf = <T>(item: Schema<T>, opts: { maxItems?: number } = {}): Schema<T[]> => ({
   check: (v, p) => {
     if (!Array.isArray(v)) return [`${p} must be an array, got ${describe(v)}`];
-    if (opts.maxItems !== undefined && v.length > opts.maxItems) return [`${p} has ${v.length} items, more than ${opts.maxItems}`];
+    if (opts.maxItems !== undefined && v.length > opts.maxItems)
+      return [`${p} has ${v.length} items, more than ${opts.maxItems}`];
     return v.flatMap((x, i) => item.check(x, `${p}[${i}]`));
   },
 });
@@ -57,7 +68,9 @@ export const optional = <T>(inner: Schema<T>): Schema<T | undefined> & { optiona
 
 type Shape = Record<string, Schema<unknown>>;
 type OptionalKeys<S extends Shape> = { [K in keyof S]: S[K] extends { optional: true } ? K : never }[keyof S];
-export type ObjectOf<S extends Shape> = { [K in Exclude<keyof S, OptionalKeys<S>>]: Infer<S[K]> } & { [K in OptionalKeys<S>]?: Infer<S[K]> };
+export type ObjectOf<S extends Shape> = { [K in Exclude<keyof S, OptionalKeys<S>>]: Infer<S[K]> } & {
+  [K in OptionalKeys<S>]?: Infer<S[K]>;
+};
 
 /** An object with exactly these keys (unknown keys are reported: they usually mean a typo or a version mismatch). */
 export const object = <S extends Shape>(shape: S): Schema<ObjectOf<S>> => ({
@@ -77,14 +90,18 @@ export const lazy = <T>(get: () => Schema<T>): Schema<T> => ({ check: (v, p) => 
  * A union of messages told apart by their `type` string. Returns the message schema whose `type`
  * matches; an unknown or missing `type` is a problem of its own.
  */
-export const messageUnion = <M extends Record<string, Schema<{ type: string }>>>(members: M): Schema<Infer<M[keyof M]>> & { types: string[] } => ({
+export const messageUnion = <M extends Record<string, Schema<{ type: string }>>>(
+  members: M,
+): Schema<Infer<M[keyof M]>> & { types: string[] } => ({
   types: Object.keys(members),
   check: (v, p) => {
-    if (typeof v !== 'object' || v === null || Array.isArray(v)) return [`${p} must be a message object, got ${describe(v)}`];
+    if (typeof v !== 'object' || v === null || Array.isArray(v))
+      return [`${p} must be a message object, got ${describe(v)}`];
     const type = (v as { type?: unknown }).type;
     if (typeof type !== 'string') return [`${p}.type must be a string naming the message, got ${describe(type)}`];
     const member = Object.prototype.hasOwnProperty.call(members, type) ? members[type] : undefined;
-    if (!member) return [`${p}.type "${type.slice(0, 60)}" is not a known message (known: ${Object.keys(members).join(', ')})`];
+    if (!member)
+      return [`${p}.type "${type.slice(0, 60)}" is not a known message (known: ${Object.keys(members).join(', ')})`];
     return member.check(v, p);
   },
 });

@@ -43,7 +43,10 @@ export function buildDiagram(layers: readonly ModelLayer[]): Diagram {
   const trainableParams = layers.reduce((sum, l) => sum + l.trainableParams, 0);
   const found = findBlockList(layers);
   if (!found) return { embeddings: layers.map(toItem), blocks: [], head: [], params, trainableParams };
-  const blocks = (found.list.children ?? []).map((block): DiagramBlock => ({ ...toItem(block), parts: (block.children ?? []).filter((c) => c.kind !== ADAPTER_KIND).map(toItem) }));
+  const blocks = (found.list.children ?? []).map((block): DiagramBlock => ({
+    ...toItem(block),
+    parts: (block.children ?? []).filter((c) => c.kind !== ADAPTER_KIND).map(toItem),
+  }));
   return { embeddings: found.before.map(toItem), blocks, head: found.after.map(toItem), params, trainableParams };
 }
 
@@ -81,7 +84,9 @@ export function freezeUpToPaths(diagram: Diagram, path: string): string[] {
 
 /** Modules of the head section that have parameters of their own. */
 export function headPaths(diagram: Diagram): string[] {
-  return diagram.head.filter((item) => item.params + item.adapters.reduce((s, a) => s + a.params, 0) > 0).map((item) => item.path);
+  return diagram.head
+    .filter((item) => item.params + item.adapters.reduce((s, a) => s + a.params, 0) > 0)
+    .map((item) => item.path);
 }
 
 /** Embeddings and blocks: what "freeze all but head" freezes. */
@@ -115,11 +120,17 @@ function collectAdapters(children: readonly ModelLayer[]): ModelLayer[] {
 }
 
 /** The first ModuleList with children in pre-order, with the modules before and after it (as freeze's `firstBlocks` sees them). */
-function findBlockList(roots: readonly ModelLayer[]): { list: ModelLayer; before: ModelLayer[]; after: ModelLayer[] } | undefined {
-  const search = (siblings: readonly ModelLayer[], before: ModelLayer[]): { list: ModelLayer; before: ModelLayer[]; after: ModelLayer[] } | undefined => {
+function findBlockList(
+  roots: readonly ModelLayer[],
+): { list: ModelLayer; before: ModelLayer[]; after: ModelLayer[] } | undefined {
+  const search = (
+    siblings: readonly ModelLayer[],
+    before: ModelLayer[],
+  ): { list: ModelLayer; before: ModelLayer[]; after: ModelLayer[] } | undefined => {
     for (const [i, layer] of siblings.entries()) {
       const preceding = [...before, ...siblings.slice(0, i)];
-      if (layer.kind === 'ModuleList' && (layer.children?.length ?? 0) > 0) return { list: layer, before: preceding, after: siblings.slice(i + 1) };
+      if (layer.kind === 'ModuleList' && (layer.children?.length ?? 0) > 0)
+        return { list: layer, before: preceding, after: siblings.slice(i + 1) };
       if (layer.children?.length) {
         const inner = search(layer.children, preceding);
         if (inner) return { ...inner, after: [...inner.after, ...siblings.slice(i + 1)] };

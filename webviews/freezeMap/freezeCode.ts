@@ -38,7 +38,10 @@ export function freezeCode(modelName: string, layers: readonly ModelLayer[]): st
     const call = run.trainable ? 'unfreeze' : 'freeze';
     lines.push(`${call}(${modelName}, [\n${run.paths.map((p) => `  ${JSON.stringify(p)},`).join('\n')}\n]);`);
   }
-  for (const path of mixed) lines.push(`// ${path} is frozen only in part (some of its own parameters); set those with freeze(${modelName}, '${path}.<name>').`);
+  for (const path of mixed)
+    lines.push(
+      `// ${path} is frozen only in part (some of its own parameters); set those with freeze(${modelName}, '${path}.<name>').`,
+    );
   return lines.join('\n');
 }
 

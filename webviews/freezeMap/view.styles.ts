@@ -18,25 +18,78 @@ export const freezeMapStyles = css`
     font-size: var(--vscode-font-size, 13px);
     padding: 8px 16px 24px;
   }
-  header h1 { font-size: 1.25em; margin: 4px 0; font-weight: 600; }
-  header .sub { color: var(--vscode-descriptionForeground, #717171); }
-  .meter { margin: 10px 0 4px; }
+  header h1 {
+    font-size: 1.25em;
+    margin: 4px 0;
+    font-weight: 600;
+  }
+  header .sub {
+    color: var(--vscode-descriptionForeground, #717171);
+  }
+  .meter {
+    margin: 10px 0 4px;
+  }
   .bar {
     height: 10px;
     border-radius: 5px;
     background: color-mix(in srgb, var(--fm-frozen) 30%, transparent);
     overflow: hidden;
   }
-  .bar > div { height: 100%; background: var(--fm-trainable); transition: width 0.2s; }
-  .meter-label { margin-top: 4px; font-variant-numeric: tabular-nums; }
-  .toolbar { display: flex; gap: 8px; flex-wrap: wrap; margin: 12px 0; }
-  .legend { display: flex; gap: 14px; flex-wrap: wrap; margin: 4px 0 12px; color: var(--vscode-descriptionForeground, #717171); }
-  .swatch { display: inline-block; width: 10px; height: 10px; border-radius: 2px; margin-right: 4px; vertical-align: -1px; }
-  .hint { color: var(--vscode-descriptionForeground, #717171); margin: 0 0 10px; }
-  .diagram { display: flex; flex-direction: column; gap: 6px; max-width: 900px; }
-  .diagram:focus-within { outline: none; }
-  .section-title { font-size: 0.85em; text-transform: uppercase; letter-spacing: 0.05em; color: var(--vscode-descriptionForeground, #717171); margin-top: 8px; }
-  .row { display: flex; gap: 6px; flex-wrap: wrap; }
+  .bar > div {
+    height: 100%;
+    background: var(--fm-trainable);
+    transition: width 0.2s;
+  }
+  .meter-label {
+    margin-top: 4px;
+    font-variant-numeric: tabular-nums;
+  }
+  .toolbar {
+    display: flex;
+    gap: 8px;
+    flex-wrap: wrap;
+    margin: 12px 0;
+  }
+  .legend {
+    display: flex;
+    gap: 14px;
+    flex-wrap: wrap;
+    margin: 4px 0 12px;
+    color: var(--vscode-descriptionForeground, #717171);
+  }
+  .swatch {
+    display: inline-block;
+    width: 10px;
+    height: 10px;
+    border-radius: 2px;
+    margin-right: 4px;
+    vertical-align: -1px;
+  }
+  .hint {
+    color: var(--vscode-descriptionForeground, #717171);
+    margin: 0 0 10px;
+  }
+  .diagram {
+    display: flex;
+    flex-direction: column;
+    gap: 6px;
+    max-width: 900px;
+  }
+  .diagram:focus-within {
+    outline: none;
+  }
+  .section-title {
+    font-size: 0.85em;
+    text-transform: uppercase;
+    letter-spacing: 0.05em;
+    color: var(--vscode-descriptionForeground, #717171);
+    margin-top: 8px;
+  }
+  .row {
+    display: flex;
+    gap: 6px;
+    flex-wrap: wrap;
+  }
   .block {
     border: 1px solid var(--fm-border);
     border-radius: 6px;
@@ -58,19 +111,57 @@ export const freezeMapStyles = css`
     display: flex;
     flex-direction: column;
   }
-  .item.block-head { flex-direction: row; justify-content: space-between; align-items: baseline; }
-  .item.trainable { --state: var(--fm-trainable); }
-  .item.frozen { --state: var(--fm-frozen); }
-  .item.partial { --state: var(--fm-partial); }
-  .item.adapter { --state: var(--fm-adapter); border-style: dashed; border-left-style: solid; }
-  .item.adapter.frozen { opacity: 0.65; }
-  .item.empty { cursor: default; opacity: 0.75; }
-  .item:hover { background: color-mix(in srgb, var(--state) 28%, transparent); }
-  .item:focus-visible, .item:focus { outline: 2px solid var(--fm-focus); outline-offset: 1px; }
-  .item .name { font-weight: 600; }
-  .item .meta { font-size: 0.85em; color: var(--vscode-descriptionForeground, #717171); font-variant-numeric: tabular-nums; }
-  .part { display: flex; flex-direction: column; gap: 4px; }
-  .adapters { display: flex; gap: 4px; }
+  .item.block-head {
+    flex-direction: row;
+    justify-content: space-between;
+    align-items: baseline;
+  }
+  .item.trainable {
+    --state: var(--fm-trainable);
+  }
+  .item.frozen {
+    --state: var(--fm-frozen);
+  }
+  .item.partial {
+    --state: var(--fm-partial);
+  }
+  .item.adapter {
+    --state: var(--fm-adapter);
+    border-style: dashed;
+    border-left-style: solid;
+  }
+  .item.adapter.frozen {
+    opacity: 0.65;
+  }
+  .item.empty {
+    cursor: default;
+    opacity: 0.75;
+  }
+  .item:hover {
+    background: color-mix(in srgb, var(--state) 28%, transparent);
+  }
+  .item:focus-visible,
+  .item:focus {
+    outline: 2px solid var(--fm-focus);
+    outline-offset: 1px;
+  }
+  .item .name {
+    font-weight: 600;
+  }
+  .item .meta {
+    font-size: 0.85em;
+    color: var(--vscode-descriptionForeground, #717171);
+    font-variant-numeric: tabular-nums;
+  }
+  .part {
+    display: flex;
+    flex-direction: column;
+    gap: 4px;
+  }
+  .adapters {
+    display: flex;
+    gap: 4px;
+  }
   .message {
     padding: 8px 10px;
     border-radius: 4px;
@@ -82,11 +173,30 @@ export const freezeMapStyles = css`
     border-color: var(--vscode-inputValidation-infoBorder, #007acc);
     background: var(--vscode-inputValidation-infoBackground, #d6ecf2);
   }
-  [aria-busy='true'] .item { cursor: progress; }
-  .learned { display: flex; gap: 10px; align-items: center; margin: 0 0 8px; }
-  .learned label { display: inline-flex; gap: 6px; align-items: center; cursor: pointer; }
-  .learned label:has(input:disabled) { cursor: not-allowed; opacity: 0.7; }
-  .learned input:focus-visible, .learned select:focus-visible { outline: 2px solid var(--fm-focus); outline-offset: 1px; }
+  [aria-busy='true'] .item {
+    cursor: progress;
+  }
+  .learned {
+    display: flex;
+    gap: 10px;
+    align-items: center;
+    margin: 0 0 8px;
+  }
+  .learned label {
+    display: inline-flex;
+    gap: 6px;
+    align-items: center;
+    cursor: pointer;
+  }
+  .learned label:has(input:disabled) {
+    cursor: not-allowed;
+    opacity: 0.7;
+  }
+  .learned input:focus-visible,
+  .learned select:focus-visible {
+    outline: 2px solid var(--fm-focus);
+    outline-offset: 1px;
+  }
   .learned select {
     color: var(--vscode-dropdown-foreground, inherit);
     background: var(--vscode-dropdown-background, transparent);
@@ -94,9 +204,30 @@ export const freezeMapStyles = css`
     font: inherit;
     padding: 2px 4px;
   }
-  .hint-inline { color: var(--vscode-descriptionForeground, #717171); font-size: 0.9em; }
-  .heat-scale { display: inline-flex; gap: 6px; align-items: center; font-variant-numeric: tabular-nums; }
-  .heat-gradient { display: inline-block; width: 120px; height: 10px; border-radius: 2px; border: 1px solid var(--fm-border); background: linear-gradient(to right, var(--fm-heat-low), var(--fm-heat-high)); }
-  .item.heat { --state: color-mix(in srgb, var(--fm-heat-high) var(--heat, 0%), var(--fm-heat-low)); background: color-mix(in srgb, var(--fm-heat-high) calc(var(--heat, 0%) * 0.6), transparent); }
-  .item.heat.no-stats { --state: var(--fm-empty); background: transparent; }
+  .hint-inline {
+    color: var(--vscode-descriptionForeground, #717171);
+    font-size: 0.9em;
+  }
+  .heat-scale {
+    display: inline-flex;
+    gap: 6px;
+    align-items: center;
+    font-variant-numeric: tabular-nums;
+  }
+  .heat-gradient {
+    display: inline-block;
+    width: 120px;
+    height: 10px;
+    border-radius: 2px;
+    border: 1px solid var(--fm-border);
+    background: linear-gradient(to right, var(--fm-heat-low), var(--fm-heat-high));
+  }
+  .item.heat {
+    --state: color-mix(in srgb, var(--fm-heat-high) var(--heat, 0%), var(--fm-heat-low));
+    background: color-mix(in srgb, var(--fm-heat-high) calc(var(--heat, 0%) * 0.6), transparent);
+  }
+  .item.heat.no-stats {
+    --state: var(--fm-empty);
+    background: transparent;
+  }
 `;

@@ -9,7 +9,14 @@ import { LitElement, html, nothing, type TemplateResult } from 'lit';
 import '@vscode-elements/elements/dist/vscode-button/index.js';
 import type { ModelLayer, ModelSummary } from '../../kernel/protocol';
 import type { FreezeMapFromWebview, FreezeMapToWebview } from './messages';
-import { buildDiagram, freezeUpToPaths, itemsInOrder, type Diagram, type DiagramBlock, type DiagramItem } from './diagram';
+import {
+  buildDiagram,
+  freezeUpToPaths,
+  itemsInOrder,
+  type Diagram,
+  type DiagramBlock,
+  type DiagramItem,
+} from './diagram';
 import { formatCount } from '../common/formatCount';
 import { freezeMapStyles } from './view.styles';
 import { formatHeat, hasTrainingStats, HEAT_METRICS, heatMax, heatShare, type HeatMetric } from './heatmap';
@@ -80,7 +87,8 @@ export class FreezeMapView extends LitElement {
     }
     const share = diagram.params === 0 ? 0 : diagram.trainableParams / diagram.params;
     const trained = hasTrainingStats(diagram);
-    const heat = trained && this.showLearned ? { metric: this.heatMetric, max: heatMax(diagram, this.heatMetric) } : undefined;
+    const heat =
+      trained && this.showLearned ? { metric: this.heatMetric, max: heatMax(diagram, this.heatMetric) } : undefined;
     this.heat = heat;
     return html`
       <header>
@@ -90,26 +98,51 @@ export class FreezeMapView extends LitElement {
       ${this.unavailable ? html`<div class="message info" role="status">${this.unavailable}</div>` : nothing}
       ${this.error ? html`<div class="message" role="alert">${this.error}</div>` : nothing}
       <div class="meter">
-        <div class="bar" role="meter" aria-label="Trainable parameters" aria-valuemin="0" aria-valuemax=${diagram.params} aria-valuenow=${diagram.trainableParams}>
+        <div
+          class="bar"
+          role="meter"
+          aria-label="Trainable parameters"
+          aria-valuemin="0"
+          aria-valuemax=${diagram.params}
+          aria-valuenow=${diagram.trainableParams}
+        >
           <div style="width: ${(share * 100).toFixed(2)}%"></div>
         </div>
         <div class="meter-label" data-testid="trainable-summary">
-          Trainable ${formatCount(diagram.trainableParams)} of ${formatCount(diagram.params)} parameters (${(share * 100).toFixed(1)}%)
+          Trainable ${formatCount(diagram.trainableParams)} of ${formatCount(diagram.params)} parameters
+          (${(share * 100).toFixed(1)}%)
         </div>
       </div>
       <div class="toolbar">
-        <vscode-button ?disabled=${this.busy} @click=${() => this.send({ type: 'freezeMap/preset', preset: 'freezeAllButHead' })}>Freeze all but head</vscode-button>
-        <vscode-button ?disabled=${this.busy} @click=${() => this.send({ type: 'freezeMap/preset', preset: 'unfreezeAll' })}>Unfreeze all</vscode-button>
-        <vscode-button secondary ?disabled=${this.busy} @click=${() => this.send({ type: 'freezeMap/insertCode' })}>Insert as code</vscode-button>
+        <vscode-button
+          ?disabled=${this.busy}
+          @click=${() => this.send({ type: 'freezeMap/preset', preset: 'freezeAllButHead' })}
+          >Freeze all but head</vscode-button
+        >
+        <vscode-button
+          ?disabled=${this.busy}
+          @click=${() => this.send({ type: 'freezeMap/preset', preset: 'unfreezeAll' })}
+          >Unfreeze all</vscode-button
+        >
+        <vscode-button secondary ?disabled=${this.busy} @click=${() => this.send({ type: 'freezeMap/insertCode' })}
+          >Insert as code</vscode-button
+        >
       </div>
-      ${this.learnedControls(trained)}
-      ${heat ? this.heatLegend(heat.metric, heat.max) : STATE_LEGEND}
-      <p class="hint">Click or Space/Enter toggles a module · Shift+click or Shift+Enter freezes everything from the input up to it · arrow keys move.</p>
-      <div class="diagram" role="group" aria-label="Layers from input to output" aria-busy=${this.busy ? 'true' : 'false'} @keydown=${this.onKeyDown}>
+      ${this.learnedControls(trained)} ${heat ? this.heatLegend(heat.metric, heat.max) : STATE_LEGEND}
+      <p class="hint">
+        Click or Space/Enter toggles a module · Shift+click or Shift+Enter freezes everything from the input up to it ·
+        arrow keys move.
+      </p>
+      <div
+        class="diagram"
+        role="group"
+        aria-label="Layers from input to output"
+        aria-busy=${this.busy ? 'true' : 'false'}
+        @keydown=${this.onKeyDown}
+      >
         ${this.section('Embeddings', diagram.embeddings)}
         ${diagram.blocks.length ? html`<div class="section-title">Blocks</div>` : nothing}
-        ${diagram.blocks.map((block, i) => this.block(block, i))}
-        ${this.section('Head', diagram.head)}
+        ${diagram.blocks.map((block, i) => this.block(block, i))} ${this.section('Head', diagram.head)}
       </div>
     `;
   }
@@ -129,16 +162,18 @@ export class FreezeMapView extends LitElement {
         />
         Show what learned
       </label>
-      ${trained
-        ? html`<select
-            aria-label="Statistic to colour by"
-            data-testid="heat-metric"
-            ?disabled=${!this.showLearned}
-            @change=${(e: Event) => (this.heatMetric = (e.target as HTMLSelectElement).value as HeatMetric)}
-          >
-            ${HEAT_METRICS.map((m) => html`<option value=${m.metric} ?selected=${m.metric === this.heatMetric}>${m.label}</option>`)}
-          </select>`
-        : html`<span id="learned-hint" class="hint-inline">Train the model first</span>`}
+      ${
+        trained
+          ? html`<select
+              aria-label="Statistic to colour by"
+              data-testid="heat-metric"
+              ?disabled=${!this.showLearned}
+              @change=${(e: Event) => (this.heatMetric = (e.target as HTMLSelectElement).value as HeatMetric)}
+            >
+              ${HEAT_METRICS.map((m) => html`<option value=${m.metric} ?selected=${m.metric === this.heatMetric}>${m.label}</option>`)}
+            </select>`
+          : html`<span id="learned-hint" class="hint-inline">Train the model first</span>`
+      }
     </div>`;
   }
 
@@ -148,7 +183,11 @@ export class FreezeMapView extends LitElement {
       <span>${label} of the last training run:</span>
       <span class="heat-scale">
         <span>${formatHeat(0, metric)}</span>
-        <span class="heat-gradient" role="img" aria-label="from ${formatHeat(0, metric)} to ${formatHeat(max, metric)}"></span>
+        <span
+          class="heat-gradient"
+          role="img"
+          aria-label="from ${formatHeat(0, metric)} to ${formatHeat(max, metric)}"
+        ></span>
         <span>${formatHeat(max, metric)}</span>
       </span>
       <span><span class="swatch" style="background: var(--fm-empty)"></span>no statistics</span>
@@ -157,7 +196,8 @@ export class FreezeMapView extends LitElement {
 
   private section(title: string, items: DiagramItem[]): TemplateResult | typeof nothing {
     if (items.length === 0) return nothing;
-    return html`<div class="section-title">${title}</div><div class="row">${items.map((item) => this.withAdapters(item))}</div>`;
+    return html`<div class="section-title">${title}</div>
+      <div class="row">${items.map((item) => this.withAdapters(item))}</div>`;
   }
 
   private block(block: DiagramBlock, index: number): TemplateResult {
@@ -169,14 +209,18 @@ export class FreezeMapView extends LitElement {
 
   private withAdapters(item: DiagramItem): TemplateResult {
     if (item.adapters.length === 0) return this.item(item);
-    return html`<div class="part">${this.item(item)}<div class="adapters">${item.adapters.map((a) => this.item(a))}</div></div>`;
+    return html`<div class="part">
+      ${this.item(item)}
+      <div class="adapters">${item.adapters.map((a) => this.item(a))}</div>
+    </div>`;
   }
 
   private item(item: DiagramItem, title = item.label, extraClass = ''): TemplateResult {
     const order = this.diagram ? itemsInOrder(this.diagram) : [];
     const focused = (this.focusedPath ?? order[0]?.path) === item.path;
     const state = item.isAdapter ? `adapter ${item.state}` : item.state;
-    const stateWord = item.state === 'partial' ? 'partly frozen' : item.state === 'empty' ? 'no parameters of its own' : item.state;
+    const stateWord =
+      item.state === 'partial' ? 'partly frozen' : item.state === 'empty' ? 'no parameters of its own' : item.state;
     const heat = this.heat ? heatOf(item, this.heat.metric, this.heat.max) : undefined;
     return html`<div
       class="item ${state} ${extraClass} ${heat ? `heat ${heat.share === undefined ? 'no-stats' : ''}` : ''}"
@@ -193,11 +237,13 @@ export class FreezeMapView extends LitElement {
       @focus=${() => (this.focusedPath = item.path)}
     >
       <span class="name">${title}</span>
-      <span class="meta">${item.kind} · ${item.params === 0 ? 'shared / none' : `${formatCount(item.trainableParams)}/${formatCount(item.params)}`}</span>
+      <span class="meta"
+        >${item.kind} ·
+        ${item.params === 0 ? 'shared / none' : `${formatCount(item.trainableParams)}/${formatCount(item.params)}`}</span
+      >
       ${heat ? html`<span class="meta heat-value">${heat.text}</span>` : nothing}
     </div>`;
   }
-
 
   private activate(item: DiagramItem, freezeUpTo: boolean): void {
     if (this.busy || !this.diagram) return;
@@ -214,7 +260,10 @@ export class FreezeMapView extends LitElement {
   private onKeyDown = (event: KeyboardEvent): void => {
     if (!this.diagram) return;
     const order = itemsInOrder(this.diagram);
-    const current = Math.max(0, order.findIndex((i) => i.path === (this.focusedPath ?? order[0]?.path)));
+    const current = Math.max(
+      0,
+      order.findIndex((i) => i.path === (this.focusedPath ?? order[0]?.path)),
+    );
     let next = current;
     switch (event.key) {
       case 'ArrowDown':
@@ -241,14 +290,19 @@ export class FreezeMapView extends LitElement {
     }
     event.preventDefault();
     this.focusedPath = order[next]?.path;
-    void this.updateComplete.then(() => this.renderRoot.querySelector<HTMLElement>(`[data-path="${CSS.escape(this.focusedPath ?? '')}"]`)?.focus());
+    void this.updateComplete.then(() =>
+      this.renderRoot.querySelector<HTMLElement>(`[data-path="${CSS.escape(this.focusedPath ?? '')}"]`)?.focus(),
+    );
   };
 }
 
 function heatOf(item: DiagramItem, metric: HeatMetric, max: number): { share: number | undefined; text: string } {
   const value = item.trainingStats?.[metric];
   const label = metric === 'weightChange' ? 'weight change' : 'gradient norm';
-  return { share: heatShare(item, metric, max), text: value === undefined ? 'no statistics' : `${label} ${formatHeat(value, metric)}` };
+  return {
+    share: heatShare(item, metric, max),
+    text: value === undefined ? 'no statistics' : `${label} ${formatHeat(value, metric)}`,
+  };
 }
 
 const STATE_LEGEND = html`<div class="legend">

@@ -1,7 +1,18 @@
 /** The comparison grid as CSV (RFC 4180 quoting) or JSONL, one row per (input, variant) cell. */
 import type { CompareExportRow } from './messages';
 
-export const EXPORT_COLUMNS = ['variant', 'model', 'template', 'input', 'expected', 'output', 'score', 'latencyMs', 'tokens', 'error'] as const;
+export const EXPORT_COLUMNS = [
+  'variant',
+  'model',
+  'template',
+  'input',
+  'expected',
+  'output',
+  'score',
+  'latencyMs',
+  'tokens',
+  'error',
+] as const;
 
 export function gridToCsv(rows: readonly CompareExportRow[]): string {
   const lines = [EXPORT_COLUMNS.join(',')];

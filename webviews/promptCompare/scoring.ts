@@ -44,11 +44,19 @@ export interface ColumnStats {
   done: number;
 }
 
-export function columnStats(cells: ReadonlyArray<{ score?: number; latencyMs?: number; tokens?: number; done: boolean } | undefined>): ColumnStats {
+export function columnStats(
+  cells: ReadonlyArray<{ score?: number; latencyMs?: number; tokens?: number; done: boolean } | undefined>,
+): ColumnStats {
   const done = cells.filter((c): c is NonNullable<typeof c> => !!c && c.done);
   const mean = (values: number[]) => (values.length ? values.reduce((a, b) => a + b, 0) / values.length : undefined);
   const scores = done.map((c) => c.score).filter((s): s is number => s !== undefined);
   const latencies = done.map((c) => c.latencyMs).filter((s): s is number => s !== undefined);
   const tokens = done.map((c) => c.tokens).filter((s): s is number => s !== undefined);
-  return { score: mean(scores), meanLatencyMs: mean(latencies), meanTokens: mean(tokens), totalTokens: tokens.reduce((a, b) => a + b, 0), done: done.length };
+  return {
+    score: mean(scores),
+    meanLatencyMs: mean(latencies),
+    meanTokens: mean(tokens),
+    totalTokens: tokens.reduce((a, b) => a + b, 0),
+    done: done.length,
+  };
 }

@@ -7,7 +7,10 @@ export type RankingKeyAction =
   | { kind: 'focus'; delta: number }
   | { kind: 'none' };
 
-export function rankingKeyAction(event: { key: string; ctrlKey: boolean; metaKey: boolean; altKey: boolean }, candidates: number): RankingKeyAction {
+export function rankingKeyAction(
+  event: { key: string; ctrlKey: boolean; metaKey: boolean; altKey: boolean },
+  candidates: number,
+): RankingKeyAction {
   const key = event.key;
   if ((event.ctrlKey || event.metaKey) && key.toLowerCase() === 'z') return { kind: 'undo' };
   if (event.ctrlKey || event.metaKey || event.altKey) return { kind: 'none' };

@@ -9,7 +9,16 @@ import { repeat } from 'lit/directives/repeat.js';
 import '@vscode-elements/elements/dist/vscode-button/index.js';
 import type { RankingFromWebview, RankingItem, RankingProgress, RankingToWebview } from './messages';
 import { rankingKeyAction } from './rankingKeys';
-import { assignRank, displayOrder, initialRanking, isComplete, moveCandidate, nextUnranked, undo, type RankingState } from './rankingState';
+import {
+  assignRank,
+  displayOrder,
+  initialRanking,
+  isComplete,
+  moveCandidate,
+  nextUnranked,
+  undo,
+  type RankingState,
+} from './rankingState';
 import { rankingStyles } from './view.styles';
 
 type RlhfJob = 'rewardModel' | 'policy';
@@ -103,11 +112,15 @@ export class RankingView extends LitElement {
         this.error = undefined;
         break;
       case 'ranking/jobProgress':
-        if (this.job?.kind === message.job) this.job = { ...this.job, step: message.step, totalSteps: message.totalSteps, loss: message.loss };
+        if (this.job?.kind === message.job)
+          this.job = { ...this.job, step: message.step, totalSteps: message.totalSteps, loss: message.loss };
         break;
       case 'ranking/jobEnded':
         this.job = undefined;
-        this.jobOutcome = { outcome: message.outcome, message: message.outcome === 'cancelled' ? `Cancelled. ${message.message}` : message.message };
+        this.jobOutcome = {
+          outcome: message.outcome,
+          message: message.outcome === 'cancelled' ? `Cancelled. ${message.message}` : message.message,
+        };
         break;
     }
   }
@@ -118,8 +131,7 @@ export class RankingView extends LitElement {
       ${this.busy ? html`<div class="message info" role="status">${this.busy}</div>` : nothing}
       ${this.error ? html`<div class="message" role="alert">${this.error}</div>` : nothing}
       ${this.notice ? html`<div class="help saved" role="status">${this.notice}</div>` : nothing}
-      ${this.renderTraining()}
-      ${this.renderSources()}
+      ${this.renderTraining()} ${this.renderSources()}
     `;
   }
 
@@ -131,10 +143,21 @@ export class RankingView extends LitElement {
       <section class="training" aria-label="Train on the rankings">
         <div class="label">Train on the rankings</div>
         <div class="toolbar">
-          <vscode-button data-testid="train-reward-model" ?disabled=${!!job} @click=${() => this.send({ type: 'ranking/trainRewardModel' })}
-            title="Train a reward model on .tunebook/rankings.jsonl in the kernel">Train reward model</vscode-button>
-          <vscode-button data-testid="optimise-policy" secondary ?disabled=${!!job} @click=${() => this.optimisePolicy()}
-            title="DPO on a notebook model with the ranked pairs">Optimise policy</vscode-button>
+          <vscode-button
+            data-testid="train-reward-model"
+            ?disabled=${!!job}
+            @click=${() => this.send({ type: 'ranking/trainRewardModel' })}
+            title="Train a reward model on .tunebook/rankings.jsonl in the kernel"
+            >Train reward model</vscode-button
+          >
+          <vscode-button
+            data-testid="optimise-policy"
+            secondary
+            ?disabled=${!!job}
+            @click=${() => this.optimisePolicy()}
+            title="DPO on a notebook model with the ranked pairs"
+            >Optimise policy</vscode-button
+          >
           <label class="check"><input id="lora" type="checkbox" ?disabled=${!!job} /> LoRA</label>
           ${job ? html`<vscode-button data-testid="cancel-job" secondary @click=${() => this.send({ type: 'ranking/cancelJob' })} title="Interrupts the kernel">Cancel</vscode-button>` : nothing}
         </div>
@@ -151,7 +174,14 @@ export class RankingView extends LitElement {
         <span>${job.label}</span>
         <span>${steps}${job.loss === undefined ? '' : ` · loss ${job.loss.toFixed(4)}`}</span>
       </div>
-      <div class="bar" role="progressbar" aria-label=${job.label} aria-valuemin="0" aria-valuemax=${job.totalSteps} aria-valuenow=${job.step}>
+      <div
+        class="bar"
+        role="progressbar"
+        aria-label=${job.label}
+        aria-valuemin="0"
+        aria-valuemax=${job.totalSteps}
+        aria-valuenow=${job.step}
+      >
         <div style="width: ${job.totalSteps ? ((job.step / job.totalSteps) * 100).toFixed(1) : 0}%"></div>
       </div>
     `;
@@ -168,10 +198,19 @@ export class RankingView extends LitElement {
     const done = p.ranked + p.skipped;
     return html`
       <div class="progress" aria-live="polite">
-        <span class="position">${this.item ? `Item ${Math.min(p.index + 1, p.total)} of ${p.total}` : `${p.total} items`}</span>
+        <span class="position"
+          >${this.item ? `Item ${Math.min(p.index + 1, p.total)} of ${p.total}` : `${p.total} items`}</span
+        >
         <span class="counts">${p.ranked} ranked · ${p.skipped} skipped</span>
       </div>
-      <div class="bar" role="progressbar" aria-label="Queue progress" aria-valuemin="0" aria-valuemax=${p.total} aria-valuenow=${done}>
+      <div
+        class="bar"
+        role="progressbar"
+        aria-label="Queue progress"
+        aria-valuemin="0"
+        aria-valuemax=${p.total}
+        aria-valuenow=${done}
+      >
         <div style="width: ${p.total ? ((done / p.total) * 100).toFixed(1) : 0}%"></div>
       </div>
     `;
@@ -186,23 +225,39 @@ export class RankingView extends LitElement {
       <div class="prompt" data-testid="prompt">${item.prompt}</div>
       <div class="label">Candidates — best first</div>
       <ol class="candidates" role="listbox" aria-label="Candidates to rank" @keydown=${this.onKey}>
-        ${repeat(order, (candidate) => candidate, (candidate, position) => this.renderCandidate(item, candidate, position))}
+        ${repeat(
+          order,
+          (candidate) => candidate,
+          (candidate, position) => this.renderCandidate(item, candidate, position),
+        )}
       </ol>
       <div class="actions">
-        <vscode-button ?disabled=${!complete || !!this.busy} @click=${() => this.submit()} title="Enter">Submit</vscode-button>
+        <vscode-button ?disabled=${!complete || !!this.busy} @click=${() => this.submit()} title="Enter"
+          >Submit</vscode-button
+        >
         <vscode-button secondary @click=${() => this.skip()} title="S">Skip</vscode-button>
-        <vscode-button secondary ?disabled=${this.ranking.history.length === 0} @click=${() => this.undo()} title="U or Ctrl+Z">Undo</vscode-button>
+        <vscode-button
+          secondary
+          ?disabled=${this.ranking.history.length === 0}
+          @click=${() => this.undo()}
+          title="U or Ctrl+Z"
+          >Undo</vscode-button
+        >
       </div>
       <div class="help">
-        <kbd>↑</kbd>/<kbd>↓</kbd> choose · <kbd>1</kbd>–<kbd>${item.candidates.length}</kbd> place (ties allowed) · <kbd>S</kbd> skip ·
-        <kbd>U</kbd> undo · <kbd>Enter</kbd> submit · drag to reorder. Annotator: ${this.annotator}
+        <kbd>↑</kbd>/<kbd>↓</kbd> choose · <kbd>1</kbd>–<kbd>${item.candidates.length}</kbd> place (ties allowed) ·
+        <kbd>S</kbd> skip · <kbd>U</kbd> undo · <kbd>Enter</kbd> submit · drag to reorder. Annotator: ${this.annotator}
       </div>
     `;
   }
 
   private renderCandidate(item: RankingItem, candidate: number, position: number): TemplateResult {
     const rank = this.ranking.ranks[candidate];
-    const classes = ['candidate', this.dragging === candidate ? 'dragging' : '', this.dropPosition === position && this.dragging !== undefined ? 'drop-target' : ''].join(' ');
+    const classes = [
+      'candidate',
+      this.dragging === candidate ? 'dragging' : '',
+      this.dropPosition === position && this.dragging !== undefined ? 'drop-target' : '',
+    ].join(' ');
     return html`
       <li
         class=${classes}
@@ -224,7 +279,10 @@ export class RankingView extends LitElement {
           <div class="text">${item.candidates[candidate]}</div>
           <div class="rank-buttons" role="group" aria-label=${`Place of candidate ${candidate + 1}`}>
             ${item.candidates.map(
-              (_, r) => html`<button tabindex="-1" aria-pressed=${rank === r + 1} @click=${() => this.rank(candidate, r + 1)}>${r + 1}</button>`,
+              (_, r) =>
+                html`<button tabindex="-1" aria-pressed=${rank === r + 1} @click=${() => this.rank(candidate, r + 1)}>
+                  ${r + 1}
+                </button>`,
             )}
           </div>
         </div>
@@ -233,7 +291,8 @@ export class RankingView extends LitElement {
   }
 
   private renderIdle(): TemplateResult {
-    return html`${this.renderProgress()}<div class="message info idle" role="status">${this.idleMessage}</div>`;
+    return html`${this.renderProgress()}
+      <div class="message info idle" role="status">${this.idleMessage}</div>`;
   }
 
   private renderSources(): TemplateResult {
@@ -241,7 +300,9 @@ export class RankingView extends LitElement {
       <details ?open=${!this.item}>
         <summary>Queue and exports</summary>
         <div class="toolbar">
-          <vscode-button secondary @click=${() => this.send({ type: 'ranking/loadQueue' })}>Load queue from JSONL…</vscode-button>
+          <vscode-button secondary @click=${() => this.send({ type: 'ranking/loadQueue' })}
+            >Load queue from JSONL…</vscode-button
+          >
         </div>
         <form class="generate" @submit=${(e: Event) => this.generate(e)}>
           <label for="model">Model</label>
@@ -249,16 +310,39 @@ export class RankingView extends LitElement {
             ${this.models.length ? this.models.map((m) => html`<option value=${m}>${m}</option>`) : html`<option value="">(run a cell that creates a model)</option>`}
           </select>
           <label for="count">Candidates</label><input id="count" name="count" type="number" min="2" max="9" value="3" />
-          <label for="temperature">Temperature</label><input id="temperature" name="temperature" type="number" min="0" max="10" step="0.1" value="0.9" />
-          <label for="maxNewTokens">Max tokens</label><input id="maxNewTokens" name="maxNewTokens" type="number" min="1" max="2048" value="32" />
-          <textarea name="prompt" aria-label="Prompt to generate candidates for" placeholder="Prompt to sample candidates for"></textarea>
-          <vscode-button type="submit" ?disabled=${this.models.length === 0 || !!this.busy} @click=${(e: Event) => this.generate(e)}>Generate candidates</vscode-button>
+          <label for="temperature">Temperature</label
+          ><input id="temperature" name="temperature" type="number" min="0" max="10" step="0.1" value="0.9" />
+          <label for="maxNewTokens">Max tokens</label
+          ><input id="maxNewTokens" name="maxNewTokens" type="number" min="1" max="2048" value="32" />
+          <textarea
+            name="prompt"
+            aria-label="Prompt to generate candidates for"
+            placeholder="Prompt to sample candidates for"
+          ></textarea>
+          <vscode-button
+            type="submit"
+            ?disabled=${this.models.length === 0 || !!this.busy}
+            @click=${(e: Event) => this.generate(e)}
+            >Generate candidates</vscode-button
+          >
         </form>
         <div class="toolbar">
-          <vscode-button secondary @click=${() => this.send({ type: 'ranking/export', format: 'trl', merge: 'none' })}>Export TRL…</vscode-button>
-          <vscode-button secondary @click=${() => this.send({ type: 'ranking/export', format: 'openai', merge: 'none' })}>Export OpenAI…</vscode-button>
-          <vscode-button secondary @click=${() => this.send({ type: 'ranking/export', format: 'trl', merge: 'majority' })}>Export merged (majority)…</vscode-button>
-          <vscode-button secondary @click=${() => this.send({ type: 'ranking/export', format: 'trl', merge: 'borda' })}>Export merged (Borda)…</vscode-button>
+          <vscode-button secondary @click=${() => this.send({ type: 'ranking/export', format: 'trl', merge: 'none' })}
+            >Export TRL…</vscode-button
+          >
+          <vscode-button
+            secondary
+            @click=${() => this.send({ type: 'ranking/export', format: 'openai', merge: 'none' })}
+            >Export OpenAI…</vscode-button
+          >
+          <vscode-button
+            secondary
+            @click=${() => this.send({ type: 'ranking/export', format: 'trl', merge: 'majority' })}
+            >Export merged (majority)…</vscode-button
+          >
+          <vscode-button secondary @click=${() => this.send({ type: 'ranking/export', format: 'trl', merge: 'borda' })}
+            >Export merged (Borda)…</vscode-button
+          >
         </div>
       </details>
     `;
@@ -318,7 +402,9 @@ export class RankingView extends LitElement {
 
   private focusCandidate(candidate: number): void {
     this.focused = candidate;
-    void this.updateComplete.then(() => this.renderRoot.querySelector<HTMLElement>(`[data-candidate="${candidate}"]`)?.focus());
+    void this.updateComplete.then(() =>
+      this.renderRoot.querySelector<HTMLElement>(`[data-candidate="${candidate}"]`)?.focus(),
+    );
   }
 
   private onDragStart(event: DragEvent, candidate: number): void {
@@ -357,7 +443,10 @@ export class RankingView extends LitElement {
       model,
       prompt,
       count: clampInt(Number(data.get('count')), 2, 9, 3),
-      sampling: { temperature: clampNumber(Number(data.get('temperature')), 0, 10, 0.9), maxNewTokens: clampInt(Number(data.get('maxNewTokens')), 1, 2048, 32) },
+      sampling: {
+        temperature: clampNumber(Number(data.get('temperature')), 0, 10, 0.9),
+        maxNewTokens: clampInt(Number(data.get('maxNewTokens')), 1, 2048, 32),
+      },
     });
   }
 }

@@ -18,12 +18,18 @@ export function outputText(items: readonly OutputItem[]): string {
 export function errorText(json: string): string {
   try {
     const error = JSON.parse(json) as ErrorPayload;
-    return error.stack && error.stack.includes(error.message) ? error.stack : `${error.name}: ${error.message}${error.stack ? `\n${error.stack}` : ''}`;
+    return error.stack && error.stack.includes(error.message)
+      ? error.stack
+      : `${error.name}: ${error.message}${error.stack ? `\n${error.stack}` : ''}`;
   } catch {
     return json;
   }
 }
 
 function formatBytes(n: number): string {
-  return n < 1024 ? `${n} bytes` : n < 1024 * 1024 ? `${(n / 1024).toFixed(1)} KB` : `${(n / 1024 / 1024).toFixed(1)} MB`;
+  return n < 1024
+    ? `${n} bytes`
+    : n < 1024 * 1024
+      ? `${(n / 1024).toFixed(1)} KB`
+      : `${(n / 1024 / 1024).toFixed(1)} MB`;
 }

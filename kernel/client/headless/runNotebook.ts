@@ -31,7 +31,12 @@ export interface RunSummary {
 
 const RUNNABLE_LANGUAGES = new Set([undefined, 'typescript', 'javascript', 'ts', 'js']);
 
-export async function runNotebook(client: KernelClient, notebook: FtnbNotebook, options: RunNotebookOptions, reporter: RunReporter): Promise<RunSummary> {
+export async function runNotebook(
+  client: KernelClient,
+  notebook: FtnbNotebook,
+  options: RunNotebookOptions,
+  reporter: RunReporter,
+): Promise<RunSummary> {
   const cells = notebook.cells.map((cell) => ({ ...cell }));
   let ran = 0;
   let failed = 0;
@@ -43,12 +48,20 @@ export async function runNotebook(client: KernelClient, notebook: FtnbNotebook, 
       continue;
     }
     reporter.cellStarted(index, cell);
-    const outputs = new OutputCollector({ onStream: reporter.stream, onDisplay: (id, op, items) => reporter.display(id, op, items) });
+    const outputs = new OutputCollector({
+      onStream: reporter.stream,
+      onDisplay: (id, op, items) => reporter.display(id, op, items),
+    });
     const result = await executeWithTimeout(client, cell.source, `Cell ${index + 1}`, outputs, options.timeoutSeconds);
-    if (!result.success && result.error && (!outputs.hasError() || result.error.name === 'TimeoutError')) outputs.setError(result.error);
+    if (!result.success && result.error && (!outputs.hasError() || result.error.name === 'TimeoutError'))
+      outputs.setError(result.error);
     ran++;
     if (!result.success) failed++;
-    cells[index] = { ...cell, outputs: outputs.outputs, execution: { order: ran, success: result.success, durationMs: Math.round(result.durationMs) } };
+    cells[index] = {
+      ...cell,
+      outputs: outputs.outputs,
+      execution: { order: ran, success: result.success, durationMs: Math.round(result.durationMs) },
+    };
     reporter.cellFinished(index, result, outputs);
   }
   return { notebook: { ...notebook, cells }, ran, failed };

@@ -84,7 +84,9 @@ export function ensureBackend(): Promise<BackendReport> {
 /** What runs now. Throws if no backend was started yet (await `ensureBackend()` or `initBackend()`). */
 export function backend(): BackendReport {
   if (!current) {
-    throw new BackendError('No compute backend is started yet: await initBackend() (or load()/create(), which start one) first.');
+    throw new BackendError(
+      'No compute backend is started yet: await initBackend() (or load()/create(), which start one) first.',
+    );
   }
   return current;
 }
@@ -100,7 +102,9 @@ async function climb(choice: BackendChoice): Promise<BackendReport> {
     } catch (err) {
       const reason = err instanceof RungUnavailable ? err.message : `${rung} failed to start: ${messageOf(err)}`;
       if (choice !== 'auto') {
-        throw new BackendError(`The ${rung} backend was requested but cannot start: ${reason}. Install it or choose another backend (${BACKEND_CHOICES.join(', ')}).`);
+        throw new BackendError(
+          `The ${rung} backend was requested but cannot start: ${reason}. Install it or choose another backend (${BACKEND_CHOICES.join(', ')}).`,
+        );
       }
       skipped.push(reason);
     }
@@ -116,9 +120,11 @@ async function startRung(rung: Rung, forced: boolean): Promise<Started> {
       return startNative('@tensorflow/tfjs-node-gpu', 'GPU (CUDA, libtensorflow)');
     case 'webgpu':
       // auto asks a child process first: Dawn in-process prints to stderr and is slow where no GPU is.
-      return (forced ? Promise.resolve() : passWebgpuPreflight()).then(() => startWebgpuBackend({ forced })).catch((err: unknown) => {
-        throw err instanceof WebGpuUnavailableError ? new RungUnavailable(`webgpu: ${err.message}`) : err;
-      });
+      return (forced ? Promise.resolve() : passWebgpuPreflight())
+        .then(() => startWebgpuBackend({ forced }))
+        .catch((err: unknown) => {
+          throw err instanceof WebGpuUnavailableError ? new RungUnavailable(`webgpu: ${err.message}`) : err;
+        });
     case 'tensorflow':
       return startNative('@tensorflow/tfjs-node', 'CPU (libtensorflow)');
     case 'native':

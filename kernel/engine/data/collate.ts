@@ -33,18 +33,40 @@ export interface CollateOptions extends PadOptions {
   padTokenId: number;
 }
 
-export function collateClassification(examples: readonly ClassificationExample[], options: CollateOptions): ClassificationBatch {
+export function collateClassification(
+  examples: readonly ClassificationExample[],
+  options: CollateOptions,
+): ClassificationBatch {
   checkNotEmpty(examples);
-  return { ...padBatch(examples.map((e) => e.inputIds), options.padTokenId, options), labels: examples.map((e) => e.label) };
+  return {
+    ...padBatch(
+      examples.map((e) => e.inputIds),
+      options.padTokenId,
+      options,
+    ),
+    labels: examples.map((e) => e.label),
+  };
 }
 
 export function collateCausalLm(examples: readonly CausalLmExample[], options: CollateOptions): CausalLmBatch {
   checkNotEmpty(examples);
-  const length = paddedLength(examples.map((e) => e.inputIds), options);
+  const length = paddedLength(
+    examples.map((e) => e.inputIds),
+    options,
+  );
   const fixed = { ...options, length, multipleOf: undefined };
   return {
-    ...padBatch(examples.map((e) => e.inputIds), options.padTokenId, fixed),
-    labels: padTo(examples.map((e) => e.labels), IGNORE_INDEX, length, options.side),
+    ...padBatch(
+      examples.map((e) => e.inputIds),
+      options.padTokenId,
+      fixed,
+    ),
+    labels: padTo(
+      examples.map((e) => e.labels),
+      IGNORE_INDEX,
+      length,
+      options.side,
+    ),
   };
 }
 
@@ -52,10 +74,19 @@ export function collateCausalLm(examples: readonly CausalLmExample[], options: C
 export function collatePreference(examples: readonly PreferenceExample[], options: CollateOptions): PreferenceBatch {
   checkNotEmpty(examples);
   const all = examples.flatMap((e) => [e.chosen, e.rejected]);
-  const length = paddedLength(all.map((e) => e.inputIds), options);
+  const length = paddedLength(
+    all.map((e) => e.inputIds),
+    options,
+  );
   const fixed = { ...options, length, multipleOf: undefined };
-  const chosen = collateCausalLm(examples.map((e) => e.chosen), fixed);
-  const rejected = collateCausalLm(examples.map((e) => e.rejected), fixed);
+  const chosen = collateCausalLm(
+    examples.map((e) => e.chosen),
+    fixed,
+  );
+  const rejected = collateCausalLm(
+    examples.map((e) => e.rejected),
+    fixed,
+  );
   return {
     chosenInputIds: chosen.inputIds,
     chosenAttentionMask: chosen.attentionMask,
@@ -83,7 +114,8 @@ function toInt32Tensor(value: number[] | number[][], name: string): tf.Tensor {
     const width = rows[0].length;
     const flat = new Int32Array(rows.length * width);
     rows.forEach((row, i) => {
-      if (row.length !== width) throw new RangeError(`batch field ${name}: row ${i} has ${row.length} entries, row 0 has ${width}`);
+      if (row.length !== width)
+        throw new RangeError(`batch field ${name}: row ${i} has ${row.length} entries, row 0 has ${width}`);
       flat.set(row, i * width);
     });
     return tf.tensor2d(flat, [rows.length, width], 'int32');

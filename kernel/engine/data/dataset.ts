@@ -72,5 +72,6 @@ function toRng(seed: number | Rng): Rng {
 }
 
 function checkBatchSize(batchSize: number): void {
-  if (!Number.isSafeInteger(batchSize) || batchSize < 1) throw new RangeError(`batchSize must be an integer >= 1, got ${batchSize}`);
+  if (!Number.isSafeInteger(batchSize) || batchSize < 1)
+    throw new RangeError(`batchSize must be an integer >= 1, got ${batchSize}`);
 }

@@ -9,14 +9,27 @@ export { parseCsv, CsvParser, CsvRowParser } from './readers/csv';
 export type { CsvOptions, CsvRow } from './readers/csv';
 export { parseJsonArray, JsonArrayParser } from './readers/jsonArray';
 export { toClassificationRecord, toSftRecord, toPreferenceRecord } from './records';
-export type { RawLabel, ClassificationRecord, SftRecord, PreferenceRecord, ClassificationFields, SftFields, PreferenceFields } from './records';
+export type {
+  RawLabel,
+  ClassificationRecord,
+  SftRecord,
+  PreferenceRecord,
+  ClassificationFields,
+  SftFields,
+  PreferenceFields,
+} from './records';
 export { LabelMap, compareLabelNames } from './labelMap';
 export { resolvePadTokenId } from './tokenizerLike';
 export type { TokenizerLike } from './tokenizerLike';
 export { encodeText, encodeClassification } from './encode/classification';
 export type { ClassificationExample, EncodeClassificationOptions } from './encode/classification';
 export { IGNORE_INDEX, encodeSft, encodePreference } from './encode/causalLm';
-export type { CausalLmExample, PreferenceExample, EncodeCausalLmOptions, EncodePreferenceOptions } from './encode/causalLm';
+export type {
+  CausalLmExample,
+  PreferenceExample,
+  EncodeCausalLmOptions,
+  EncodePreferenceOptions,
+} from './encode/causalLm';
 export { specialTokenFrame } from './encode/specialTokens';
 export { padBatch, padTo, paddedLength } from './padding';
 export type { PaddingSide, PadOptions, PaddedBatch } from './padding';
@@ -34,4 +47,10 @@ export {
   readSftRecords,
   readPreferenceRecords,
 } from './load';
-export type { Located, ClassificationData, ClassificationDataOptions, SftDataOptions, PreferenceDataOptions } from './load';
+export type {
+  Located,
+  ClassificationData,
+  ClassificationDataOptions,
+  SftDataOptions,
+  PreferenceDataOptions,
+} from './load';

@@ -17,7 +17,8 @@ export class LabelMap {
     private readonly integerLabelsAreIds: boolean,
   ) {
     this.ids = new Map(names.map((name, id) => [name, id]));
-    if (this.ids.size !== names.length) throw new RangeError(`label names must be unique, got ${JSON.stringify(names)}`);
+    if (this.ids.size !== names.length)
+      throw new RangeError(`label names must be unique, got ${JSON.stringify(names)}`);
   }
 
   /** Builds the map from every label seen in a dataset. */
@@ -27,9 +28,14 @@ export class LabelMap {
     if ([...distinct].every((label) => typeof label === 'number')) {
       const max = [...(distinct as Set<number>)].reduce((a, b) => Math.max(a, b), 0);
       if (max > MAX_INTEGER_LABEL) {
-        throw new RangeError(`integer labels are class ids 0..n-1, but one is ${max}; use string labels or LabelMap.fromNames`);
+        throw new RangeError(
+          `integer labels are class ids 0..n-1, but one is ${max}; use string labels or LabelMap.fromNames`,
+        );
       }
-      return new LabelMap(Array.from({ length: max + 1 }, (_, i) => String(i)), true);
+      return new LabelMap(
+        Array.from({ length: max + 1 }, (_, i) => String(i)),
+        true,
+      );
     }
     const names = [...new Set([...distinct].map(String))].sort(compareLabelNames);
     return new LabelMap(names, false);
@@ -46,9 +52,13 @@ export class LabelMap {
     const entries = Object.entries(config.id2label).map(([id, name]) => [Number(id), name] as const);
     entries.sort((a, b) => a[0] - b[0]);
     entries.forEach(([id], i) => {
-      if (id !== i) throw new RangeError(`id2label ids must be 0..n-1, got ${JSON.stringify(Object.keys(config.id2label))}`);
+      if (id !== i)
+        throw new RangeError(`id2label ids must be 0..n-1, got ${JSON.stringify(Object.keys(config.id2label))}`);
     });
-    return new LabelMap(entries.map(([, name]) => name), true);
+    return new LabelMap(
+      entries.map(([, name]) => name),
+      true,
+    );
   }
 
   get size(): number {

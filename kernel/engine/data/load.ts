@@ -4,8 +4,19 @@
  */
 import { DataError, type DataLocation } from './dataError';
 import { Dataset } from './dataset';
-import { encodePreference, encodeSft, type CausalLmExample, type EncodeCausalLmOptions, type EncodePreferenceOptions, type PreferenceExample } from './encode/causalLm';
-import { encodeClassification, type ClassificationExample, type EncodeClassificationOptions } from './encode/classification';
+import {
+  encodePreference,
+  encodeSft,
+  type CausalLmExample,
+  type EncodeCausalLmOptions,
+  type EncodePreferenceOptions,
+  type PreferenceExample,
+} from './encode/causalLm';
+import {
+  encodeClassification,
+  type ClassificationExample,
+  type EncodeClassificationOptions,
+} from './encode/classification';
 import { LabelMap } from './labelMap';
 import { readRecords, type DataSource, type ReadRecordsOptions } from './readers/readRecords';
 import type { RawRecord } from './readers/rawRecord';
@@ -27,7 +38,8 @@ export interface Located<T> {
   location: DataLocation;
 }
 
-export interface ClassificationDataOptions extends ReadRecordsOptions, ClassificationFields, EncodeClassificationOptions {
+export interface ClassificationDataOptions
+  extends ReadRecordsOptions, ClassificationFields, EncodeClassificationOptions {
   tokenizer: TokenizerLike;
   /** Fixed class names (id = position); default: built from the labels in the data. */
   labels?: readonly string[];
@@ -46,25 +58,42 @@ export interface PreferenceDataOptions extends ReadRecordsOptions, PreferenceFie
   tokenizer: TokenizerLike;
 }
 
-export function readClassificationRecords(source: DataSource, options: ReadRecordsOptions & ClassificationFields = {}): Promise<Located<ClassificationRecord>[]> {
+export function readClassificationRecords(
+  source: DataSource,
+  options: ReadRecordsOptions & ClassificationFields = {},
+): Promise<Located<ClassificationRecord>[]> {
   return readKind(source, options, (raw) => toClassificationRecord(raw, options));
 }
 
-export function readSftRecords(source: DataSource, options: ReadRecordsOptions & SftFields = {}): Promise<Located<SftRecord>[]> {
+export function readSftRecords(
+  source: DataSource,
+  options: ReadRecordsOptions & SftFields = {},
+): Promise<Located<SftRecord>[]> {
   return readKind(source, options, (raw) => toSftRecord(raw, options));
 }
 
-export function readPreferenceRecords(source: DataSource, options: ReadRecordsOptions & PreferenceFields = {}): Promise<Located<PreferenceRecord>[]> {
+export function readPreferenceRecords(
+  source: DataSource,
+  options: ReadRecordsOptions & PreferenceFields = {},
+): Promise<Located<PreferenceRecord>[]> {
   return readKind(source, options, (raw) => toPreferenceRecord(raw, options));
 }
 
-export async function loadClassificationData(source: DataSource, options: ClassificationDataOptions): Promise<ClassificationData> {
+export async function loadClassificationData(
+  source: DataSource,
+  options: ClassificationDataOptions,
+): Promise<ClassificationData> {
   const rows = await readClassificationRecords(source, options);
-  const labelMap = options.labels ? LabelMap.fromNames(options.labels) : LabelMap.fromLabels(rows.map((row) => row.record.label));
+  const labelMap = options.labels
+    ? LabelMap.fromNames(options.labels)
+    : LabelMap.fromLabels(rows.map((row) => row.record.label));
   const examples = rows.map(({ record, location }) => {
     const id = labelMap.idOf(record.label);
     if (id === undefined) {
-      throw new DataError(location, `label ${JSON.stringify(record.label)} is not one of the labels: ${labelMap.names.join(', ')}`);
+      throw new DataError(
+        location,
+        `label ${JSON.stringify(record.label)} is not one of the labels: ${labelMap.names.join(', ')}`,
+      );
     }
     return encodeClassification(options.tokenizer, record.text, id, options);
   });
@@ -76,16 +105,30 @@ export async function loadSftData(source: DataSource, options: SftDataOptions): 
   return new Dataset(rows.map(({ record }) => encodeSft(options.tokenizer, record.prompt, record.completion, options)));
 }
 
-export async function loadPreferenceData(source: DataSource, options: PreferenceDataOptions): Promise<Dataset<PreferenceExample>> {
+export async function loadPreferenceData(
+  source: DataSource,
+  options: PreferenceDataOptions,
+): Promise<Dataset<PreferenceExample>> {
   const rows = await readPreferenceRecords(source, options);
-  return new Dataset(rows.map(({ record }) => encodePreference(options.tokenizer, record.prompt, record.chosen, record.rejected, options)));
+  return new Dataset(
+    rows.map(({ record }) =>
+      encodePreference(options.tokenizer, record.prompt, record.chosen, record.rejected, options),
+    ),
+  );
 }
 
-async function readKind<T>(source: DataSource, options: ReadRecordsOptions, check: (raw: RawRecord) => T): Promise<Located<T>[]> {
+async function readKind<T>(
+  source: DataSource,
+  options: ReadRecordsOptions,
+  check: (raw: RawRecord) => T,
+): Promise<Located<T>[]> {
   const rows: Located<T>[] = [];
   for await (const raw of readRecords(source, options)) rows.push({ record: check(raw), location: raw.location });
   if (rows.length === 0) {
-    throw new DataError({ file: typeof source === 'string' ? source : (options.name ?? 'records') }, 'holds no records');
+    throw new DataError(
+      { file: typeof source === 'string' ? source : (options.name ?? 'records') },
+      'holds no records',
+    );
   }
   return rows;
 }

@@ -66,7 +66,8 @@ export function toPreferenceRecord(raw: RawRecord, fields: PreferenceFields = {}
 function fieldValue(raw: RawRecord, name: string): unknown {
   if (!Object.prototype.hasOwnProperty.call(raw.value, name)) {
     const present = Object.keys(raw.value);
-    const hint = present.length > 0 ? ` (the row has ${present.map((k) => JSON.stringify(k)).join(', ')})` : ' (the row is empty)';
+    const hint =
+      present.length > 0 ? ` (the row has ${present.map((k) => JSON.stringify(k)).join(', ')})` : ' (the row is empty)';
     throw new DataError(raw.location, `missing ${JSON.stringify(name)}${hint}`);
   }
   return raw.value[name];
@@ -74,7 +75,8 @@ function fieldValue(raw: RawRecord, name: string): unknown {
 
 function stringField(raw: RawRecord, name: string): string {
   const value = fieldValue(raw, name);
-  if (typeof value !== 'string') throw new DataError(raw.location, `${JSON.stringify(name)} must be a string, got ${describeJsonType(value)}`);
+  if (typeof value !== 'string')
+    throw new DataError(raw.location, `${JSON.stringify(name)} must be a string, got ${describeJsonType(value)}`);
   return value;
 }
 

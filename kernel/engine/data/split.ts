@@ -23,7 +23,9 @@ export interface Split<T> {
 export function trainEvalSplit<T>(items: readonly T[], options: SplitOptions<T>): Split<T> {
   const evalCount = evalSizeOf(items.length, options);
   const rng = typeof options.seed === 'object' ? options.seed : Rng.fromSeed(options.seed ?? 42);
-  const evalIndices = options.stratify ? stratifiedEvalIndices(items, evalCount, options.stratify, rng) : rng.permutation(items.length).slice(0, evalCount);
+  const evalIndices = options.stratify
+    ? stratifiedEvalIndices(items, evalCount, options.stratify, rng)
+    : rng.permutation(items.length).slice(0, evalCount);
   const isEval = new Uint8Array(items.length);
   for (const i of evalIndices) isEval[i] = 1;
   const split: Split<T> = { train: [], eval: [] };
@@ -38,17 +40,24 @@ function evalSizeOf<T>(n: number, options: SplitOptions<T>): number {
   }
   let count: number;
   if (options.evalFraction !== undefined) {
-    if (!(options.evalFraction > 0 && options.evalFraction < 1)) throw new RangeError(`evalFraction must be in (0, 1), got ${options.evalFraction}`);
+    if (!(options.evalFraction > 0 && options.evalFraction < 1))
+      throw new RangeError(`evalFraction must be in (0, 1), got ${options.evalFraction}`);
     count = Math.ceil(options.evalFraction * n);
   } else {
     count = options.evalSize as number;
     if (!Number.isSafeInteger(count)) throw new RangeError(`evalSize must be an integer, got ${count}`);
   }
-  if (count < 1 || count > n - 1) throw new RangeError(`the eval set would hold ${count} of ${n} items; both parts need at least one`);
+  if (count < 1 || count > n - 1)
+    throw new RangeError(`the eval set would hold ${count} of ${n} items; both parts need at least one`);
   return count;
 }
 
-function stratifiedEvalIndices<T>(items: readonly T[], evalCount: number, classOf: (item: T) => string | number, rng: Rng): number[] {
+function stratifiedEvalIndices<T>(
+  items: readonly T[],
+  evalCount: number,
+  classOf: (item: T) => string | number,
+  rng: Rng,
+): number[] {
   const groups = new Map<string | number, number[]>();
   items.forEach((item, i) => {
     const key = classOf(item);
@@ -60,7 +69,9 @@ function stratifiedEvalIndices<T>(items: readonly T[], evalCount: number, classO
   const exact = members.map((group) => (evalCount * group.length) / items.length);
   const quotas = exact.map(Math.floor);
   let missing = evalCount - quotas.reduce((a, b) => a + b, 0);
-  const byRemainder = exact.map((value, g) => ({ g, remainder: value - quotas[g] })).sort((a, b) => b.remainder - a.remainder || a.g - b.g);
+  const byRemainder = exact
+    .map((value, g) => ({ g, remainder: value - quotas[g] }))
+    .sort((a, b) => b.remainder - a.remainder || a.g - b.g);
   for (const { g } of byRemainder) {
     if (missing === 0) break;
     if (quotas[g] < members[g].length) {

@@ -10,7 +10,10 @@ export interface TokenizerLike {
 }
 
 /** Token id used for padding: the tokenizer's pad token, else its EOS (GPT-2 practice), else `fallback`. */
-export function resolvePadTokenId(tokenizer: Pick<TokenizerLike, 'padTokenId' | 'eosTokenId'>, override?: number): number {
+export function resolvePadTokenId(
+  tokenizer: Pick<TokenizerLike, 'padTokenId' | 'eosTokenId'>,
+  override?: number,
+): number {
   const id = override ?? tokenizer.padTokenId ?? tokenizer.eosTokenId;
   if (id === undefined) {
     throw new RangeError('the tokenizer has neither a pad nor an EOS token; pass padTokenId explicitly');

@@ -33,11 +33,18 @@ export interface EmbedStats {
 }
 
 /** Vectors in the order of `texts`. `stats`, when given, receives how many came from the cache. */
-export async function embed(model: Model, texts: readonly string[], options: EmbedOptions = {}, stats?: EmbedStats): Promise<number[][]> {
+export async function embed(
+  model: Model,
+  texts: readonly string[],
+  options: EmbedOptions = {},
+  stats?: EmbedStats,
+): Promise<number[][]> {
   const pooling = options.pooling ?? 'mean';
-  if (!POOLINGS.includes(pooling)) throw new RangeError(`pooling must be one of ${POOLINGS.join(', ')}, got ${JSON.stringify(pooling)}`);
+  if (!POOLINGS.includes(pooling))
+    throw new RangeError(`pooling must be one of ${POOLINGS.join(', ')}, got ${JSON.stringify(pooling)}`);
   const batchSize = options.batchSize ?? 16;
-  if (!Number.isSafeInteger(batchSize) || batchSize < 1) throw new RangeError(`batchSize must be an integer >= 1, got ${batchSize}`);
+  if (!Number.isSafeInteger(batchSize) || batchSize < 1)
+    throw new RangeError(`batchSize must be an integer >= 1, got ${batchSize}`);
   if (!Array.isArray(texts)) throw new RangeError('embed(model, texts): texts must be an array of strings');
   texts.forEach((t, i) => {
     if (typeof t !== 'string') throw new RangeError(`texts[${i}] must be a string, got ${typeof t}`);
@@ -48,7 +55,10 @@ export async function embed(model: Model, texts: readonly string[], options: Emb
 
   const hashes = texts.map((t) => sha256Hex(t));
   const cache = options.cacheDir
-    ? await EmbeddingCache.open(options.cacheDir, sha256Hex(`${await modelFingerprint(model)}\0${pooling}\0${maxLength ?? 'none'}`))
+    ? await EmbeddingCache.open(
+        options.cacheDir,
+        sha256Hex(`${await modelFingerprint(model)}\0${pooling}\0${maxLength ?? 'none'}`),
+      )
     : undefined;
   const vectors = new Map<string, Float32Array>();
   const missing: number[] = [];

@@ -36,7 +36,8 @@ export class EmbeddingCache {
       try {
         const { tensors, metadata } = parseSafetensors(bytes, path);
         if (metadata.format === FORMAT && metadata.key === key) {
-          for (const [name, entry] of tensors) if (entry.data instanceof Float32Array && entry.shape.length === 1) vectors.set(name, entry.data);
+          for (const [name, entry] of tensors)
+            if (entry.data instanceof Float32Array && entry.shape.length === 1) vectors.set(name, entry.data);
         }
       } catch {
         vectors.clear();
@@ -60,7 +61,12 @@ export class EmbeddingCache {
 
   async flush(): Promise<void> {
     if (!this.dirty) return;
-    const tensors = [...this.vectors].map(([name, data]) => ({ name, dtype: 'F32' as const, shape: [data.length], data }));
+    const tensors = [...this.vectors].map(([name, data]) => ({
+      name,
+      dtype: 'F32' as const,
+      shape: [data.length],
+      data,
+    }));
     await mkdir(dirname(this.path), { recursive: true });
     await writeFileAtomic(this.path, serializeSafetensors(tensors, { format: FORMAT, key: this.key }));
     this.dirty = false;

@@ -34,11 +34,15 @@ export abstract class FeatureClassifier {
 
   evaluate(features: readonly ArrayLike<number>[], labels: readonly ClassLabel[]): ClassifierEvaluation {
     const proba = this.predictProba(features);
-    if (!Array.isArray(labels) || labels.length !== proba.length) throw new RangeError(`got ${proba.length} feature rows but ${labels?.length} labels`);
+    if (!Array.isArray(labels) || labels.length !== proba.length)
+      throw new RangeError(`got ${proba.length} feature rows but ${labels?.length} labels`);
     let nll = 0;
     labels.forEach((label, i) => {
       const c = this.classes.indexOf(label);
-      if (c < 0) throw new RangeError(`label ${JSON.stringify(label)} is not one of the classes ${JSON.stringify(this.classes)}`);
+      if (c < 0)
+        throw new RangeError(
+          `label ${JSON.stringify(label)} is not one of the classes ${JSON.stringify(this.classes)}`,
+        );
       nll -= Math.log(Math.max(proba[i][c], 1e-15));
     });
     const predicted = proba.map((p) => this.classes[argmax(p)]);

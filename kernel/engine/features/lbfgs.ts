@@ -91,7 +91,8 @@ export function minimizeLbfgs(fg: ObjectiveWithGradient, x0: Float64Array, optio
     x.set(xNew);
     g.set(gNew);
     f = fNew;
-    if (decrease <= 1e-16 * Math.max(1, Math.abs(f))) return { x, f, iterations, converged: maxAbs(g) <= options.tol * 100, gradMax: maxAbs(g) };
+    if (decrease <= 1e-16 * Math.max(1, Math.abs(f)))
+      return { x, f, iterations, converged: maxAbs(g) <= options.tol * 100, gradMax: maxAbs(g) };
   }
   return { x, f, iterations, converged: maxAbs(g) <= options.tol, gradMax: maxAbs(g) };
 }

@@ -53,19 +53,29 @@ export class LogisticRegressionClassifier extends FeatureClassifier {
   }
 }
 
-export function logisticRegression(features: readonly ArrayLike<number>[], labels: readonly ClassLabel[], options: LogisticRegressionOptions = {}): LogisticRegressionClassifier {
+export function logisticRegression(
+  features: readonly ArrayLike<number>[],
+  labels: readonly ClassLabel[],
+  options: LogisticRegressionOptions = {},
+): LogisticRegressionClassifier {
   const C = options.C ?? 1;
-  if (!(typeof C === 'number' && C > 0 && Number.isFinite(C))) throw new RangeError(`C must be a finite number > 0, got ${C}`);
+  if (!(typeof C === 'number' && C > 0 && Number.isFinite(C)))
+    throw new RangeError(`C must be a finite number > 0, got ${C}`);
   const maxIter = options.maxIter ?? 1000;
-  if (!Number.isSafeInteger(maxIter) || maxIter < 1) throw new RangeError(`maxIter must be an integer >= 1, got ${maxIter}`);
+  if (!Number.isSafeInteger(maxIter) || maxIter < 1)
+    throw new RangeError(`maxIter must be an integer >= 1, got ${maxIter}`);
   const tol = options.tol ?? 1e-6;
   if (!(tol > 0)) throw new RangeError(`tol must be > 0, got ${tol}`);
   const fitIntercept = options.fitIntercept ?? true;
   const data = toMatrix(features);
   const { classes, y } = encodeLabels(labels, data.n);
   const rows = classes.length === 2 ? 1 : classes.length;
-  const objective = rows === 1 ? binaryObjective(data, y, C, fitIntercept) : multinomialObjective(data, y, rows, C, fitIntercept);
-  const result = minimizeLbfgs(objective, new Float64Array(rows * data.d + (fitIntercept ? rows : 0)), { maxIter, tol });
+  const objective =
+    rows === 1 ? binaryObjective(data, y, C, fitIntercept) : multinomialObjective(data, y, rows, C, fitIntercept);
+  const result = minimizeLbfgs(objective, new Float64Array(rows * data.d + (fitIntercept ? rows : 0)), {
+    maxIter,
+    tol,
+  });
   const coef = Array.from({ length: rows }, (_, k) => Array.from(result.x.subarray(k * data.d, (k + 1) * data.d)));
   const intercept = Array.from({ length: rows }, (_, k) => (fitIntercept ? result.x[rows * data.d + k] : 0));
   return new LogisticRegressionClassifier(classes, data.d, coef, intercept, result.iterations, result.converged);

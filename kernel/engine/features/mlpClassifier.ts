@@ -38,13 +38,25 @@ export class MlpClassifier extends FeatureClassifier {
   }
 
   protected probabilities(x: Float64Array, offset: number): number[] {
-    const z = forwardRow(this.weights, x, offset, this.numFeatures, this.hiddenSize, this.classes.length, new Float64Array(this.hiddenSize));
+    const z = forwardRow(
+      this.weights,
+      x,
+      offset,
+      this.numFeatures,
+      this.hiddenSize,
+      this.classes.length,
+      new Float64Array(this.hiddenSize),
+    );
     softmaxInPlace(z);
     return Array.from(z);
   }
 }
 
-export function mlpClassifier(features: readonly ArrayLike<number>[], labels: readonly ClassLabel[], options: MlpOptions = {}): MlpClassifier {
+export function mlpClassifier(
+  features: readonly ArrayLike<number>[],
+  labels: readonly ClassLabel[],
+  options: MlpOptions = {},
+): MlpClassifier {
   const h = positiveInt('hiddenSize', options.hiddenSize ?? 64);
   const epochs = positiveInt('epochs', options.epochs ?? 100);
   const batchSize = positiveInt('batchSize', options.batchSize ?? 32);
@@ -109,7 +121,15 @@ export function mlpClassifier(features: readonly ArrayLike<number>[], labels: re
 }
 
 /** Logits of one row; fills `hidden` with the ReLU activations. */
-function forwardRow(w: Float64Array, x: Float64Array, offset: number, d: number, h: number, k: number, hidden: Float64Array): Float64Array {
+function forwardRow(
+  w: Float64Array,
+  x: Float64Array,
+  offset: number,
+  d: number,
+  h: number,
+  k: number,
+  hidden: Float64Array,
+): Float64Array {
   const b1 = h * d;
   const w2 = b1 + h;
   const b2 = w2 + k * h;

@@ -25,9 +25,11 @@ export async function generate(
   };
   const settings = samplingSettings(opts, fail);
   const maxNewTokens = opts.maxNewTokens ?? DEFAULT_MAX_NEW_TOKENS;
-  if (!Number.isInteger(maxNewTokens) || maxNewTokens < 0) fail(`maxNewTokens must be a non-negative integer, got ${maxNewTokens}`);
+  if (!Number.isInteger(maxNewTokens) || maxNewTokens < 0)
+    fail(`maxNewTokens must be a non-negative integer, got ${maxNewTokens}`);
   const promptIds = promptToIds(prompt, tokenizer, lm.vocabSize, fail);
-  if (promptIds.length > lm.maxPositions) fail(`prompt has ${promptIds.length} tokens; the context holds ${lm.maxPositions}`);
+  if (promptIds.length > lm.maxPositions)
+    fail(`prompt has ${promptIds.length} tokens; the context holds ${lm.maxPositions}`);
   const { stopIds, stopStrings } = stopCriteria(opts.stop, tokenizer, fail);
   const eos = new Set(opts.ignoreEos ? [] : lm.eosTokenIds);
   const rng = Rng.fromSeed(opts.seed ?? Math.floor(Math.random() * 2 ** 32));
@@ -53,7 +55,9 @@ export async function generate(
       }
       input = tf.tensor2d([next], [1, next.length], 'int32');
       const past = cache;
-      const out = tf.tidy(() => lm.step(input!, past) as unknown as tf.TensorContainerObject) as unknown as ReturnType<CausalLm['step']>;
+      const out = tf.tidy(() => lm.step(input!, past) as unknown as tf.TensorContainerObject) as unknown as ReturnType<
+        CausalLm['step']
+      >;
       tf.dispose([input, ...(past ?? []).flatMap((kv) => [kv.k, kv.v])]);
       input = undefined;
       cache = out.present;
@@ -111,16 +115,24 @@ export async function generate(
 function samplingSettings(opts: GenerateOptions, fail: (p: string) => never): SamplingSettings {
   const temperature = opts.temperature ?? 0;
   if (!Number.isFinite(temperature) || temperature < 0) fail(`temperature must be >= 0, got ${temperature}`);
-  if (opts.topK !== undefined && (!Number.isInteger(opts.topK) || opts.topK < 1)) fail(`topK must be a positive integer, got ${opts.topK}`);
+  if (opts.topK !== undefined && (!Number.isInteger(opts.topK) || opts.topK < 1))
+    fail(`topK must be a positive integer, got ${opts.topK}`);
   if (opts.topP !== undefined && !(opts.topP > 0 && opts.topP <= 1)) fail(`topP must be in (0, 1], got ${opts.topP}`);
-  if (opts.seed !== undefined && (!Number.isSafeInteger(opts.seed) || opts.seed < 0)) fail(`seed must be a non-negative integer, got ${opts.seed}`);
+  if (opts.seed !== undefined && (!Number.isSafeInteger(opts.seed) || opts.seed < 0))
+    fail(`seed must be a non-negative integer, got ${opts.seed}`);
   return { temperature, topK: opts.topK, topP: opts.topP };
 }
 
-function promptToIds(prompt: string | number[], tokenizer: Tokenizer | undefined, vocabSize: number, fail: (p: string) => never): number[] {
+function promptToIds(
+  prompt: string | number[],
+  tokenizer: Tokenizer | undefined,
+  vocabSize: number,
+  fail: (p: string) => never,
+): number[] {
   let ids: number[];
   if (typeof prompt === 'string') {
-    if (!tokenizer) fail('a text prompt needs a tokenizer, but this model has none (no tokenizer.json); pass token ids');
+    if (!tokenizer)
+      fail('a text prompt needs a tokenizer, but this model has none (no tokenizer.json); pass token ids');
     ids = tokenizer!.encode(prompt);
   } else if (Array.isArray(prompt)) {
     ids = prompt;
@@ -129,7 +141,8 @@ function promptToIds(prompt: string | number[], tokenizer: Tokenizer | undefined
   }
   if (ids.length === 0) fail('the prompt is empty; give at least one token');
   ids.forEach((id, i) => {
-    if (!Number.isInteger(id) || id < 0 || id >= vocabSize) fail(`prompt[${i}] = ${JSON.stringify(id)} is not a token id in [0, ${vocabSize})`);
+    if (!Number.isInteger(id) || id < 0 || id >= vocabSize)
+      fail(`prompt[${i}] = ${JSON.stringify(id)} is not a token id in [0, ${vocabSize})`);
   });
   return ids.slice();
 }

@@ -51,31 +51,46 @@ export async function loadHeadWeights(model: HeadModel, dir: string): Promise<vo
     const entry = folder.weights.get(name);
     if (!entry) throw new RangeError(`${dir} has no ${name}: it was not saved with a ${model.architecture} head`);
     if (entry.shape.length !== variable.shape.length || entry.shape.some((d, i) => d !== variable.shape[i])) {
-      throw new RangeError(`${dir}: ${name} has shape [${entry.shape.join(', ')}], the head needs [${variable.shape.join(', ')}]`);
+      throw new RangeError(
+        `${dir}: ${name} has shape [${entry.shape.join(', ')}], the head needs [${variable.shape.join(', ')}]`,
+      );
     }
-    if (!(entry.data instanceof Float32Array)) throw new RangeError(`${dir}: ${name} is ${entry.dtype}, not a float tensor`);
+    if (!(entry.data instanceof Float32Array))
+      throw new RangeError(`${dir}: ${name} is ${entry.dtype}, not a float tensor`);
     updates.push([variable, entry.data]);
   }
   for (const [variable, data] of updates) tf.tidy(() => variable.assign(tf.tensor(data, variable.shape, 'float32')));
 }
 
-function build(model: Model, numLabels: number, labels: string[], scalar: boolean, options: ScalarHeadOptions): HeadModel {
+function build(
+  model: Model,
+  numLabels: number,
+  labels: string[],
+  scalar: boolean,
+  options: ScalarHeadOptions,
+): HeadModel {
   const backbone = model instanceof HeadModel ? model.backbone : model;
   const layout = headLayout(backbone.modelType);
   const pooling = options.pooling ?? layout.defaultPooling;
   if (!layout.poolings.includes(pooling)) {
-    throw new RangeError(`pooling ${JSON.stringify(pooling)} is not available for ${backbone.modelType}; choose one of ${layout.poolings.join(', ')}`);
+    throw new RangeError(
+      `pooling ${JSON.stringify(pooling)} is not available for ${backbone.modelType}; choose one of ${layout.poolings.join(', ')}`,
+    );
   }
   const dropout = options.dropout ?? layout.dropout(backbone.config);
-  if (typeof dropout !== 'number' || !(dropout >= 0 && dropout < 1)) throw new RangeError(`head dropout must be in [0, 1), got ${dropout}`);
-  if (options.seed !== undefined && !Number.isSafeInteger(options.seed)) throw new RangeError(`seed must be an integer, got ${options.seed}`);
+  if (typeof dropout !== 'number' || !(dropout >= 0 && dropout < 1))
+    throw new RangeError(`head dropout must be in [0, 1), got ${dropout}`);
+  if (options.seed !== undefined && !Number.isSafeInteger(options.seed))
+    throw new RangeError(`seed must be an integer, got ${options.seed}`);
   const hidden = layout.hiddenSize(backbone.config);
-  if (!Number.isSafeInteger(hidden) || hidden < 1) throw new RangeError(`cannot read the hidden size from the ${backbone.modelType} config`);
+  if (!Number.isSafeInteger(hidden) || hidden < 1)
+    throw new RangeError(`cannot read the hidden size from the ${backbone.modelType} config`);
   const std = typeof backbone.config.initializer_range === 'number' ? backbone.config.initializer_range : 0.02;
   const seed = options.seed ?? DEFAULT_HEAD_SEED;
   const seedAt = (i: number) => seed + i;
   const linears: HeadLinear[] = [];
-  if (layout.preClassifier) linears.push(new HeadLinear('pre_classifier', hidden, hidden, { bias: true, std, seed: seedAt(0) }));
+  if (layout.preClassifier)
+    linears.push(new HeadLinear('pre_classifier', hidden, hidden, { bias: true, std, seed: seedAt(0) }));
   linears.push(new HeadLinear(layout.outputName, hidden, numLabels, { bias: layout.outputBias, std, seed: seedAt(1) }));
   return new HeadModel({ backbone, layout, pooling, dropout, linears, numLabels, scalar, labels });
 }
@@ -84,16 +99,24 @@ function labelNames(options: ClassificationHeadOptions): string[] {
   let names: string[] | undefined;
   if (Array.isArray(options.id2label)) names = options.id2label.map(String);
   else if (options.id2label !== undefined) {
-    const entries = Object.entries(options.id2label as Record<string, string>).map(([id, name]) => [Number(id), String(name)] as const);
+    const entries = Object.entries(options.id2label as Record<string, string>).map(
+      ([id, name]) => [Number(id), String(name)] as const,
+    );
     entries.sort((a, b) => a[0] - b[0]);
     entries.forEach(([id], i) => {
-      if (id !== i) throw new RangeError(`id2label ids must be 0..n-1, got ${JSON.stringify(Object.keys(options.id2label as object))}`);
+      if (id !== i)
+        throw new RangeError(
+          `id2label ids must be 0..n-1, got ${JSON.stringify(Object.keys(options.id2label as object))}`,
+        );
     });
     names = entries.map(([, name]) => name);
   }
   const numLabels = options.numLabels ?? names?.length ?? 2;
-  if (!Number.isSafeInteger(numLabels) || numLabels < 1) throw new RangeError(`numLabels must be an integer >= 1, got ${numLabels}`);
-  if (names && names.length !== numLabels) throw new RangeError(`id2label names ${names.length} labels but numLabels is ${numLabels}`);
-  if (names && new Set(names).size !== names.length) throw new RangeError(`id2label names must be unique, got ${JSON.stringify(names)}`);
+  if (!Number.isSafeInteger(numLabels) || numLabels < 1)
+    throw new RangeError(`numLabels must be an integer >= 1, got ${numLabels}`);
+  if (names && names.length !== numLabels)
+    throw new RangeError(`id2label names ${names.length} labels but numLabels is ${numLabels}`);
+  if (names && new Set(names).size !== names.length)
+    throw new RangeError(`id2label names must be unique, got ${JSON.stringify(names)}`);
   return names ?? Array.from({ length: numLabels }, (_, i) => `LABEL_${i}`);
 }

@@ -16,7 +16,13 @@ export class HeadLinear {
     opts: { bias: boolean; std: number; seed?: number },
   ) {
     const uid = `head${++headCounter}`;
-    this.weight = tf.tidy(() => tf.variable(tf.randomNormal([outFeatures, inFeatures], 0, opts.std, 'float32', opts.seed), true, `${uid}/${path}.weight`));
+    this.weight = tf.tidy(() =>
+      tf.variable(
+        tf.randomNormal([outFeatures, inFeatures], 0, opts.std, 'float32', opts.seed),
+        true,
+        `${uid}/${path}.weight`,
+      ),
+    );
     if (opts.bias) this.bias = tf.tidy(() => tf.variable(tf.zeros([outFeatures]), true, `${uid}/${path}.bias`));
   }
 
@@ -40,7 +46,13 @@ export class HeadLinear {
       params += v.size;
       if (v.trainable) trainableParams += v.size;
     }
-    return { path: this.path, kind: 'Linear', params, trainableParams, trainable: params > 0 && trainableParams === params };
+    return {
+      path: this.path,
+      kind: 'Linear',
+      params,
+      trainableParams,
+      trainable: params > 0 && trainableParams === params,
+    };
   }
 
   dispose(): void {

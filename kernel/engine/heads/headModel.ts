@@ -90,7 +90,9 @@ export class HeadModel implements Model {
   get params(): Map<string, tf.Variable> {
     const prefix = this.backbonePrefix;
     const own = [...this.backbone.params];
-    const backbone = this.bareBackbone ? own.map(([n, v]) => [prefix + n, v] as [string, tf.Variable]) : own.filter(([n]) => !this.replacedHead.has(n));
+    const backbone = this.bareBackbone
+      ? own.map(([n, v]) => [prefix + n, v] as [string, tf.Variable])
+      : own.filter(([n]) => !this.replacedHead.has(n));
     return new Map([...backbone, ...this.linears.flatMap((l) => l.params())]);
   }
 
@@ -106,7 +108,8 @@ export class HeadModel implements Model {
       let pooled: tf.Tensor;
       if (this.pooling === 'pooler') {
         const pooledOf = (this.backbone as Model & BackboneExtras).pooled;
-        if (!pooledOf) throw new ModelInputError(this.architecture, 'the backbone has no pooler; choose pooling "cls" or "mean"');
+        if (!pooledOf)
+          throw new ModelInputError(this.architecture, 'the backbone has no pooler; choose pooling "cls" or "mean"');
         pooled = pooledOf.call(this.backbone, x, o); // [B, C]
       } else {
         pooled = poolHidden(this.backbone.hidden(x, o), this.pooling, mask); // [B, C]
@@ -135,7 +138,14 @@ export class HeadModel implements Model {
       const children = backboneLayers.map((l) => withPrefix(l, prefix));
       const params = children.reduce((n, c) => n + c.params, 0);
       const trainableParams = children.reduce((n, c) => n + c.trainableParams, 0);
-      backboneNode = { path: prefix, kind: this.layout.backboneKind, params, trainableParams, trainable: params > 0 && params === trainableParams, children };
+      backboneNode = {
+        path: prefix,
+        kind: this.layout.backboneKind,
+        params,
+        trainableParams,
+        trainable: params > 0 && params === trainableParams,
+        children,
+      };
     } else {
       backboneNode = backboneLayers.find((l) => l.path === prefix);
     }
@@ -143,13 +153,19 @@ export class HeadModel implements Model {
   }
 
   generate(): Promise<GenerateResult> {
-    return Promise.reject(new ModelInputError(this.architecture, 'a sequence classification model cannot generate text; use the language model it was built from'));
+    return Promise.reject(
+      new ModelInputError(
+        this.architecture,
+        'a sequence classification model cannot generate text; use the language model it was built from',
+      ),
+    );
   }
 
   async save(dir: string): Promise<void> {
     this.checkAlive();
     const weights: TensorEntry[] = [];
-    for (const [name, v] of this.params) weights.push({ name, dtype: 'F32', shape: v.shape.slice(), data: (await v.data()) as Float32Array });
+    for (const [name, v] of this.params)
+      weights.push({ name, dtype: 'F32', shape: v.shape.slice(), data: (await v.data()) as Float32Array });
     await writeHfFolder(dir, {
       config: { ...this.config, torch_dtype: 'float32' },
       weights,
@@ -175,17 +191,28 @@ export class HeadModel implements Model {
    * Text is tokenized here (right-padded, with a mask) so pooling knows the padding; token ids without a mask
    * use `pad_token_id` from the config, as Hugging Face's GPT-2 head does, or else count every token.
    */
-  private withMask(input: ModelInput, opts: ForwardOptions): { input: ModelInput; opts: ForwardOptions; mask?: tf.Tensor } {
-    const isText = typeof input === 'string' || (Array.isArray(input) && input.length > 0 && typeof input[0] === 'string');
+  private withMask(
+    input: ModelInput,
+    opts: ForwardOptions,
+  ): { input: ModelInput; opts: ForwardOptions; mask?: tf.Tensor } {
+    const isText =
+      typeof input === 'string' || (Array.isArray(input) && input.length > 0 && typeof input[0] === 'string');
     if (isText) {
       const tokenizer = this.tokenizer;
-      if (!tokenizer) throw new ModelInputError(this.architecture, 'text input needs a tokenizer; pass token ids or set model.tokenizer');
+      if (!tokenizer)
+        throw new ModelInputError(
+          this.architecture,
+          'text input needs a tokenizer; pass token ids or set model.tokenizer',
+        );
       const texts = typeof input === 'string' ? [input] : (input as string[]);
       const encoded = texts.map((t) => tokenizer.encode(t));
       const T = Math.max(...encoded.map((e) => e.length));
       const pad = tokenizer.padTokenId ?? tokenizer.eosTokenId ?? 0;
       const ids = encoded.map((e) => [...e, ...new Array<number>(T - e.length).fill(pad)]);
-      const maskRows = encoded.map((e) => [...new Array<number>(e.length).fill(1), ...new Array<number>(T - e.length).fill(0)]);
+      const maskRows = encoded.map((e) => [
+        ...new Array<number>(e.length).fill(1),
+        ...new Array<number>(T - e.length).fill(0),
+      ]);
       const attentionMask = opts.attentionMask ?? maskRows;
       return { input: ids, opts: { ...opts, attentionMask }, mask: toTensor(attentionMask) };
     }

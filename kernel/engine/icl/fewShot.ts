@@ -74,13 +74,18 @@ export async function fewShotClassify(model: Model, options: FewShotOptions): Pr
   const labels = labelSet(train, dev, options.verbalizers);
   const verbaliser = (label: IclLabel) => options.verbalizers?.[String(label)] ?? String(label);
 
-  const chosen = await selectDemonstrations(model, train.map((e) => e.text), dev.map((e) => e.text), {
-    k,
-    selection: options.selection ?? 'random',
-    seed: options.seed,
-    embedModel: options.embedModel,
-    embedOptions: options.embedOptions,
-  });
+  const chosen = await selectDemonstrations(
+    model,
+    train.map((e) => e.text),
+    dev.map((e) => e.text),
+    {
+      k,
+      selection: options.selection ?? 'random',
+      seed: options.seed,
+      embedModel: options.embedModel,
+      embedOptions: options.embedOptions,
+    },
+  );
   const padId = tokenizer.padTokenId ?? tokenizer.eosTokenId ?? 0;
   const maxPositions = model.config.n_positions ?? model.config.max_position_embeddings;
   const predictions: FewShotPrediction[] = [];
@@ -90,7 +95,9 @@ export async function fewShotClassify(model: Model, options: FewShotOptions): Pr
     const { prompt, labelPrefix } = buildFewShotPrompt(template, demos, example.text, options.separator);
     const continuations = labels.map((l) => tokenizer.encode(labelPrefix + verbaliser(l), { addSpecialTokens: false }));
     let promptIds = tokenizer.encode(prompt);
-    const room = Number.isInteger(maxPositions) ? maxPositions - Math.max(...continuations.map((c) => c.length)) : Infinity;
+    const room = Number.isInteger(maxPositions)
+      ? maxPositions - Math.max(...continuations.map((c) => c.length))
+      : Infinity;
     if (room < 1) throw new RangeError(`a verbaliser is longer than the model's ${maxPositions} positions`);
     if (promptIds.length > room) promptIds = promptIds.slice(promptIds.length - room); // keep the end: the query
     const scoreList = await scoreContinuationsAsync(model, promptIds, continuations, padId);
@@ -125,18 +132,27 @@ function checkExamples(examples: readonly IclExample[], what: string, mayBeEmpty
   if (!mayBeEmpty && examples.length === 0) throw new RangeError(`${what} must hold at least one example`);
   examples.forEach((e, i) => {
     if (!e || typeof e.text !== 'string') throw new RangeError(`${what}[${i}].text must be a string`);
-    if (typeof e.label !== 'string' && typeof e.label !== 'number') throw new RangeError(`${what}[${i}].label must be a string or a number`);
+    if (typeof e.label !== 'string' && typeof e.label !== 'number')
+      throw new RangeError(`${what}[${i}].label must be a string or a number`);
   });
 }
 
 /** The candidate labels: the verbalisers' keys when given (matched to the data's label type), else every label seen. */
-function labelSet(train: readonly IclExample[], dev: readonly IclExample[], verbalizers?: Readonly<Record<string, string>>): IclLabel[] {
+function labelSet(
+  train: readonly IclExample[],
+  dev: readonly IclExample[],
+  verbalizers?: Readonly<Record<string, string>>,
+): IclLabel[] {
   const seen = [...new Set([...train, ...dev].map((e) => e.label))];
   let labels: IclLabel[] = seen;
   if (verbalizers) {
     const numeric = seen.length > 0 && seen.every((l) => typeof l === 'number');
     labels = Object.keys(verbalizers).map((key) => (numeric ? Number(key) : key));
-    for (const l of seen) if (!labels.includes(l)) throw new RangeError(`label ${JSON.stringify(l)} has no verbaliser; verbalizers cover ${JSON.stringify(Object.keys(verbalizers))}`);
+    for (const l of seen)
+      if (!labels.includes(l))
+        throw new RangeError(
+          `label ${JSON.stringify(l)} has no verbaliser; verbalizers cover ${JSON.stringify(Object.keys(verbalizers))}`,
+        );
   }
   if (labels.length < 2) throw new RangeError(`classification needs at least 2 labels, got ${JSON.stringify(labels)}`);
   return labels;

@@ -8,7 +8,12 @@ import * as tf from '@tensorflow/tfjs-core';
 import type { Model } from '../models/model';
 
 /** Reads back synchronously (cpu/wasm); `scoreContinuationsAsync` works on every backend. */
-export function scoreContinuations(model: Model, promptIds: readonly number[], continuations: readonly (readonly number[])[], padId = 0): number[] {
+export function scoreContinuations(
+  model: Model,
+  promptIds: readonly number[],
+  continuations: readonly (readonly number[])[],
+  padId = 0,
+): number[] {
   const { logProbs, owner } = continuationLogprobs(model, promptIds, continuations, padId);
   try {
     return sumByOwner(logProbs.dataSync(), owner, continuations.length);
@@ -18,7 +23,12 @@ export function scoreContinuations(model: Model, promptIds: readonly number[], c
 }
 
 /** `scoreContinuations` with one asynchronous read-back. */
-export async function scoreContinuationsAsync(model: Model, promptIds: readonly number[], continuations: readonly (readonly number[])[], padId = 0): Promise<number[]> {
+export async function scoreContinuationsAsync(
+  model: Model,
+  promptIds: readonly number[],
+  continuations: readonly (readonly number[])[],
+  padId = 0,
+): Promise<number[]> {
   const { logProbs, owner } = continuationLogprobs(model, promptIds, continuations, padId);
   try {
     return sumByOwner(await logProbs.data(), owner, continuations.length);
@@ -28,7 +38,12 @@ export async function scoreContinuationsAsync(model: Model, promptIds: readonly 
 }
 
 /** Each picked continuation token's log-probability [N], and the candidate (row) it belongs to. */
-function continuationLogprobs(model: Model, promptIds: readonly number[], continuations: readonly (readonly number[])[], padId: number): { logProbs: tf.Tensor; owner: number[] } {
+function continuationLogprobs(
+  model: Model,
+  promptIds: readonly number[],
+  continuations: readonly (readonly number[])[],
+  padId: number,
+): { logProbs: tf.Tensor; owner: number[] } {
   if (promptIds.length === 0) throw new RangeError('label scoring needs a prompt of at least one token');
   if (continuations.length === 0) throw new RangeError('label scoring needs at least one candidate');
   continuations.forEach((c, i) => {
@@ -49,9 +64,20 @@ function continuationLogprobs(model: Model, promptIds: readonly number[], contin
   );
   const logProbs = tf.tidy(() => {
     const logits = model.logits(rows, { attentionMask: mask }); // [C, T, V]
-    if (logits.rank !== 3) throw new RangeError(`label scoring needs a causal LM (logits [batch, seq, vocab]); ${model.architecture} gives rank ${logits.rank}`);
-    const scored = tf.logSoftmax(tf.gatherND(logits, picks.map(([row, position]) => [row, position]))); // [N, V]: only the predicting positions
-    return tf.gatherND(scored, picks.map(([, , token], i) => [i, token])); // [N]
+    if (logits.rank !== 3)
+      throw new RangeError(
+        `label scoring needs a causal LM (logits [batch, seq, vocab]); ${model.architecture} gives rank ${logits.rank}`,
+      );
+    const scored = tf.logSoftmax(
+      tf.gatherND(
+        logits,
+        picks.map(([row, position]) => [row, position]),
+      ),
+    ); // [N, V]: only the predicting positions
+    return tf.gatherND(
+      scored,
+      picks.map(([, , token], i) => [i, token]),
+    ); // [N]
   });
   return { logProbs, owner };
 }

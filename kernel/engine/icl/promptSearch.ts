@@ -45,7 +45,8 @@ export interface PromptSearchResult {
 
 export async function promptSearch(model: Model, options: PromptSearchOptions): Promise<PromptSearchResult> {
   const { templates } = options;
-  if (!Array.isArray(templates) || templates.length === 0) throw new RangeError('promptSearch needs a non-empty list of templates');
+  if (!Array.isArray(templates) || templates.length === 0)
+    throw new RangeError('promptSearch needs a non-empty list of templates');
   templates.forEach((t, i) => {
     try {
       checkTemplate(t);
@@ -59,13 +60,26 @@ export async function promptSearch(model: Model, options: PromptSearchOptions): 
   for (const [i, template] of templates.entries()) {
     throwIfStopped(undefined, 'promptSearch');
     const result = await fewShotClassify(model, { ...options, train, k, template });
-    scored.push({ name: templateName(template, i), template, accuracy: result.accuracy, meanMargin: result.meanMargin, timeMs: result.timeMs, result });
+    scored.push({
+      name: templateName(template, i),
+      template,
+      accuracy: result.accuracy,
+      meanMargin: result.meanMargin,
+      timeMs: result.timeMs,
+      result,
+    });
   }
   const ranked = scored
     .map((entry, index) => ({ entry, index }))
     .sort((a, b) => b.entry.accuracy - a.entry.accuracy || b.entry.meanMargin - a.entry.meanMargin || a.index - b.index)
     .map(({ entry }, i) => ({ rank: i + 1, ...entry }));
-  const rows = ranked.map(({ rank, name, accuracy, meanMargin, timeMs }) => ({ rank, template: name, accuracy, meanMargin, timeMs }));
+  const rows = ranked.map(({ rank, name, accuracy, meanMargin, timeMs }) => ({
+    rank,
+    template: name,
+    accuracy,
+    meanMargin,
+    timeMs,
+  }));
   const result: PromptSearchResult = { ranked, best: ranked[0], rows };
   Object.defineProperty(result, DISPLAY_SYMBOL, { value: () => renderRows(rows), enumerable: false });
   return result;
@@ -76,7 +90,10 @@ function renderRows(rows: readonly PromptSearchRow[]): OutputItem[] {
   const lines = [
     '| rank | template | accuracy | mean margin | time |',
     '|---:|---|---:|---:|---:|',
-    ...rows.map((r) => `| ${r.rank} | \`${cell(r.template)}\` | ${(100 * r.accuracy).toFixed(1)}% | ${r.meanMargin.toFixed(3)} | ${(r.timeMs / 1000).toFixed(2)} s |`),
+    ...rows.map(
+      (r) =>
+        `| ${r.rank} | \`${cell(r.template)}\` | ${(100 * r.accuracy).toFixed(1)}% | ${r.meanMargin.toFixed(3)} | ${(r.timeMs / 1000).toFixed(2)} s |`,
+    ),
   ];
   return [{ mime: 'text/markdown', data: lines.join('\n') }];
 }

@@ -20,16 +20,23 @@ export interface SelectionOptions {
 }
 
 /** For each query, the indices of its demonstrations in `trainTexts`. */
-export async function selectDemonstrations(model: Model, trainTexts: readonly string[], queries: readonly string[], options: SelectionOptions): Promise<number[][]> {
+export async function selectDemonstrations(
+  model: Model,
+  trainTexts: readonly string[],
+  queries: readonly string[],
+  options: SelectionOptions,
+): Promise<number[][]> {
   const { k } = options;
   if (!Number.isSafeInteger(k) || k < 0) throw new RangeError(`k must be an integer >= 0, got ${k}`);
-  if (k > trainTexts.length) throw new RangeError(`k = ${k} demonstrations but the training set has only ${trainTexts.length} examples`);
+  if (k > trainTexts.length)
+    throw new RangeError(`k = ${k} demonstrations but the training set has only ${trainTexts.length} examples`);
   if (k === 0) return queries.map(() => []);
   if (options.selection === 'random') {
     const rng = Rng.fromSeed(options.seed ?? 0);
     return queries.map(() => rng.permutation(trainTexts.length).slice(0, k));
   }
-  if (options.selection !== 'nearest') throw new RangeError(`selection must be 'random' or 'nearest', got ${JSON.stringify(options.selection)}`);
+  if (options.selection !== 'nearest')
+    throw new RangeError(`selection must be 'random' or 'nearest', got ${JSON.stringify(options.selection)}`);
   const embedModel = options.embedModel ?? model;
   const opts = { pooling: 'mean' as const, ...options.embedOptions, normalize: true };
   const train = await embed(embedModel, trainTexts, opts);

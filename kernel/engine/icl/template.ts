@@ -23,11 +23,13 @@ export interface FewShotPrompt {
 
 export function checkTemplate(template: Template): void {
   if (typeof template === 'function') return;
-  if (typeof template !== 'string') throw new RangeError(`a template is a string with {text} and {label} slots or a function, got ${typeof template}`);
+  if (typeof template !== 'string')
+    throw new RangeError(`a template is a string with {text} and {label} slots or a function, got ${typeof template}`);
   if (!template.includes('{text}')) throw new RangeError(`template ${JSON.stringify(template)} has no {text} slot`);
   const labelAt = template.indexOf('{label}');
   if (labelAt < 0) throw new RangeError(`template ${JSON.stringify(template)} has no {label} slot`);
-  if (template.indexOf('{label}', labelAt + 1) >= 0) throw new RangeError(`template ${JSON.stringify(template)} has more than one {label} slot`);
+  if (template.indexOf('{label}', labelAt + 1) >= 0)
+    throw new RangeError(`template ${JSON.stringify(template)} has more than one {label} slot`);
 }
 
 /** One example rendered by the template; without a label, the text up to the label slot. */
@@ -43,7 +45,12 @@ export function fillTemplate(template: Template, example: TemplateExample): stri
   return text(before) + example.label + text(after);
 }
 
-export function buildFewShotPrompt(template: Template, demonstrations: readonly Required<TemplateExample>[], query: string, separator = '\n\n'): FewShotPrompt {
+export function buildFewShotPrompt(
+  template: Template,
+  demonstrations: readonly Required<TemplateExample>[],
+  query: string,
+  separator = '\n\n',
+): FewShotPrompt {
   checkTemplate(template);
   const parts = demonstrations.map((d) => fillTemplate(template, d));
   const full = [...parts, fillTemplate(template, { text: query })].join(separator);

@@ -41,7 +41,11 @@ export async function readHfFolder(dir: string): Promise<HfFolder> {
   if (!info.isDirectory()) throw new HfFolderError(folder, 'is not a directory');
   const config = await readJsonObject(folder, CONFIG_FILE);
   if (config === undefined) {
-    throw new HfFolderError(folder, 'not found: a Hugging Face model folder needs config.json (with model.safetensors or model.safetensors.index.json)', CONFIG_FILE);
+    throw new HfFolderError(
+      folder,
+      'not found: a Hugging Face model folder needs config.json (with model.safetensors or model.safetensors.index.json)',
+      CONFIG_FILE,
+    );
   }
   return {
     dir: folder,
@@ -68,7 +72,8 @@ async function readJsonObject(dir: string, file: string): Promise<Record<string,
   } catch (e) {
     throw new HfFolderError(dir, `is not valid JSON (${(e as Error).message})`, file);
   }
-  if (typeof value !== 'object' || value === null || Array.isArray(value)) throw new HfFolderError(dir, 'is not a JSON object', file);
+  if (typeof value !== 'object' || value === null || Array.isArray(value))
+    throw new HfFolderError(dir, 'is not a JSON object', file);
   return value as Record<string, any>;
 }
 
@@ -88,7 +93,10 @@ async function readWeights(dir: string): Promise<Map<string, TensorEntry>> {
   if (files.has(WEIGHTS_FILE)) return readSafetensorsFile(dir, WEIGHTS_FILE);
   if (files.has(WEIGHTS_INDEX_FILE)) return readShardedWeights(dir);
   const other = [...files].filter((f) => /\.(bin|pt|pth|h5|msgpack|ckpt)$/.test(f));
-  const hint = other.length > 0 ? ` (found ${other.join(', ')}: only safetensors weights are read; convert them with transformers' save_pretrained(safe_serialization=True))` : '';
+  const hint =
+    other.length > 0
+      ? ` (found ${other.join(', ')}: only safetensors weights are read; convert them with transformers' save_pretrained(safe_serialization=True))`
+      : '';
   throw new HfFolderError(dir, `no weights: expected ${WEIGHTS_FILE} or ${WEIGHTS_INDEX_FILE}${hint}`);
 }
 
@@ -100,8 +108,19 @@ async function readShardedWeights(dir: string): Promise<Map<string, TensorEntry>
   }
   const byShard = new Map<string, string[]>();
   for (const [tensor, shard] of Object.entries(weightMap as Record<string, unknown>)) {
-    if (typeof shard !== 'string' || shard.includes('/') || shard.includes('\\') || shard === '..' || shard === '.' || shard === '') {
-      throw new HfFolderError(dir, `weight_map gives tensor "${tensor}" the shard ${JSON.stringify(shard)}, which is not a file name in this folder`, WEIGHTS_INDEX_FILE);
+    if (
+      typeof shard !== 'string' ||
+      shard.includes('/') ||
+      shard.includes('\\') ||
+      shard === '..' ||
+      shard === '.' ||
+      shard === ''
+    ) {
+      throw new HfFolderError(
+        dir,
+        `weight_map gives tensor "${tensor}" the shard ${JSON.stringify(shard)}, which is not a file name in this folder`,
+        WEIGHTS_INDEX_FILE,
+      );
     }
     byShard.set(shard, [...(byShard.get(shard) ?? []), tensor]);
   }
@@ -111,14 +130,23 @@ async function readShardedWeights(dir: string): Promise<Map<string, TensorEntry>
       loaded.set(shard, await readSafetensorsFile(dir, shard));
     } catch (e) {
       if (e instanceof HfFolderError && e.file === shard) {
-        throw new HfFolderError(dir, `is missing but ${WEIGHTS_INDEX_FILE} lists ${names.length} tensor(s) in it (first: "${names[0]}"); the download is incomplete`, shard);
+        throw new HfFolderError(
+          dir,
+          `is missing but ${WEIGHTS_INDEX_FILE} lists ${names.length} tensor(s) in it (first: "${names[0]}"); the download is incomplete`,
+          shard,
+        );
       }
       throw e;
     }
   }
   for (const [shard, names] of byShard) {
     for (const name of names) {
-      if (!loaded.get(shard)!.has(name)) throw new HfFolderError(dir, `${WEIGHTS_INDEX_FILE} says tensor "${name}" is in this shard, but it is not`, shard);
+      if (!loaded.get(shard)!.has(name))
+        throw new HfFolderError(
+          dir,
+          `${WEIGHTS_INDEX_FILE} says tensor "${name}" is in this shard, but it is not`,
+          shard,
+        );
     }
   }
   const weights = new Map<string, TensorEntry>();
@@ -126,7 +154,11 @@ async function readShardedWeights(dir: string): Promise<Map<string, TensorEntry>
     for (const [name, tensor] of tensors) {
       const mapped = (weightMap as Record<string, string>)[name];
       if (mapped !== undefined && mapped !== shard) {
-        throw new HfFolderError(dir, `tensor "${name}" is also stored here, but ${WEIGHTS_INDEX_FILE} puts it in ${mapped}`, shard);
+        throw new HfFolderError(
+          dir,
+          `tensor "${name}" is also stored here, but ${WEIGHTS_INDEX_FILE} puts it in ${mapped}`,
+          shard,
+        );
       }
       weights.set(name, tensor);
     }
@@ -141,7 +173,11 @@ export interface WriteHfFolderOptions {
 }
 
 /** Writes each file atomically, then removes weight files of an earlier save that the new layout does not use. */
-export async function writeHfFolder(dir: string, contents: HfFolderContents, options: WriteHfFolderOptions = {}): Promise<void> {
+export async function writeHfFolder(
+  dir: string,
+  contents: HfFolderContents,
+  options: WriteHfFolderOptions = {},
+): Promise<void> {
   const folder = resolve(dir);
   const maxShardBytes = options.maxShardBytes ?? DEFAULT_MAX_SHARD_BYTES;
   const metadata = options.metadata ?? { format: 'pt' };
@@ -168,7 +204,11 @@ export async function writeHfFolder(dir: string, contents: HfFolderContents, opt
     await writeJson(folder, WEIGHTS_INDEX_FILE, { metadata: { total_size: totalSize }, weight_map: sortedMap });
     written.add(WEIGHTS_INDEX_FILE);
   }
-  for (const [file, value] of [[TOKENIZER_FILE, contents.tokenizerJson], [TOKENIZER_CONFIG_FILE, contents.tokenizerConfig], [PREPROCESSOR_CONFIG_FILE, contents.preprocessorConfig]] as const) {
+  for (const [file, value] of [
+    [TOKENIZER_FILE, contents.tokenizerJson],
+    [TOKENIZER_CONFIG_FILE, contents.tokenizerConfig],
+    [PREPROCESSOR_CONFIG_FILE, contents.preprocessorConfig],
+  ] as const) {
     if (value !== undefined) await writeJson(folder, file, value);
   }
   for (const file of await readdir(folder)) {
@@ -177,7 +217,12 @@ export async function writeHfFolder(dir: string, contents: HfFolderContents, opt
   }
 }
 
-function serializeOrExplain(dir: string, file: string, tensors: TensorEntry[], metadata: Record<string, string>): Uint8Array {
+function serializeOrExplain(
+  dir: string,
+  file: string,
+  tensors: TensorEntry[],
+  metadata: Record<string, string>,
+): Uint8Array {
   try {
     return serializeSafetensors(tensors, metadata);
   } catch (e) {

@@ -41,12 +41,17 @@ function decodeWith(source: string, format: string, decode: () => RgbImage): Rgb
   } catch (e) {
     throw new ImageError(source, `is not a readable ${format} (${(e as Error).message})`);
   }
-  if (image.width <= 0 || image.height <= 0) throw new ImageError(source, `has no pixels (${image.width}x${image.height})`);
+  if (image.width <= 0 || image.height <= 0)
+    throw new ImageError(source, `has no pixels (${image.width}x${image.height})`);
   return image;
 }
 
 function decodePng(buffer: Buffer): RgbImage {
-  const png = PNG.sync.read(buffer) as ReturnType<typeof PNG.sync.read> & { transColor?: number[]; depth: number; colorType: number };
+  const png = PNG.sync.read(buffer) as ReturnType<typeof PNG.sync.read> & {
+    transColor?: number[];
+    depth: number;
+    colorType: number;
+  };
   const { width, height, data: rgba } = png;
   const rgb = new Uint8Array(width * height * 3);
   for (let i = 0, j = 0; j < rgb.length; i += 4, j += 3) {
@@ -62,7 +67,11 @@ function decodePng(buffer: Buffer): RgbImage {
  * pngjs blanks pixels matching a tRNS colour key to transparent black; PIL keeps their colour (which is the key
  * itself), so we put it back.
  */
-function restoreTransparentColour(png: { transColor?: number[]; depth: number; colorType: number }, rgba: Uint8Array, rgb: Uint8Array): void {
+function restoreTransparentColour(
+  png: { transColor?: number[]; depth: number; colorType: number },
+  rgba: Uint8Array,
+  rgb: Uint8Array,
+): void {
   const key = png.transColor;
   if (key === undefined || png.colorType === 3) return;
   const scale = (v: number) => (png.depth === 8 ? v : Math.floor((v * 255) / (2 ** png.depth - 1) + 0.5));

@@ -27,7 +27,13 @@ export interface ImageTensor {
 }
 
 /** transformers' ViTImageProcessor defaults, used for any key the config leaves out. */
-const DEFAULTS = { size: { height: 224, width: 224 }, resample: Resample.Bilinear, rescale_factor: 1 / 255, image_mean: [0.5, 0.5, 0.5], image_std: [0.5, 0.5, 0.5] };
+const DEFAULTS = {
+  size: { height: 224, width: 224 },
+  resample: Resample.Bilinear,
+  rescale_factor: 1 / 255,
+  image_mean: [0.5, 0.5, 0.5],
+  image_std: [0.5, 0.5, 0.5],
+};
 
 export async function loadImage(source: string | Uint8Array, config: PreprocessorConfig = {}): Promise<ImageTensor> {
   const label = typeof source === 'string' ? source : '<bytes>';
@@ -36,14 +42,20 @@ export async function loadImage(source: string | Uint8Array, config: Preprocesso
 }
 
 /** Loads several images into one [n, height, width, 3] batch; the config must give them all one size. */
-export async function loadImages(sources: Array<string | Uint8Array>, config: PreprocessorConfig = {}): Promise<ImageTensor> {
+export async function loadImages(
+  sources: Array<string | Uint8Array>,
+  config: PreprocessorConfig = {},
+): Promise<ImageTensor> {
   const images = await Promise.all(sources.map((s) => loadImage(s, config)));
   if (images.length === 0) return { data: new Float32Array(0), shape: [0, 0, 0, 3] };
   const [height, width] = images[0].shape;
   images.forEach((image, i) => {
     if (image.shape[0] !== height || image.shape[1] !== width) {
       const label = typeof sources[i] === 'string' ? (sources[i] as string) : `<bytes #${i}>`;
-      throw new ImageError(label, `preprocesses to ${image.shape[0]}x${image.shape[1]} but the first image gives ${height}x${width}; set size in preprocessor_config.json to batch them`);
+      throw new ImageError(
+        label,
+        `preprocesses to ${image.shape[0]}x${image.shape[1]} but the first image gives ${height}x${width}; set size in preprocessor_config.json to batch them`,
+      );
     }
   });
   const data = new Float32Array(images.length * height * width * 3);
@@ -55,17 +67,20 @@ export function preprocessImage(image: RgbImage, config: PreprocessorConfig = {}
   let current = image;
   if (config.do_resize ?? true) {
     const resample = config.resample ?? DEFAULTS.resample;
-    if (!isSupportedResample(resample)) throw new ImageError(label, `preprocessor_config.json resample ${resample} is not one of PIL's filters 0-5`);
+    if (!isSupportedResample(resample))
+      throw new ImageError(label, `preprocessor_config.json resample ${resample} is not one of PIL's filters 0-5`);
     const [height, width] = targetSize(current, config.size ?? DEFAULTS.size, label);
     current = resizeRgb(current, width, height, resample);
   }
-  if (config.do_center_crop ?? false) current = centerCrop(current, config.crop_size ?? config.size ?? DEFAULTS.size, label);
+  if (config.do_center_crop ?? false)
+    current = centerCrop(current, config.crop_size ?? config.size ?? DEFAULTS.size, label);
   const doRescale = config.do_rescale ?? true;
   const factor = config.rescale_factor ?? DEFAULTS.rescale_factor;
   const doNormalize = config.do_normalize ?? true;
   const mean = perChannel(config.image_mean ?? DEFAULTS.image_mean, 'image_mean', label);
   const std = perChannel(config.image_std ?? DEFAULTS.image_std, 'image_std', label);
-  if (doNormalize && std.some((s) => s === 0)) throw new ImageError(label, 'preprocessor_config.json image_std contains 0');
+  if (doNormalize && std.some((s) => s === 0))
+    throw new ImageError(label, 'preprocessor_config.json image_std contains 0');
   const out = new Float32Array(current.data.length);
   for (let i = 0; i < out.length; i++) {
     // transformers: uint8 * factor in float64, cast to float32; then (x - mean) / std in float32.
@@ -86,15 +101,26 @@ function targetSize(image: RgbImage, size: NonNullable<PreprocessorConfig['size'
     const other = Math.trunc((size.shortest_edge * long) / short);
     return image.width <= image.height ? [other, size.shortest_edge] : [size.shortest_edge, other];
   }
-  throw new ImageError(label, `preprocessor_config.json size ${JSON.stringify(size)} has neither height+width nor shortest_edge`);
+  throw new ImageError(
+    label,
+    `preprocessor_config.json size ${JSON.stringify(size)} has neither height+width nor shortest_edge`,
+  );
 }
 
-function centerCrop(image: RgbImage, crop: NonNullable<PreprocessorConfig['crop_size']> | NonNullable<PreprocessorConfig['size']>, label: string): RgbImage {
+function centerCrop(
+  image: RgbImage,
+  crop: NonNullable<PreprocessorConfig['crop_size']> | NonNullable<PreprocessorConfig['size']>,
+  label: string,
+): RgbImage {
   const height = typeof crop === 'number' ? crop : crop.height;
   const width = typeof crop === 'number' ? crop : crop.width;
-  if (height === undefined || width === undefined) throw new ImageError(label, `preprocessor_config.json crop_size ${JSON.stringify(crop)} needs height and width`);
+  if (height === undefined || width === undefined)
+    throw new ImageError(label, `preprocessor_config.json crop_size ${JSON.stringify(crop)} needs height and width`);
   if (height > image.height || width > image.width) {
-    throw new ImageError(label, `crop ${height}x${width} is larger than the resized image ${image.height}x${image.width}`);
+    throw new ImageError(
+      label,
+      `crop ${height}x${width} is larger than the resized image ${image.height}x${image.width}`,
+    );
   }
   const top = Math.floor((image.height - height) / 2);
   const left = Math.floor((image.width - width) / 2);
@@ -108,8 +134,15 @@ function centerCrop(image: RgbImage, crop: NonNullable<PreprocessorConfig['crop_
 
 function perChannel(value: number | number[], key: string, label: string): number[] {
   const values = typeof value === 'number' ? [value, value, value] : value;
-  if (!Array.isArray(values) || values.length !== 3 || !values.every((v) => typeof v === 'number' && Number.isFinite(v))) {
-    throw new ImageError(label, `preprocessor_config.json ${key} must be a number or 3 numbers, got ${JSON.stringify(value)}`);
+  if (
+    !Array.isArray(values) ||
+    values.length !== 3 ||
+    !values.every((v) => typeof v === 'number' && Number.isFinite(v))
+  ) {
+    throw new ImageError(
+      label,
+      `preprocessor_config.json ${key} must be a number or 3 numbers, got ${JSON.stringify(value)}`,
+    );
   }
   return values.map((v) => Math.fround(v));
 }

@@ -161,7 +161,12 @@ function resizeNearest(src: RgbImage, width: number, height: number): RgbImage {
   return { width, height, data: out };
 }
 
-export function resizeRgb(src: RgbImage, width: number, height: number, resample: number = Resample.Bilinear): RgbImage {
+export function resizeRgb(
+  src: RgbImage,
+  width: number,
+  height: number,
+  resample: number = Resample.Bilinear,
+): RgbImage {
   if (!Number.isInteger(width) || !Number.isInteger(height) || width <= 0 || height <= 0) {
     throw new RangeError(`resize target ${width}x${height} must be positive integers`);
   }

@@ -19,7 +19,15 @@ export interface ParsedSafetensors {
   metadata: Record<string, string>;
 }
 
-export const DTYPE_BYTES: Readonly<Record<SafetensorsDType, number>> = { F32: 4, F16: 2, BF16: 2, I8: 1, U8: 1, I32: 4, I64: 8 };
+export const DTYPE_BYTES: Readonly<Record<SafetensorsDType, number>> = {
+  F32: 4,
+  F16: 2,
+  BF16: 2,
+  I8: 1,
+  U8: 1,
+  I32: 4,
+  I64: 8,
+};
 
 /** The reference implementation refuses headers above 100 MB; so do we, before allocating anything. */
 const MAX_HEADER_BYTES = 100_000_000;
@@ -54,7 +62,12 @@ export function parseSafetensors(input: Uint8Array, source = '<bytes>'): ParsedS
   const tensors = new Map<string, TensorEntry>();
   for (const entry of entries) {
     const raw = bytes.subarray(headerEnd + entry.begin, headerEnd + entry.end);
-    tensors.set(entry.name, { name: entry.name, dtype: entry.dtype, shape: entry.shape, data: decodeData(entry.dtype, raw) });
+    tensors.set(entry.name, {
+      name: entry.name,
+      dtype: entry.dtype,
+      shape: entry.shape,
+      data: decodeData(entry.dtype, raw),
+    });
   }
   return { tensors, metadata };
 }
@@ -72,7 +85,8 @@ function decodeHeaderJson(headerBytes: Uint8Array, fail: (problem: string) => ne
   } catch (e) {
     return fail(`header is not valid JSON (${(e as Error).message})`);
   }
-  if (typeof header !== 'object' || header === null || Array.isArray(header)) return fail('header is not a JSON object');
+  if (typeof header !== 'object' || header === null || Array.isArray(header))
+    return fail('header is not a JSON object');
   return header as Record<string, unknown>;
 }
 
@@ -98,33 +112,52 @@ function readHeaderEntries(
   const byOffset = [...entries].sort((a, b) => a.begin - b.begin || a.end - b.end);
   let expected = 0;
   for (const entry of byOffset) {
-    if (entry.begin < expected) fail(`data_offsets [${entry.begin}, ${entry.end}] overlap the previous tensor, which ends at ${expected}`, entry.name);
-    if (entry.begin > expected) fail(`data_offsets [${entry.begin}, ${entry.end}] leave a gap: bytes ${expected}..${entry.begin} belong to no tensor`, entry.name);
+    if (entry.begin < expected)
+      fail(
+        `data_offsets [${entry.begin}, ${entry.end}] overlap the previous tensor, which ends at ${expected}`,
+        entry.name,
+      );
+    if (entry.begin > expected)
+      fail(
+        `data_offsets [${entry.begin}, ${entry.end}] leave a gap: bytes ${expected}..${entry.begin} belong to no tensor`,
+        entry.name,
+      );
     expected = entry.end;
   }
-  if (expected !== dataLength) fail(`tensors cover ${expected} bytes but the data section has ${dataLength} (truncated or trailing bytes)`);
+  if (expected !== dataLength)
+    fail(`tensors cover ${expected} bytes but the data section has ${dataLength} (truncated or trailing bytes)`);
   return { entries, metadata };
 }
 
-function readHeaderEntry(name: string, value: unknown, dataLength: number, fail: (problem: string, tensor?: string) => never): HeaderEntry {
+function readHeaderEntry(
+  name: string,
+  value: unknown,
+  dataLength: number,
+  fail: (problem: string, tensor?: string) => never,
+): HeaderEntry {
   if (typeof value !== 'object' || value === null || Array.isArray(value)) fail('header entry is not an object', name);
   const { dtype, shape, data_offsets: offsets } = value as Record<string, unknown>;
   if (typeof dtype !== 'string') fail('dtype is missing or not a string', name);
   if (!Object.prototype.hasOwnProperty.call(DTYPE_BYTES, dtype as string)) {
     fail(`unsupported dtype "${dtype}" (supported: ${Object.keys(DTYPE_BYTES).join(', ')})`, name);
   }
-  if (!Array.isArray(shape) || !shape.every(isNonNegativeInteger)) fail(`shape ${JSON.stringify(shape)} is not a list of non-negative integers`, name);
+  if (!Array.isArray(shape) || !shape.every(isNonNegativeInteger))
+    fail(`shape ${JSON.stringify(shape)} is not a list of non-negative integers`, name);
   if (!Array.isArray(offsets) || offsets.length !== 2 || !offsets.every(isNonNegativeInteger)) {
     fail(`data_offsets ${JSON.stringify(offsets)} is not a pair of non-negative integers`, name);
   }
   const [begin, end] = offsets as [number, number];
   if (end < begin) fail(`data_offsets [${begin}, ${end}] end before they begin`, name);
-  if (end > dataLength) fail(`data_offsets [${begin}, ${end}] run past the ${dataLength}-byte data section (truncated?)`, name);
+  if (end > dataLength)
+    fail(`data_offsets [${begin}, ${end}] run past the ${dataLength}-byte data section (truncated?)`, name);
   const dims = shape as number[];
   const elements = dims.reduce((product, dim) => product * dim, 1);
   const expectedBytes = elements * DTYPE_BYTES[dtype as SafetensorsDType];
   if (expectedBytes !== end - begin) {
-    fail(`shape [${dims.join(', ')}] of ${dtype} needs ${expectedBytes} bytes but data_offsets [${begin}, ${end}] span ${end - begin}`, name);
+    fail(
+      `shape [${dims.join(', ')}] of ${dtype} needs ${expectedBytes} bytes but data_offsets [${begin}, ${end}] span ${end - begin}`,
+      name,
+    );
   }
   return { name, dtype: dtype as SafetensorsDType, shape: [...dims], begin, end };
 }
@@ -198,7 +231,8 @@ export function serializeSafetensors(tensors: TensorToWrite[], metadata?: Record
   let previousName: string | undefined;
   for (const tensor of sorted) {
     if (tensor.name === previousName) throw new SafetensorsError(WRITER, 'two tensors have this name', tensor.name);
-    if (tensor.name === '' || tensor.name === METADATA_KEY) throw new SafetensorsError(WRITER, 'reserved or empty tensor name', tensor.name);
+    if (tensor.name === '' || tensor.name === METADATA_KEY)
+      throw new SafetensorsError(WRITER, 'reserved or empty tensor name', tensor.name);
     previousName = tensor.name;
     const bytes = encodeData(tensor);
     encoded.push(bytes);
@@ -222,12 +256,29 @@ export function serializeSafetensors(tensors: TensorToWrite[], metadata?: Record
 
 function encodeData(tensor: TensorToWrite): Uint8Array {
   const { name, dtype, shape, data } = tensor;
-  if (!Object.prototype.hasOwnProperty.call(DTYPE_BYTES, dtype)) throw new SafetensorsError(WRITER, `unsupported dtype "${dtype}"`, name);
-  if (!Array.isArray(shape) || !shape.every(isNonNegativeInteger)) throw new SafetensorsError(WRITER, `shape ${JSON.stringify(shape)} is not a list of non-negative integers`, name);
+  if (!Object.prototype.hasOwnProperty.call(DTYPE_BYTES, dtype))
+    throw new SafetensorsError(WRITER, `unsupported dtype "${dtype}"`, name);
+  if (!Array.isArray(shape) || !shape.every(isNonNegativeInteger))
+    throw new SafetensorsError(WRITER, `shape ${JSON.stringify(shape)} is not a list of non-negative integers`, name);
   const elements = shape.reduce((product, dim) => product * dim, 1);
-  if (data.length !== elements) throw new SafetensorsError(WRITER, `shape [${shape.join(', ')}] has ${elements} elements but the data has ${data.length}`, name);
-  const expected = dtype === 'F32' || dtype === 'F16' || dtype === 'BF16' ? Float32Array : dtype === 'I32' ? Int32Array : dtype === 'I8' ? Int8Array : dtype === 'U8' ? Uint8Array : BigInt64Array;
-  if (!(data instanceof expected)) throw new SafetensorsError(WRITER, `dtype ${dtype} needs a ${expected.name}, got ${data.constructor.name}`, name);
+  if (data.length !== elements)
+    throw new SafetensorsError(
+      WRITER,
+      `shape [${shape.join(', ')}] has ${elements} elements but the data has ${data.length}`,
+      name,
+    );
+  const expected =
+    dtype === 'F32' || dtype === 'F16' || dtype === 'BF16'
+      ? Float32Array
+      : dtype === 'I32'
+        ? Int32Array
+        : dtype === 'I8'
+          ? Int8Array
+          : dtype === 'U8'
+            ? Uint8Array
+            : BigInt64Array;
+  if (!(data instanceof expected))
+    throw new SafetensorsError(WRITER, `dtype ${dtype} needs a ${expected.name}, got ${data.constructor.name}`, name);
   if (dtype === 'F16' || dtype === 'BF16') {
     const halves = new Uint16Array(data.length);
     const convert = dtype === 'F16' ? floatToF16Bits : floatToBf16Bits;

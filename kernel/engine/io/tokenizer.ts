@@ -68,22 +68,34 @@ export class Tokenizer {
       throw new TokenizerError('tokenizer.json must be a JSON object');
     }
     const json = structuredClone(tokenizerJson) as Record<string, any>;
-    if (typeof json.model !== 'object' || json.model === null) throw new TokenizerError('tokenizer.json has no "model" section; is this a Hugging Face tokenizer.json?');
+    if (typeof json.model !== 'object' || json.model === null)
+      throw new TokenizerError('tokenizer.json has no "model" section; is this a Hugging Face tokenizer.json?');
     if (json.model.type !== undefined && !SUPPORTED_MODELS.includes(json.model.type)) {
-      throw new TokenizerError(`tokenizer.json model type ${JSON.stringify(json.model.type)} is not supported (supported: ${SUPPORTED_MODELS.join(', ')})`);
+      throw new TokenizerError(
+        `tokenizer.json model type ${JSON.stringify(json.model.type)} is not supported (supported: ${SUPPORTED_MODELS.join(', ')})`,
+      );
     }
     if (typeof tokenizerConfig !== 'object' || tokenizerConfig === null || Array.isArray(tokenizerConfig)) {
       throw new TokenizerError('tokenizer_config.json must be a JSON object');
     }
     const config = structuredClone(tokenizerConfig) as Record<string, any>;
-    const libraryJson = { normalizer: null, pre_tokenizer: null, post_processor: null, decoder: null, added_tokens: [], ...structuredClone(json) };
+    const libraryJson = {
+      normalizer: null,
+      pre_tokenizer: null,
+      post_processor: null,
+      decoder: null,
+      added_tokens: [],
+      ...structuredClone(json),
+    };
     // Decoding is lossless unless the config asks for transformers' old space clean-up.
     const libraryConfig = { ...config, clean_up_tokenization_spaces: config.clean_up_tokenization_spaces ?? false };
     let hf: HfTokenizer;
     try {
       hf = new HfTokenizer(libraryJson, libraryConfig);
     } catch (e) {
-      throw new TokenizerError(`cannot build the tokenizer from tokenizer.json (model type ${JSON.stringify(json.model.type)}): ${(e as Error).message}`);
+      throw new TokenizerError(
+        `cannot build the tokenizer from tokenizer.json (model type ${JSON.stringify(json.model.type)}): ${(e as Error).message}`,
+      );
     }
     return new Tokenizer(hf, json, config);
   }
@@ -95,7 +107,8 @@ export class Tokenizer {
 
   decode(ids: number[], opts: DecodeOptions = {}): string {
     for (const id of ids) {
-      if (!Number.isInteger(id) || id < 0 || id >= this.vocabSize) throw new TokenizerError(`cannot decode id ${id}: ids run from 0 to ${this.vocabSize - 1}`);
+      if (!Number.isInteger(id) || id < 0 || id >= this.vocabSize)
+        throw new TokenizerError(`cannot decode id ${id}: ids run from 0 to ${this.vocabSize - 1}`);
     }
     if (ids.length === 0) return '';
     return this.hf.decode(ids, { skip_special_tokens: opts.skipSpecialTokens ?? false });
@@ -123,13 +136,16 @@ export class Tokenizer {
     const key = `${role}_token`;
     if (key in this.tokenizerConfig) {
       const value = this.tokenizerConfig[key];
-      const content = typeof value === 'string' ? value : typeof value?.content === 'string' ? (value.content as string) : undefined;
+      const content =
+        typeof value === 'string' ? value : typeof value?.content === 'string' ? (value.content as string) : undefined;
       return content === undefined ? undefined : this.hf.token_to_id(content);
     }
     const model = this.tokenizerJson.model as { unk_token?: unknown };
     if (role === 'unk' && typeof model.unk_token === 'string') return this.hf.token_to_id(model.unk_token);
     const special = new Map(
-      ((this.tokenizerJson.added_tokens ?? []) as AddedTokenJson[]).filter((t) => t.special).map((t) => [t.content, t.id] as const),
+      ((this.tokenizerJson.added_tokens ?? []) as AddedTokenJson[])
+        .filter((t) => t.special)
+        .map((t) => [t.content, t.id] as const),
     );
     for (const spelling of CONVENTIONAL_SPECIALS[role]) {
       if (special.has(spelling)) return special.get(spelling);

@@ -7,7 +7,8 @@ export type Activation = (x: tf.Tensor) => tf.Tensor;
 const SQRT_2_OVER_PI = Math.sqrt(2 / Math.PI);
 
 /** Exact GELU, x·Φ(x) = ½x(1 + erf(x/√2)): Hugging Face `gelu`. tfjs' erf is accurate to ~1.5e-7. */
-const geluErf: Activation = (x) => fusedGelu(x, 'erf') ?? tf.mul(tf.mul(x, 0.5), tf.add(1, tf.erf(tf.mul(x, Math.SQRT1_2))));
+const geluErf: Activation = (x) =>
+  fusedGelu(x, 'erf') ?? tf.mul(tf.mul(x, 0.5), tf.add(1, tf.erf(tf.mul(x, Math.SQRT1_2))));
 
 /** Tanh approximation ½x(1 + tanh(√(2/π)(x + 0.044715x³))): `gelu_new`, `gelu_pytorch_tanh`. */
 const geluTanh: Activation = (x) => {

@@ -108,7 +108,13 @@ class BertEmbeddings extends Module {
     super(path, 'BertEmbeddings');
     const std = cfg.initializerRange;
     this.word_embeddings = this.add(
-      new Embedding(store, join(path, 'word_embeddings'), cfg.vocabSize, cfg.hidden, embeddingInit(std, cfg.padTokenId)),
+      new Embedding(
+        store,
+        join(path, 'word_embeddings'),
+        cfg.vocabSize,
+        cfg.hidden,
+        embeddingInit(std, cfg.padTokenId),
+      ),
     );
     this.position_embeddings = this.add(
       new Embedding(store, join(path, 'position_embeddings'), cfg.maxPositions, cfg.hidden, { kind: 'normal', std }),
@@ -158,7 +164,9 @@ class BertResidualOutput extends Module {
     private readonly cfg: BertConfig,
   ) {
     super(path, kind);
-    this.dense = this.add(new Linear(store, join(path, 'dense'), inFeatures, cfg.hidden, 'out_in', { std: cfg.initializerRange }));
+    this.dense = this.add(
+      new Linear(store, join(path, 'dense'), inFeatures, cfg.hidden, 'out_in', { std: cfg.initializerRange }),
+    );
     this.LayerNorm = this.add(new LayerNorm(store, join(path, 'LayerNorm'), cfg.hidden, cfg.eps));
   }
 
@@ -186,7 +194,14 @@ class BertAttention extends Module {
   /** [B, T, C] → [B, T, C] */
   forward(x: tf.Tensor, bias: tf.Tensor | undefined, ctx: ForwardContext): tf.Tensor {
     const s = this.self;
-    const y = selfAttention(x, { q: s.query, k: s.key, v: s.value }, this.cfg.heads, bias, this.cfg.attentionDropout, ctx);
+    const y = selfAttention(
+      x,
+      { q: s.query, k: s.key, v: s.value },
+      this.cfg.heads,
+      bias,
+      this.cfg.attentionDropout,
+      ctx,
+    );
     return this.output.forward(y, x, ctx);
   }
 }
@@ -199,7 +214,9 @@ class BertIntermediate extends Module {
     private readonly cfg: BertConfig,
   ) {
     super(path, 'BertIntermediate');
-    this.dense = this.add(new Linear(store, join(path, 'dense'), cfg.hidden, cfg.intermediate, 'out_in', { std: cfg.initializerRange }));
+    this.dense = this.add(
+      new Linear(store, join(path, 'dense'), cfg.hidden, cfg.intermediate, 'out_in', { std: cfg.initializerRange }),
+    );
   }
 
   /** [B, T, C] → [B, T, I] */
@@ -243,7 +260,12 @@ class BertPooler extends Module {
   readonly dense: Linear;
   constructor(store: ParamStore, path: string, cfg: BertConfig) {
     super(path, 'BertPooler');
-    this.dense = this.add(new Linear(store, join(path, 'dense'), cfg.hidden, cfg.hidden, 'out_in', { std: cfg.initializerRange, head: true }));
+    this.dense = this.add(
+      new Linear(store, join(path, 'dense'), cfg.hidden, cfg.hidden, 'out_in', {
+        std: cfg.initializerRange,
+        head: true,
+      }),
+    );
   }
 
   /** hidden [B, T, C] → tanh(dense(hidden[:, position])) [B, C]; position 0 is [CLS] */
@@ -281,7 +303,8 @@ export function buildBert(store: ParamStore, cfg: BertConfig, architecture: stri
     ? new Linear(store, 'classifier', cfg.hidden, cfg.numLabels, 'out_in', { std: cfg.initializerRange, head: true })
     : undefined;
 
-  const pooled = (batch: Batch, ctx: ForwardContext) => bert.pooler.forward(bert.forward(batch, ctx), batch.clsPosition); // [B, C]
+  const pooled = (batch: Batch, ctx: ForwardContext) =>
+    bert.pooler.forward(bert.forward(batch, ctx), batch.clsPosition); // [B, C]
   return {
     inputKind: 'tokens',
     modules: classifier ? [bert, classifier] : bert.children().slice(),

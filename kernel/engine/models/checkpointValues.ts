@@ -41,7 +41,9 @@ export class CheckpointValues implements ParamValues {
       return undefined;
     }
     if (!(entry.data instanceof Float32Array)) {
-      throw new CheckpointError(this.source, `tensor ${key} has dtype ${entry.dtype}; a float parameter is needed`, [key]);
+      throw new CheckpointError(this.source, `tensor ${key} has dtype ${entry.dtype}; a float parameter is needed`, [
+        key,
+      ]);
     }
     if (key !== name) this.report.renamed.push({ from: key, to: name });
     return entry.data;

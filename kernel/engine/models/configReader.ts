@@ -45,7 +45,10 @@ export class ConfigReader {
     if (v === undefined) return [];
     const list = Array.isArray(v) ? v : [v];
     if (!list.every((x) => typeof x === 'number' && Number.isInteger(x))) {
-      throw new ModelConfigError(`${keys[0]} must be a token id or a list of them, got ${JSON.stringify(v)}`, this.source);
+      throw new ModelConfigError(
+        `${keys[0]} must be a token id or a list of them, got ${JSON.stringify(v)}`,
+        this.source,
+      );
     }
     return list as number[];
   }
@@ -107,7 +110,8 @@ export class ConfigReader {
     }
     let n: number;
     if (typeof explicit === 'number') n = explicit;
-    else if (id2label && typeof id2label === 'object' && Object.keys(id2label).length > 0) n = Object.keys(id2label).length;
+    else if (id2label && typeof id2label === 'object' && Object.keys(id2label).length > 0)
+      n = Object.keys(id2label).length;
     else n = 2;
     if (!id2label || Object.keys(id2label).length !== n) {
       this.full.id2label = Object.fromEntries(Array.from({ length: n }, (_, i) => [String(i), `LABEL_${i}`]));

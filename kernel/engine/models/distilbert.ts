@@ -122,7 +122,9 @@ class Embeddings extends Module {
     // sinusoidal tables are frozen in HF (requires_grad = False)
     this.position_embeddings = this.add(
       cfg.sinusoidal
-        ? new Embedding(store, join(path, 'position_embeddings'), cfg.maxPositions, cfg.dim, sinusoidalInit(), { trainable: false })
+        ? new Embedding(store, join(path, 'position_embeddings'), cfg.maxPositions, cfg.dim, sinusoidalInit(), {
+            trainable: false,
+          })
         : new Embedding(store, join(path, 'position_embeddings'), cfg.maxPositions, cfg.dim, { kind: 'normal', std }),
     );
     this.LayerNorm = this.add(new LayerNorm(store, join(path, 'LayerNorm'), cfg.dim, LAYER_NORM_EPS));
@@ -239,7 +241,8 @@ class DistilBertModel extends Module {
 
 export function buildDistilBert(store: ParamStore, cfg: DistilBertConfig, architecture: string): Network {
   const withHead = architecture === 'DistilBertForSequenceClassification';
-  if (!withHead && architecture !== 'DistilBertModel') throw new ModelConfigError(`unsupported DistilBERT head ${architecture}`);
+  if (!withHead && architecture !== 'DistilBertModel')
+    throw new ModelConfigError(`unsupported DistilBERT head ${architecture}`);
   const distilbert = new DistilBertModel(store, withHead ? DISTILBERT_BASE_PREFIX : '', cfg);
   const std = cfg.initializerRange;
   const head = withHead
@@ -258,7 +261,11 @@ export function buildDistilBert(store: ParamStore, cfg: DistilBertConfig, archit
     output: (batch, ctx) => {
       const h = distilbert.forward(batch, ctx); // [B, T, C]
       if (!head) return h;
-      const pooled = dropout(tf.relu(head.pre_classifier.forward(firstToken(h, batch.clsPosition))), cfg.classifierDropout, ctx);
+      const pooled = dropout(
+        tf.relu(head.pre_classifier.forward(firstToken(h, batch.clsPosition))),
+        cfg.classifierDropout,
+        ctx,
+      );
       return head.classifier.forward(pooled); // [B, numLabels]
     },
   };

@@ -219,7 +219,10 @@ class GPT2Model extends Module {
       throw new ModelInputError('GPT-2', `sequence of ${P + T} tokens exceeds n_positions = ${this.cfg.nPositions}`);
     }
     if (opts.attentionMask && opts.attentionMask.shape[1] !== P + T) {
-      throw new ModelInputError('GPT-2', `attention mask covers ${opts.attentionMask.shape[1]} positions, expected ${P + T}`);
+      throw new ModelInputError(
+        'GPT-2',
+        `attention mask covers ${opts.attentionMask.shape[1]} positions, expected ${P + T}`,
+      );
     }
     const positions = opts.positionIds ?? tf.reshape(tf.range(P, P + T, 1, 'int32'), [1, T]); // [1|B, T]
     let x = tf.add(this.wte.forward(ids), this.wpe.forward(positions)); // [B, T, C]
@@ -251,7 +254,13 @@ class GPT2LMHead extends Module {
   ) {
     super('lm_head', cfg.tieWordEmbeddings ? 'Linear (tied to wte)' : 'Linear');
     if (!cfg.tieWordEmbeddings) {
-      this.weight = this.param(store, 'weight', [cfg.vocabSize, cfg.nEmbd], { kind: 'normal', std: cfg.initializerRange }, { head: true });
+      this.weight = this.param(
+        store,
+        'weight',
+        [cfg.vocabSize, cfg.nEmbd],
+        { kind: 'normal', std: cfg.initializerRange },
+        { head: true },
+      );
     }
   }
 

@@ -46,7 +46,8 @@ export function toBatch(
     batch.tokenTypeIds = sameShape(toIntMatrix(opts.tokenTypeIds, 'tokenTypeIds', fail), 'tokenTypeIds');
   }
   if (opts.positionIds !== undefined) {
-    if (!architecture.startsWith('Bert') && !architecture.startsWith('GPT2')) fail('positionIds are only used by GPT-2 and BERT');
+    if (!architecture.startsWith('Bert') && !architecture.startsWith('GPT2'))
+      fail('positionIds are only used by GPT-2 and BERT');
     batch.positionIds = sameShape(toIntMatrix(opts.positionIds, 'positionIds', fail, net.maxPositions), 'positionIds');
   }
   return batch;
@@ -70,7 +71,8 @@ function toIntMatrix(
   const flat = new Int32Array(rows.length * Math.max(width, 0));
   rows.forEach((row, r) => {
     if (!Array.isArray(row)) fail(`${what}[${r}] is not an array`);
-    if (row.length !== width) fail(`${what} rows differ in length (${width} and ${row.length}); pad them and pass an attentionMask`);
+    if (row.length !== width)
+      fail(`${what} rows differ in length (${width} and ${row.length}); pad them and pass an attentionMask`);
     row.forEach((x, c) => {
       if (typeof x !== 'number' || !Number.isInteger(x) || x < 0 || (limit !== undefined && x >= limit)) {
         fail(`${what}[${r}][${c}] = ${JSON.stringify(x)} is not an integer in [0, ${limit ?? '∞'})`);
@@ -84,14 +86,18 @@ function toIntMatrix(
 /** Encodes texts with special tokens; several texts are right-padded and get a mask. */
 function encodeTexts(texts: string[], tokenizer: Tokenizer | undefined, fail: (p: string) => never) {
   if (!tokenizer) {
-    fail('text input needs a tokenizer, but this model has none (no tokenizer.json); pass token ids (number[][]) or an int32 tensor');
+    fail(
+      'text input needs a tokenizer, but this model has none (no tokenizer.json); pass token ids (number[][]) or an int32 tensor',
+    );
   }
   const encoded = texts.map((t) => tokenizer!.encode(t));
   const T = Math.max(...encoded.map((e) => e.length));
   const pad = tokenizer!.padTokenId ?? tokenizer!.eosTokenId ?? 0;
   const ids = encoded.map((e) => [...e, ...new Array<number>(T - e.length).fill(pad)]);
   const ragged = encoded.some((e) => e.length !== T);
-  const mask = ragged ? encoded.map((e) => [...new Array<number>(e.length).fill(1), ...new Array<number>(T - e.length).fill(0)]) : undefined;
+  const mask = ragged
+    ? encoded.map((e) => [...new Array<number>(e.length).fill(1), ...new Array<number>(T - e.length).fill(0)])
+    : undefined;
   return { ids, mask };
 }
 
@@ -101,7 +107,8 @@ function toPixels(input: ModelInput, net: Network, fail: (p: string) => never): 
   }
   const t = input as tf.Tensor4D;
   const [, H, W, ch] = t.shape;
-  if (H !== net.imageSize || W !== net.imageSize) fail(`image is ${H}×${W}, the model expects ${net.imageSize}×${net.imageSize}`);
+  if (H !== net.imageSize || W !== net.imageSize)
+    fail(`image is ${H}×${W}, the model expects ${net.imageSize}×${net.imageSize}`);
   if (ch !== net.numChannels) fail(`image has ${ch} channels (last axis, NHWC), the model expects ${net.numChannels}`);
   return t.dtype === 'float32' ? t : (tf.cast(t, 'float32') as tf.Tensor4D);
 }

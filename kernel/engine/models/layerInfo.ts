@@ -18,7 +18,13 @@ function describe(module: Module): LayerInfo {
     params += c.params;
     trainableParams += c.trainableParams;
   }
-  const info: LayerInfo = { path: module.path, kind: module.kind, params, trainableParams, trainable: params > 0 && trainableParams === params };
+  const info: LayerInfo = {
+    path: module.path,
+    kind: module.kind,
+    params,
+    trainableParams,
+    trainable: params > 0 && trainableParams === params,
+  };
   if (children.length > 0) info.children = children;
   return info;
 }

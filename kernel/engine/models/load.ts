@@ -11,7 +11,10 @@ import type { Network } from './network';
 import { ParamStore } from './params';
 import { TransformerModel } from './transformerModel';
 
-export interface LoadOptions extends Pick<ResolveSourceOptions, 'offline' | 'cacheDir' | 'revision' | 'token' | 'endpoint' | 'onProgress' | 'signal'> {
+export interface LoadOptions extends Pick<
+  ResolveSourceOptions,
+  'offline' | 'cacheDir' | 'revision' | 'token' | 'endpoint' | 'onProgress' | 'signal'
+> {
   /**
    * The head to build (e.g. `DistilBertForSequenceClassification` on a base checkpoint). Default: the first
    * supported name in config.json's `architectures`; a checkpoint listing only unsupported heads (e.g.
@@ -74,11 +77,22 @@ export async function load(source: string, options: LoadOptions = {}): Promise<M
   });
 }
 
-function hubOptions({ offline, cacheDir, revision, token, endpoint, onProgress, signal }: LoadOptions): ResolveSourceOptions {
+function hubOptions({
+  offline,
+  cacheDir,
+  revision,
+  token,
+  endpoint,
+  onProgress,
+  signal,
+}: LoadOptions): ResolveSourceOptions {
   return { offline, cacheDir, revision, token, endpoint, onProgress, signal };
 }
 
-function withLabels(raw: Record<string, any>, options: LoadOptions): { config: Record<string, any>; relabelled: boolean } {
+function withLabels(
+  raw: Record<string, any>,
+  options: LoadOptions,
+): { config: Record<string, any>; relabelled: boolean } {
   if (options.id2label) {
     const id2label = options.id2label;
     const label2id = Object.fromEntries(Object.entries(id2label).map(([id, label]) => [label, Number(id)]));

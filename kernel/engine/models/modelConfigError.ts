@@ -5,7 +5,10 @@
  */
 export class ModelConfigError extends Error {
   override readonly name = 'ModelConfigError';
-  constructor(problem: string, readonly source?: string) {
+  constructor(
+    problem: string,
+    readonly source?: string,
+  ) {
     super(source ? `${source}: ${problem}` : problem);
   }
 }

@@ -13,7 +13,12 @@ export async function saveModel(model: TransformerModel, dir: string): Promise<v
     const data = (await variable.data()) as Float32Array;
     weights.push({ name, dtype: 'F32', shape: variable.shape.slice(), data });
   }
-  const config = { ...model.config, model_type: model.modelType, architectures: [model.architecture], torch_dtype: 'float32' };
+  const config = {
+    ...model.config,
+    model_type: model.modelType,
+    architectures: [model.architecture],
+    torch_dtype: 'float32',
+  };
   await writeHfFolder(dir, {
     config,
     weights,

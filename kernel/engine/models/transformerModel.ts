@@ -61,12 +61,16 @@ export class TransformerModel implements Model {
 
   logits(input: ModelInput, opts: ForwardOptions = {}): tf.Tensor {
     this.checkAlive();
-    return tf.tidy(() => this.network.output(toBatch(input, opts, this.network, this.architecture, this.tokenizer), ctxOf(opts)));
+    return tf.tidy(() =>
+      this.network.output(toBatch(input, opts, this.network, this.architecture, this.tokenizer), ctxOf(opts)),
+    );
   }
 
   hidden(input: ModelInput, opts: ForwardOptions = {}): tf.Tensor {
     this.checkAlive();
-    return tf.tidy(() => this.network.hidden(toBatch(input, opts, this.network, this.architecture, this.tokenizer), ctxOf(opts)));
+    return tf.tidy(() =>
+      this.network.hidden(toBatch(input, opts, this.network, this.architecture, this.tokenizer), ctxOf(opts)),
+    );
   }
 
   /** The pooler output [B, C] (BERT heads, `BertModel`, `ViTModel`). */
@@ -85,7 +89,10 @@ export class TransformerModel implements Model {
     this.checkAlive();
     if (!this.network.causalLm) {
       return Promise.reject(
-        new ModelInputError(this.architecture, 'generate needs a causal language model (GPT2LMHeadModel); this model has no LM head'),
+        new ModelInputError(
+          this.architecture,
+          'generate needs a causal language model (GPT2LMHeadModel); this model has no LM head',
+        ),
       );
     }
     return generate(this.network.causalLm, this.architecture, this.tokenizer, prompt, opts);

@@ -103,7 +103,10 @@ class PatchProjection extends Module {
   ) {
     super(path, 'Conv2d');
     const p = cfg.patchSize;
-    this.weight = this.param(store, 'weight', [cfg.hidden, cfg.numChannels, p, p], { kind: 'normal', std: cfg.initializerRange });
+    this.weight = this.param(store, 'weight', [cfg.hidden, cfg.numChannels, p, p], {
+      kind: 'normal',
+      std: cfg.initializerRange,
+    });
     this.bias = this.param(store, 'bias', [cfg.hidden], { kind: 'zeros' });
   }
 
@@ -148,7 +151,10 @@ class ViTEmbeddings extends Module {
     const patches = (cfg.imageSize / cfg.patchSize) ** 2;
     const std = cfg.initializerRange;
     this.cls_token = this.param(store, 'cls_token', [1, 1, cfg.hidden], { kind: 'normal', std });
-    this.position_embeddings = this.param(store, 'position_embeddings', [1, patches + 1, cfg.hidden], { kind: 'normal', std });
+    this.position_embeddings = this.param(store, 'position_embeddings', [1, patches + 1, cfg.hidden], {
+      kind: 'normal',
+      std,
+    });
     this.patch_embeddings = this.add(new ViTPatchEmbeddings(store, join(path, 'patch_embeddings'), cfg));
   }
 
@@ -187,7 +193,9 @@ class ViTDenseOutput extends Module {
     private readonly cfg: VitConfig,
   ) {
     super(path, kind);
-    this.dense = this.add(new Linear(store, join(path, 'dense'), inFeatures, cfg.hidden, 'out_in', { std: cfg.initializerRange }));
+    this.dense = this.add(
+      new Linear(store, join(path, 'dense'), inFeatures, cfg.hidden, 'out_in', { std: cfg.initializerRange }),
+    );
   }
 
   forward(x: tf.Tensor, ctx: ForwardContext): tf.Tensor {
@@ -212,7 +220,14 @@ class ViTAttention extends Module {
   /** [B, N, C] → [B, N, C] */
   forward(x: tf.Tensor, ctx: ForwardContext): tf.Tensor {
     const a = this.attention;
-    const y = selfAttention(x, { q: a.query, k: a.key, v: a.value }, this.cfg.heads, undefined, this.cfg.attentionDropout, ctx);
+    const y = selfAttention(
+      x,
+      { q: a.query, k: a.key, v: a.value },
+      this.cfg.heads,
+      undefined,
+      this.cfg.attentionDropout,
+      ctx,
+    );
     return this.output.forward(y, ctx);
   }
 }
@@ -225,7 +240,9 @@ class ViTIntermediate extends Module {
     private readonly cfg: VitConfig,
   ) {
     super(path, 'ViTIntermediate');
-    this.dense = this.add(new Linear(store, join(path, 'dense'), cfg.hidden, cfg.intermediate, 'out_in', { std: cfg.initializerRange }));
+    this.dense = this.add(
+      new Linear(store, join(path, 'dense'), cfg.hidden, cfg.intermediate, 'out_in', { std: cfg.initializerRange }),
+    );
   }
 
   forward(x: tf.Tensor): tf.Tensor {
@@ -273,7 +290,12 @@ class ViTPooler extends Module {
   readonly dense: Linear;
   constructor(store: ParamStore, path: string, cfg: VitConfig) {
     super(path, 'ViTPooler');
-    this.dense = this.add(new Linear(store, join(path, 'dense'), cfg.hidden, cfg.hidden, 'out_in', { std: cfg.initializerRange, head: true }));
+    this.dense = this.add(
+      new Linear(store, join(path, 'dense'), cfg.hidden, cfg.hidden, 'out_in', {
+        std: cfg.initializerRange,
+        head: true,
+      }),
+    );
   }
 
   /** [B, N, C] → tanh(dense(h[:, 0])) [B, C] */

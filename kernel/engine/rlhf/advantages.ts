@@ -11,7 +11,8 @@ export interface GaeResult {
 }
 
 export function gae(rewards: readonly number[], values: readonly number[], gamma: number, lambda: number): GaeResult {
-  if (rewards.length !== values.length) throw new RangeError(`gae: ${rewards.length} rewards but ${values.length} values`);
+  if (rewards.length !== values.length)
+    throw new RangeError(`gae: ${rewards.length} rewards but ${values.length} values`);
   const n = rewards.length;
   const advantages = new Array<number>(n);
   let running = 0;

@@ -67,7 +67,11 @@ interface EncodedPair {
   refRejected: number;
 }
 
-export async function dpo(policy: Model, pairs: readonly PreferencePair[], options: DpoOptions = {}): Promise<DpoResult> {
+export async function dpo(
+  policy: Model,
+  pairs: readonly PreferencePair[],
+  options: DpoOptions = {},
+): Promise<DpoResult> {
   const all = checkPairs(pairs, 'dpo');
   const tokenizer = policy.tokenizer;
   if (!tokenizer) throw new RlhfError('dpo needs a policy with a tokenizer');
@@ -142,7 +146,14 @@ export async function dpo(policy: Model, pairs: readonly PreferencePair[], optio
         });
         if (!stats) throw new RlhfError('dpo: the training step returned no statistics');
         const [chosenReward, rejectedReward, accuracy] = stats;
-        const entry = { step: log.length + 1, loss, accuracy, margin: chosenReward - rejectedReward, chosenReward, rejectedReward };
+        const entry = {
+          step: log.length + 1,
+          loss,
+          accuracy,
+          margin: chosenReward - rejectedReward,
+          chosenReward,
+          rejectedReward,
+        };
         log.push(entry);
         loop.progress?.update({ step: entry.step, loss, epoch: epoch + 1 });
         options.onStep?.({ ...entry, totalSteps: steps });
@@ -153,7 +164,10 @@ export async function dpo(policy: Model, pairs: readonly PreferencePair[], optio
     const result: DpoResult = { log, train: trainEval, referenceMode: reference.mode, seconds: 0 };
     if (heldOut.length > 0) {
       result.heldOut = await evaluatePairs(loop, policy, heldOut, beta, padId, batchSize);
-      loop.progress?.logEval(log.length, { heldOutAccuracy: result.heldOut.accuracy, heldOutMargin: result.heldOut.margin });
+      loop.progress?.logEval(log.length, {
+        heldOutAccuracy: result.heldOut.accuracy,
+        heldOutMargin: result.heldOut.margin,
+      });
     }
     result.seconds = (performance.now() - started) / 1000;
     loop.progress?.finish();
@@ -163,8 +177,17 @@ export async function dpo(policy: Model, pairs: readonly PreferencePair[], optio
 
 function batchLoss(policy: Model, part: readonly EncodedPair[], beta: number, padId: number) {
   const n = part.length;
-  const logp = sequenceLogprobs(policy, collateSequences([...part.map((e) => e.chosen), ...part.map((e) => e.rejected)], padId)); // [2n]
-  return dpoLoss(tf.slice(logp, [0], [n]), tf.slice(logp, [n], [n]), tf.tensor1d(part.map((e) => e.refChosen)), tf.tensor1d(part.map((e) => e.refRejected)), beta);
+  const logp = sequenceLogprobs(
+    policy,
+    collateSequences([...part.map((e) => e.chosen), ...part.map((e) => e.rejected)], padId),
+  ); // [2n]
+  return dpoLoss(
+    tf.slice(logp, [0], [n]),
+    tf.slice(logp, [n], [n]),
+    tf.tensor1d(part.map((e) => e.refChosen)),
+    tf.tensor1d(part.map((e) => e.refRejected)),
+    beta,
+  );
 }
 
 /** Implicit-reward loss, accuracy and margin over `pairs`; gives the event loop a turn (and honours a stop) per batch. */

@@ -17,8 +17,10 @@ export class KlController {
   value: number;
 
   constructor(private readonly control: KlControl) {
-    if (!(control.coef >= 0) || !Number.isFinite(control.coef)) throw new RangeError(`KL coefficient must be a finite number >= 0, got ${control.coef}`);
-    if (control.kind !== 'fixed' && control.kind !== 'adaptive') throw new RangeError(`KL control kind must be 'fixed' or 'adaptive', got ${JSON.stringify(control.kind)}`);
+    if (!(control.coef >= 0) || !Number.isFinite(control.coef))
+      throw new RangeError(`KL coefficient must be a finite number >= 0, got ${control.coef}`);
+    if (control.kind !== 'fixed' && control.kind !== 'adaptive')
+      throw new RangeError(`KL control kind must be 'fixed' or 'adaptive', got ${JSON.stringify(control.kind)}`);
     this.value = control.coef;
   }
 

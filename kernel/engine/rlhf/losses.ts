@@ -21,7 +21,13 @@ export interface DpoLossParts {
  * Sigmoid DPO (Rafailov et al. 2023): mean −log σ(β[(log π(y_w) − log π_ref(y_w)) − (log π(y_l) − log π_ref(y_l))]).
  * Inputs are summed completion log-probabilities [B].
  */
-export function dpoLoss(policyChosen: tf.Tensor, policyRejected: tf.Tensor, refChosen: tf.Tensor, refRejected: tf.Tensor, beta: number): DpoLossParts {
+export function dpoLoss(
+  policyChosen: tf.Tensor,
+  policyRejected: tf.Tensor,
+  refChosen: tf.Tensor,
+  refRejected: tf.Tensor,
+  beta: number,
+): DpoLossParts {
   return tf.tidy(() => {
     const chosenRewards = tf.mul(beta, tf.sub(policyChosen, refChosen)) as tf.Tensor1D;
     const rejectedRewards = tf.mul(beta, tf.sub(policyRejected, refRejected)) as tf.Tensor1D;
@@ -38,7 +44,13 @@ export interface SurrogateParts {
 }
 
 /** PPO's clipped surrogate (Schulman et al. 2017). All inputs [B, T]; mask 1 = a completion token. */
-export function clippedSurrogate(logp: tf.Tensor, oldLogp: tf.Tensor, advantages: tf.Tensor, mask: tf.Tensor, clip: number): SurrogateParts {
+export function clippedSurrogate(
+  logp: tf.Tensor,
+  oldLogp: tf.Tensor,
+  advantages: tf.Tensor,
+  mask: tf.Tensor,
+  clip: number,
+): SurrogateParts {
   return tf.tidy(() => {
     const m = tf.cast(mask, 'float32');
     const count = tf.maximum(tf.sum(m), 1);
@@ -54,7 +66,13 @@ export function clippedSurrogate(logp: tf.Tensor, oldLogp: tf.Tensor, advantages
 }
 
 /** ½ mean over valid tokens of max((V − R)², (clip(V, V_old ± ε) − R)²), TRL's clipped value loss. */
-export function clippedValueLoss(values: tf.Tensor, oldValues: tf.Tensor, returns: tf.Tensor, mask: tf.Tensor, clip: number): tf.Scalar {
+export function clippedValueLoss(
+  values: tf.Tensor,
+  oldValues: tf.Tensor,
+  returns: tf.Tensor,
+  mask: tf.Tensor,
+  clip: number,
+): tf.Scalar {
   return tf.tidy(() => {
     const m = tf.cast(mask, 'float32');
     const clippedValues = tf.add(oldValues, tf.clipByValue(tf.sub(values, oldValues), -clip, clip));

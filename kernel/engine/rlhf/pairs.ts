@@ -9,7 +9,8 @@ export interface PreferencePair {
 }
 
 export function checkPairs(pairs: readonly PreferencePair[], what: string): PreferencePair[] {
-  if (!Array.isArray(pairs) || pairs.length === 0) throw new RlhfError(`${what} needs at least one preference pair {prompt, chosen, rejected}`);
+  if (!Array.isArray(pairs) || pairs.length === 0)
+    throw new RlhfError(`${what} needs at least one preference pair {prompt, chosen, rejected}`);
   pairs.forEach((p, i) => {
     for (const key of ['prompt', 'chosen', 'rejected'] as const) {
       if (typeof p?.[key] !== 'string') throw new RlhfError(`${what}: pair ${i} has no string "${key}"`);
@@ -19,10 +20,15 @@ export function checkPairs(pairs: readonly PreferencePair[], what: string): Pref
 }
 
 /** A seeded split; `heldOut` is a fraction in [0, 1) or explicit held-out pairs. */
-export function splitPairs(pairs: PreferencePair[], heldOut: number | readonly PreferencePair[], seed: number): { train: PreferencePair[]; heldOut: PreferencePair[] } {
+export function splitPairs(
+  pairs: PreferencePair[],
+  heldOut: number | readonly PreferencePair[],
+  seed: number,
+): { train: PreferencePair[]; heldOut: PreferencePair[] } {
   if (Array.isArray(heldOut)) return { train: pairs, heldOut: [...heldOut] };
   const fraction = heldOut as number;
-  if (!(fraction >= 0 && fraction < 1)) throw new RlhfError(`heldOut must be a fraction in [0, 1) or a list of pairs, got ${fraction}`);
+  if (!(fraction >= 0 && fraction < 1))
+    throw new RlhfError(`heldOut must be a fraction in [0, 1) or a list of pairs, got ${fraction}`);
   const order = Rng.fromSeed(seed).permutation(pairs.length);
   const n = Math.round(pairs.length * fraction);
   return { train: order.slice(n).map((i) => pairs[i]), heldOut: order.slice(0, n).map((i) => pairs[i]) };

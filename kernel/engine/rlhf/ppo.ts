@@ -78,8 +78,14 @@ interface Rollouts {
   returns: number[][];
 }
 
-export async function ppo(policy: Model, reward: RewardModel, prompts: readonly string[], options: PpoOptions = {}): Promise<PpoResult> {
-  if (!Array.isArray(prompts) || prompts.length === 0 || prompts.some((p) => typeof p !== 'string')) throw new RlhfError('ppo needs a non-empty list of prompt strings');
+export async function ppo(
+  policy: Model,
+  reward: RewardModel,
+  prompts: readonly string[],
+  options: PpoOptions = {},
+): Promise<PpoResult> {
+  if (!Array.isArray(prompts) || prompts.length === 0 || prompts.some((p) => typeof p !== 'string'))
+    throw new RlhfError('ppo needs a non-empty list of prompt strings');
   if (!policy.tokenizer) throw new RlhfError('ppo needs a policy with a tokenizer');
   const o = {
     iterations: options.iterations ?? 10,
@@ -93,7 +99,11 @@ export async function ppo(policy: Model, reward: RewardModel, prompts: readonly 
     lambda: options.lambda ?? 0.95,
     whitenRewards: options.whitenRewards ?? true,
   };
-  const klControl = new KlController(typeof options.kl === 'number' || options.kl === undefined ? { kind: 'fixed', coef: options.kl ?? 0.1 } : options.kl);
+  const klControl = new KlController(
+    typeof options.kl === 'number' || options.kl === undefined
+      ? { kind: 'fixed', coef: options.kl ?? 0.1 }
+      : options.kl,
+  );
   const rng = Rng.fromSeed(options.seed ?? 0);
   const padId = padIdOf(policy.tokenizer, policy.config);
   const hiddenSize = policy.config.n_embd ?? policy.config.hidden_size;
@@ -119,13 +129,23 @@ export async function ppo(policy: Model, reward: RewardModel, prompts: readonly 
         if (order.length === 0) order = rng.permutation(prompts.length);
         batchPrompts.push(prompts[order.pop()!]);
       }
-      const rollouts = await sampleCompletions(policy, batchPrompts, rng, { samplingBatchSize: o.batchSize, ...options });
+      const rollouts = await sampleCompletions(policy, batchPrompts, rng, {
+        samplingBatchSize: o.batchSize,
+        ...options,
+      });
       loop.throwIfStopped(); // generation ends early on an interrupt; its truncated rollouts are not trained on
       const scores = await reward.scoreManyAsync(rollouts.map((r) => ({ prompt: r.prompt, completion: r.completion })));
-      const batch = collateSequences(rollouts.map((r) => r.sequence), padId);
+      const batch = collateSequences(
+        rollouts.map((r) => r.sequence),
+        padId,
+      );
       const data = await prepare(policy, valueHead, reference.tokenLogprobs(batch), batch, scores, klControl.value, o);
 
-      let policyLoss = 0, valueLoss = 0, clipFraction = 0, entropy = 0, updates = 0;
+      let policyLoss = 0,
+        valueLoss = 0,
+        clipFraction = 0,
+        entropy = 0,
+        updates = 0;
       for (let epoch = 0; epoch < o.ppoEpochs; epoch++) {
         for (const rows of chunks(rng.permutation(o.batchSize), o.miniBatchSize)) {
           await loop.yieldAndCheck();
@@ -139,10 +159,17 @@ export async function ppo(policy: Model, reward: RewardModel, prompts: readonly 
             const pg = clippedSurrogate(logp, tf.tensor2d(mb.oldLogp), tf.tensor2d(mb.advantages), mask, o.clip);
             const vf = clippedValueLoss(values, tf.tensor2d(mb.oldValues), tf.tensor2d(mb.returns), mask, o.valueClip);
             const ent = maskedEntropy(tf.slice(logits, [0, 0, 0], [B, T - 1, V]), mask);
-            return { loss: tf.add(pg.loss, tf.mul(o.valueCoef, vf)) as tf.Scalar, report: tf.stack([pg.loss, vf, pg.clipFraction, ent]) };
+            return {
+              loss: tf.add(pg.loss, tf.mul(o.valueCoef, vf)) as tf.Scalar,
+              report: tf.stack([pg.loss, vf, pg.clipFraction, ent]),
+            };
           });
           if (!stats) throw new RlhfError('ppo: the training step returned no statistics');
-          policyLoss += stats[0]; valueLoss += stats[1]; clipFraction += stats[2]; entropy += stats[3]; updates++;
+          policyLoss += stats[0];
+          valueLoss += stats[1];
+          clipFraction += stats[2];
+          entropy += stats[3];
+          updates++;
         }
       }
       const kl = data.kl.reduce((s, v) => s + v, 0) / data.kl.length;
@@ -161,7 +188,13 @@ export async function ppo(policy: Model, reward: RewardModel, prompts: readonly 
       log.push(entry);
       options.onIteration?.(entry);
       progress?.update({ step: iteration, loss: entry.policyLoss });
-      progress?.logEval(iteration, { reward: entry.meanReward, kl: entry.kl, entropy: entry.entropy, clipFraction: entry.clipFraction, valueLoss: entry.valueLoss });
+      progress?.logEval(iteration, {
+        reward: entry.meanReward,
+        kl: entry.kl,
+        entropy: entry.entropy,
+        clipFraction: entry.clipFraction,
+        valueLoss: entry.valueLoss,
+      });
       await loop.yieldAndCheck();
     }
     await loop.finish('done');
@@ -189,7 +222,10 @@ async function prepare(
     const { logits, hidden } = forwardLm(policy, batch);
     const [B, T] = logits.shape;
     const mask = tf.tensor2d(batch.actionMask, undefined, 'float32');
-    return [tf.mul(nextTokenLogprobs(logits, batch.ids), mask), tf.mul(valueHead.forward(tf.slice(hidden, [0, 0, 0], [B, T - 1, -1]) as tf.Tensor3D), mask)];
+    return [
+      tf.mul(nextTokenLogprobs(logits, batch.ids), mask),
+      tf.mul(valueHead.forward(tf.slice(hidden, [0, 0, 0], [B, T - 1, -1]) as tf.Tensor3D), mask),
+    ];
   });
   const together = tf.stack([oldLogpT, oldValuesT, refLogpTensor]);
   tf.dispose([oldLogpT, oldValuesT, refLogpTensor]);
@@ -206,7 +242,12 @@ async function prepare(
     kl.push(klTokens.reduce((s, v) => s + v, 0));
     const rewards = klTokens.map((k) => -klCoef * k);
     rewards[rewards.length - 1] += finalScores[b];
-    const g = gae(rewards, positions.map((t) => oldValues[b][t]), o.gamma, o.lambda);
+    const g = gae(
+      rewards,
+      positions.map((t) => oldValues[b][t]),
+      o.gamma,
+      o.lambda,
+    );
     positions.forEach((t, i) => {
       advantages[b][t] = g.advantages[i];
       returns[b][t] = g.returns[i];
@@ -215,9 +256,11 @@ async function prepare(
   });
   const white = whiten(flat);
   let k = 0;
-  batch.actionMask.forEach((maskRow, b) => maskRow.forEach((m, t) => {
-    if (m) advantages[b][t] = white[k++];
-  }));
+  batch.actionMask.forEach((maskRow, b) =>
+    maskRow.forEach((m, t) => {
+      if (m) advantages[b][t] = white[k++];
+    }),
+  );
   return { batch, oldLogp, oldValues, advantages, returns, kl };
 }
 
@@ -225,7 +268,12 @@ function pick(data: Rollouts, rows: number[]): Rollouts {
   const take = <T>(xs: T[]) => rows.map((r) => xs[r]);
   const ids = take(data.batch.ids);
   return {
-    batch: { ids, attentionMask: take(data.batch.attentionMask), actionMask: take(data.batch.actionMask), completionLengths: take(data.batch.completionLengths) },
+    batch: {
+      ids,
+      attentionMask: take(data.batch.attentionMask),
+      actionMask: take(data.batch.actionMask),
+      completionLengths: take(data.batch.completionLengths),
+    },
     oldLogp: take(data.oldLogp),
     oldValues: take(data.oldValues),
     advantages: take(data.advantages),

@@ -69,7 +69,8 @@ export async function preferences(path: string, options: PreferencesOptions = {}
 
 export function preferencesFromText(text: string, options: PreferencesOptions = {}): Preferences {
   const method = options.merge ?? 'majority';
-  if (method !== 'majority' && method !== 'borda' && method !== 'none') throw new RlhfError(`merge must be 'majority', 'borda' or 'none', got ${JSON.stringify(method)}`);
+  if (method !== 'majority' && method !== 'borda' && method !== 'none')
+    throw new RlhfError(`merge must be 'majority', 'borda' or 'none', got ${JSON.stringify(method)}`);
   const { storeText, pairRecords } = splitPairRows(text);
   const { records, warnings } = parsePreferenceLines(storeText);
   const all = [...records, ...pairRecords];

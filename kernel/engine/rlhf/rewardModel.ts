@@ -82,7 +82,9 @@ export class RewardModel {
   /** `scoreMany` with asynchronous read-backs (one per batch of SCORE_BATCH), as a GPU backend needs. */
   scoreManyAsync(items: ReadonlyArray<{ prompt: string; completion: string }>): Promise<number[]> {
     const tokenizer = requireTokenizer(this.model);
-    return this.scoreSequencesAsync(items.map((x) => encodeSequence(tokenizer, x.prompt, x.completion, this.maxLength)));
+    return this.scoreSequencesAsync(
+      items.map((x) => encodeSequence(tokenizer, x.prompt, x.completion, this.maxLength)),
+    );
   }
 
   /** `scoreSequences` with asynchronous read-backs. */
@@ -112,7 +114,11 @@ export class RewardModel {
   }
 }
 
-export async function rewardModel(backbone: Model, pairs: readonly PreferencePair[], options: RewardModelOptions = {}): Promise<RewardModel> {
+export async function rewardModel(
+  backbone: Model,
+  pairs: readonly PreferencePair[],
+  options: RewardModelOptions = {},
+): Promise<RewardModel> {
   const all = checkPairs(pairs, 'rewardModel');
   requireTokenizer(backbone);
   const seed = options.seed ?? 0;
@@ -177,7 +183,11 @@ export async function rewardModel(backbone: Model, pairs: readonly PreferencePai
 }
 
 /** `reward.accuracy(pairs)`, scored in the same batches, with a turn of the event loop (and a stop check) between them. */
-async function pairAccuracy(loop: TrainingLoop, reward: RewardModel, pairs: readonly PreferencePair[]): Promise<number> {
+async function pairAccuracy(
+  loop: TrainingLoop,
+  reward: RewardModel,
+  pairs: readonly PreferencePair[],
+): Promise<number> {
   if (pairs.length === 0) return NaN;
   const tokenizer = requireTokenizer(reward.model);
   const score = async (completions: Array<{ prompt: string; completion: string }>): Promise<number[]> => {
@@ -201,6 +211,7 @@ function scoreBatch(model: HeadModel, sequences: readonly Sequence[], training: 
 }
 
 function requireTokenizer(model: Model) {
-  if (!model.tokenizer) throw new RlhfError('RLHF needs a model with a tokenizer (load it from a folder with tokenizer.json)');
+  if (!model.tokenizer)
+    throw new RlhfError('RLHF needs a model with a tokenizer (load it from a folder with tokenizer.json)');
   return model.tokenizer;
 }

@@ -34,11 +34,17 @@ export interface Rollout {
 }
 
 /** One completion per prompt, sampled in batches of `samplingBatchSize`; each row draws from its own seed off `rng`. */
-export async function sampleCompletions(policy: Model, prompts: readonly string[], rng: Rng, options: SampleOptions = {}): Promise<Rollout[]> {
+export async function sampleCompletions(
+  policy: Model,
+  prompts: readonly string[],
+  rng: Rng,
+  options: SampleOptions = {},
+): Promise<Rollout[]> {
   const tokenizer = policy.tokenizer;
   if (!tokenizer) throw new RlhfError('sampling needs a policy with a tokenizer');
   const chunk = options.samplingBatchSize ?? 16;
-  if (!Number.isSafeInteger(chunk) || chunk < 1) throw new RlhfError(`samplingBatchSize must be a positive integer, got ${options.samplingBatchSize}`);
+  if (!Number.isSafeInteger(chunk) || chunk < 1)
+    throw new RlhfError(`samplingBatchSize must be a positive integer, got ${options.samplingBatchSize}`);
   const eos = options.ignoreEos ? [] : eosIdsOf(policy);
   const padId = padIdOf(tokenizer, policy.config);
   const maxPositions = policy.config.n_positions ?? policy.config.max_position_embeddings;
@@ -51,10 +57,22 @@ export async function sampleCompletions(policy: Model, prompts: readonly string[
       return ids;
     });
     const seeds = group.map(() => rng.nextSeed());
-    const rows = sampleBatch(policy, promptIds, { maxNewTokens: options.maxNewTokens ?? 8, temperature: options.temperature ?? 1, eosTokenIds: eos, padId, seeds, maxPositions });
+    const rows = sampleBatch(policy, promptIds, {
+      maxNewTokens: options.maxNewTokens ?? 8,
+      temperature: options.temperature ?? 1,
+      eosTokenIds: eos,
+      padId,
+      seeds,
+      maxPositions,
+    });
     rows.forEach((row, i) => {
       const text = row.finishReason === 'eos' ? row.ids.slice(0, -1) : row.ids;
-      out.push({ prompt: group[i], completion: tokenizer.decode(text), sequence: { ids: [...promptIds[i], ...row.ids], promptLength: promptIds[i].length }, finishReason: row.finishReason });
+      out.push({
+        prompt: group[i],
+        completion: tokenizer.decode(text),
+        sequence: { ids: [...promptIds[i], ...row.ids], promptLength: promptIds[i].length },
+        finishReason: row.finishReason,
+      });
     });
     await new Promise((resolve) => setImmediate(resolve)); // let the kernel answer between batches
   }
@@ -64,7 +82,13 @@ export async function sampleCompletions(policy: Model, prompts: readonly string[
 /** The policy's end-of-sequence ids: the config's eos_token_id (a number or a list), else the tokenizer's. */
 export function eosIdsOf(policy: Model): number[] {
   const fromConfig = policy.config.eos_token_id;
-  const ids = Array.isArray(fromConfig) ? fromConfig : fromConfig !== undefined && fromConfig !== null ? [fromConfig] : policy.tokenizer?.eosTokenId !== undefined ? [policy.tokenizer.eosTokenId] : [];
+  const ids = Array.isArray(fromConfig)
+    ? fromConfig
+    : fromConfig !== undefined && fromConfig !== null
+      ? [fromConfig]
+      : policy.tokenizer?.eosTokenId !== undefined
+        ? [policy.tokenizer.eosTokenId]
+        : [];
   return ids.filter((id): id is number => Number.isInteger(id));
 }
 
@@ -84,12 +108,20 @@ export interface PolicyEvaluation {
 }
 
 /** Samples one completion per prompt (seeded), scores it, and measures the KL to `reference` when given. */
-export async function evaluatePolicy(policy: Model, reward: RewardModel, prompts: readonly string[], options: SampleOptions & { seed?: number; reference?: ReferencePolicy } = {}): Promise<PolicyEvaluation> {
+export async function evaluatePolicy(
+  policy: Model,
+  reward: RewardModel,
+  prompts: readonly string[],
+  options: SampleOptions & { seed?: number; reference?: ReferencePolicy } = {},
+): Promise<PolicyEvaluation> {
   const rollouts = await sampleCompletions(policy, prompts, Rng.fromSeed(options.seed ?? 1234), options);
   const rewards = reward.scoreMany(rollouts.map((r) => ({ prompt: r.prompt, completion: r.completion })));
   let kl = NaN;
   if (options.reference) {
-    const batch = collateSequences(rollouts.map((r) => r.sequence), padIdOf(policy.tokenizer, policy.config));
+    const batch = collateSequences(
+      rollouts.map((r) => r.sequence),
+      padIdOf(policy.tokenizer, policy.config),
+    );
     const perSequence = sequenceKl(policy, options.reference, batch);
     kl = perSequence.reduce((s, v) => s + v, 0) / perSequence.length;
   }

@@ -32,11 +32,16 @@ export interface SampledRow {
 
 export function sampleBatch(model: Model, prompts: readonly number[][], o: BatchSampleOptions): SampledRow[] {
   if (prompts.length === 0) throw new RlhfError('sampleBatch needs at least one prompt');
-  if (o.seeds.length !== prompts.length) throw new RlhfError(`sampleBatch: ${prompts.length} prompts but ${o.seeds.length} seeds`);
-  if (!Number.isInteger(o.maxNewTokens) || o.maxNewTokens < 1) throw new RlhfError(`maxNewTokens must be a positive integer, got ${o.maxNewTokens}`);
+  if (o.seeds.length !== prompts.length)
+    throw new RlhfError(`sampleBatch: ${prompts.length} prompts but ${o.seeds.length} seeds`);
+  if (!Number.isInteger(o.maxNewTokens) || o.maxNewTokens < 1)
+    throw new RlhfError(`maxNewTokens must be a positive integer, got ${o.maxNewTokens}`);
   prompts.forEach((p, i) => {
     if (p.length === 0) throw new RlhfError(`prompt ${i} has no tokens`);
-    if (o.maxPositions !== undefined && p.length >= o.maxPositions) throw new RlhfError(`prompt ${i} has ${p.length} tokens and leaves no room in the model's ${o.maxPositions} positions`);
+    if (o.maxPositions !== undefined && p.length >= o.maxPositions)
+      throw new RlhfError(
+        `prompt ${i} has ${p.length} tokens and leaves no room in the model's ${o.maxPositions} positions`,
+      );
   });
   const eos = new Set(o.eosTokenIds);
   const rngs = o.seeds.map((s) => Rng.fromSeed(s));
@@ -53,7 +58,11 @@ export function sampleBatch(model: Model, prompts: readonly number[][], o: Batch
       if (eos.has(token)) {
         rows[i].finishReason = 'eos';
         running.delete(i);
-      } else if (o.maxPositions !== undefined && prompts[i].length + rows[i].ids.length >= o.maxPositions && rows[i].ids.length < o.maxNewTokens) {
+      } else if (
+        o.maxPositions !== undefined &&
+        prompts[i].length + rows[i].ids.length >= o.maxPositions &&
+        rows[i].ids.length < o.maxNewTokens
+      ) {
         rows[i].finishReason = 'context';
         running.delete(i);
       }
@@ -70,7 +79,10 @@ function lastLogits(model: Model, sequences: number[][], padId: number): Float32
   const picked = tf.tidy(() => {
     const logits = model.logits(ids, { attentionMask }) as tf.Tensor3D; // [B, T, V]
     const [B, , V] = logits.shape;
-    const rows = tf.tensor1d(sequences.map((s, b) => b * T + s.length - 1), 'int32');
+    const rows = tf.tensor1d(
+      sequences.map((s, b) => b * T + s.length - 1),
+      'int32',
+    );
     return tf.gather(tf.reshape(logits, [B * T, V]), rows); // [B, V]
   });
   const data = picked.dataSync() as Float32Array;

@@ -25,10 +25,16 @@ export interface SequenceBatch {
 export function encodeSequence(tokenizer: Tokenizer, prompt: string, completion: string, maxLength: number): Sequence {
   const promptIds = tokenizer.encode(prompt);
   let completionIds = tokenizer.encode(completion);
-  if (completionIds.length === 0) throw new RlhfError(`the completion ${JSON.stringify(completion)} has no tokens; every completion needs at least one`);
+  if (completionIds.length === 0)
+    throw new RlhfError(
+      `the completion ${JSON.stringify(completion)} has no tokens; every completion needs at least one`,
+    );
   if (completionIds.length >= maxLength) completionIds = completionIds.slice(0, maxLength - 1);
   const keptPrompt = promptIds.slice(Math.max(0, promptIds.length - (maxLength - completionIds.length)));
-  if (keptPrompt.length === 0) throw new RlhfError(`the prompt ${JSON.stringify(prompt)} has no tokens; the model needs at least one token of context`);
+  if (keptPrompt.length === 0)
+    throw new RlhfError(
+      `the prompt ${JSON.stringify(prompt)} has no tokens; the model needs at least one token of context`,
+    );
   return { ids: [...keptPrompt, ...completionIds], promptLength: keptPrompt.length };
 }
 

@@ -73,15 +73,22 @@ export interface SweepResult {
   numBlocks: number;
 }
 
-export async function sweepFreeze(model: Model, data: SweepData, options: SweepFreezeOptions = {}): Promise<SweepResult> {
+export async function sweepFreeze(
+  model: Model,
+  data: SweepData,
+  options: SweepFreezeOptions = {},
+): Promise<SweepResult> {
   const base = model instanceof HeadModel ? model.backbone : model;
   checkData(data);
   const numBlocks = countBlocks(base.layers());
   const ks = options.ks ?? Array.from({ length: numBlocks + 1 }, (_, k) => k);
   ks.forEach((k) => {
-    if (!Number.isSafeInteger(k) || k < 0 || k > numBlocks) throw new RangeError(`ks must hold integers in 0..${numBlocks} (the model has ${numBlocks} blocks), got ${k}`);
+    if (!Number.isSafeInteger(k) || k < 0 || k > numBlocks)
+      throw new RangeError(`ks must hold integers in 0..${numBlocks} (the model has ${numBlocks} blocks), got ${k}`);
   });
-  const classes = [...new Set(data.train.map((r) => r.label))].sort((a, b) => (typeof a === 'number' ? (a as number) - (b as number) : String(a) < String(b) ? -1 : 1));
+  const classes = [...new Set(data.train.map((r) => r.label))].sort((a, b) =>
+    typeof a === 'number' ? (a as number) - (b as number) : String(a) < String(b) ? -1 : 1,
+  );
   const stringLabels = typeof classes[0] === 'string';
   const numLabels = stringLabels ? classes.length : Math.max(...(classes as number[])) + 1;
   const seed = options.seed ?? 42;
@@ -100,10 +107,22 @@ export async function sweepFreeze(model: Model, data: SweepData, options: SweepF
   const rows: SweepRow[] = [];
   try {
     for (const k of ks) {
-      rows.push(await fineTuneRun(base, pretrained, data, trainOpts, numLabels, seed, { kind: 'freeze', k, method: k === 0 ? 'full (k=0)' : `freeze k=${k}` }));
+      rows.push(
+        await fineTuneRun(base, pretrained, data, trainOpts, numLabels, seed, {
+          kind: 'freeze',
+          k,
+          method: k === 0 ? 'full (k=0)' : `freeze k=${k}`,
+        }),
+      );
     }
     if (options.headOnly ?? true) {
-      rows.push(await fineTuneRun(base, pretrained, data, trainOpts, numLabels, seed, { kind: 'head-only', k: numBlocks, method: 'head only' }));
+      rows.push(
+        await fineTuneRun(base, pretrained, data, trainOpts, numLabels, seed, {
+          kind: 'head-only',
+          k: numBlocks,
+          method: 'head only',
+        }),
+      );
     }
     if (options.featureBased ?? true) {
       throwIfStopped(undefined, 'sweepFreeze');
@@ -114,7 +133,10 @@ export async function sweepFreeze(model: Model, data: SweepData, options: SweepF
     pretrained.restore();
     pretrained.dispose();
   }
-  const svg = sweepChartSvg(rows, `Freeze sweep: accuracy vs cost (${data.train.length} train / ${data.eval.length} eval)`);
+  const svg = sweepChartSvg(
+    rows,
+    `Freeze sweep: accuracy vs cost (${data.train.length} train / ${data.eval.length} eval)`,
+  );
   if (options.show ?? true) {
     display().table(rows.map(displayRow));
     display().html(svg);
@@ -128,7 +150,15 @@ interface RunSpec {
   method: string;
 }
 
-async function fineTuneRun(base: Model, pretrained: Snapshot, data: SweepData, trainOpts: TrainOptions, numLabels: number, seed: number, spec: RunSpec): Promise<SweepRow> {
+async function fineTuneRun(
+  base: Model,
+  pretrained: Snapshot,
+  data: SweepData,
+  trainOpts: TrainOptions,
+  numLabels: number,
+  seed: number,
+  spec: RunSpec,
+): Promise<SweepRow> {
   throwIfStopped(undefined, 'sweepFreeze'); // an interrupted run returns early; stop the sweep instead of starting the next one
   pretrained.restore();
   const head = addClassificationHead(base, { numLabels, seed });
@@ -154,15 +184,38 @@ async function fineTuneRun(base: Model, pretrained: Snapshot, data: SweepData, t
 
 async function featureRun(base: Model, data: SweepData, pooling: Pooling): Promise<SweepRow> {
   const started = performance.now();
-  const trainX = await embed(base, data.train.map((r) => r.text), { pooling });
-  const classifier = logisticRegression(trainX, data.train.map((r) => r.label));
+  const trainX = await embed(
+    base,
+    data.train.map((r) => r.text),
+    { pooling },
+  );
+  const classifier = logisticRegression(
+    trainX,
+    data.train.map((r) => r.label),
+  );
   const trainSeconds = (performance.now() - started) / 1000;
-  const evalX = await embed(base, data.eval.map((r) => r.text), { pooling });
-  const scores = classifier.evaluate(evalX, data.eval.map((r) => r.label));
+  const evalX = await embed(
+    base,
+    data.eval.map((r) => r.text),
+    { pooling },
+  );
+  const scores = classifier.evaluate(
+    evalX,
+    data.eval.map((r) => r.label),
+  );
   const weights = classifier.coef.length * (classifier.numFeatures + 1);
   let total = 0;
   for (const v of base.params.values()) total += v.size;
-  return { method: 'features + LR', kind: 'features', frozenBlocks: null, accuracy: scores.accuracy, evalLoss: scores.logLoss, trainSeconds, trainableParams: weights, totalParams: total + weights };
+  return {
+    method: 'features + LR',
+    kind: 'features',
+    frozenBlocks: null,
+    accuracy: scores.accuracy,
+    evalLoss: scores.logLoss,
+    trainSeconds,
+    trainableParams: weights,
+    totalParams: total + weights,
+  };
 }
 
 interface Snapshot {
@@ -195,7 +248,8 @@ function countBlocks(layers: LayerInfo[]): number {
 function checkData(data: SweepData): void {
   for (const part of ['train', 'eval'] as const) {
     const rows = data?.[part];
-    if (!Array.isArray(rows) || rows.length === 0) throw new RangeError(`sweepFreeze(model, data): data.${part} must be a non-empty array of { text, label }`);
+    if (!Array.isArray(rows) || rows.length === 0)
+      throw new RangeError(`sweepFreeze(model, data): data.${part} must be a non-empty array of { text, label }`);
     rows.forEach((r, i) => {
       if (!r || typeof r.text !== 'string' || (typeof r.label !== 'string' && typeof r.label !== 'number')) {
         throw new RangeError(`data.${part}[${i}] must be { text: string, label: string | number }`);

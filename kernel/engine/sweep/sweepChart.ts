@@ -29,7 +29,9 @@ export function sweepChartSvg(rows: readonly ChartRow[], title = 'Accuracy vs tr
   ];
   for (const tick of [0, 0.25, 0.5, 0.75, 1]) {
     const y = yAcc(tick);
-    parts.push(`<line x1="${M.left}" y1="${y}" x2="${M.left + plotW}" y2="${y}" stroke="currentColor" stroke-opacity="0.1"/>`);
+    parts.push(
+      `<line x1="${M.left}" y1="${y}" x2="${M.left + plotW}" y2="${y}" stroke="currentColor" stroke-opacity="0.1"/>`,
+    );
     parts.push(`<text x="${M.left - 6}" y="${y + 4}" text-anchor="end">${tick * 100}%</text>`);
     parts.push(`<text x="${M.left + plotW + 6}" y="${y + 4}" fill="#d9822b">${fmtSeconds(tick * maxTime)}</text>`);
   }
@@ -45,7 +47,11 @@ export function sweepChartSvg(rows: readonly ChartRow[], title = 'Accuracy vs tr
   });
   const points = rows.map((r, i) => `${xMid(i)},${yTime(r.trainSeconds)}`);
   parts.push(`<polyline class="time" points="${points.join(' ')}" fill="none" stroke="#d9822b" stroke-width="2"/>`);
-  rows.forEach((r, i) => parts.push(`<circle cx="${xMid(i)}" cy="${yTime(r.trainSeconds)}" r="3.5" fill="#d9822b"><title>${fmtSeconds(r.trainSeconds)}</title></circle>`));
+  rows.forEach((r, i) =>
+    parts.push(
+      `<circle cx="${xMid(i)}" cy="${yTime(r.trainSeconds)}" r="3.5" fill="#d9822b"><title>${fmtSeconds(r.trainSeconds)}</title></circle>`,
+    ),
+  );
   parts.push(
     `<text x="${M.left}" y="${H - 12}" fill="#3b82c4">■ accuracy</text>`,
     `<text x="${M.left + 90}" y="${H - 12}" fill="#d9822b">● training time (right axis)</text>`,

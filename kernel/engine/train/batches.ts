@@ -21,17 +21,43 @@ export interface MicroBatch {
 
 export function makeBatch(data: PreparedData, indices: readonly number[], padTokenId: number): MicroBatch {
   if (data.task === 'classification') {
-    const b = collateClassification(indices.map((i) => data.examples[i]), { padTokenId });
-    return { inputIds: b.inputIds, attentionMask: b.attentionMask, classLabels: b.labels, count: indices.length, tokens: countTokens(b.attentionMask), size: indices.length };
+    const b = collateClassification(
+      indices.map((i) => data.examples[i]),
+      { padTokenId },
+    );
+    return {
+      inputIds: b.inputIds,
+      attentionMask: b.attentionMask,
+      classLabels: b.labels,
+      count: indices.length,
+      tokens: countTokens(b.attentionMask),
+      size: indices.length,
+    };
   }
-  const b = collateCausalLm(indices.map((i) => data.examples[i]), { padTokenId });
-  return { inputIds: b.inputIds, attentionMask: b.attentionMask, lmLabels: b.labels, count: countLmTargets(b.labels), tokens: countTokens(b.attentionMask), size: indices.length };
+  const b = collateCausalLm(
+    indices.map((i) => data.examples[i]),
+    { padTokenId },
+  );
+  return {
+    inputIds: b.inputIds,
+    attentionMask: b.attentionMask,
+    lmLabels: b.labels,
+    count: countLmTargets(b.labels),
+    tokens: countTokens(b.attentionMask),
+    size: indices.length,
+  };
 }
 
 /** Forward pass and summed loss; call inside a tidy. Also returns the logits (for metrics). */
-export function batchLoss(model: Model, batch: MicroBatch, training: boolean): { lossSum: tf.Scalar; logits: tf.Tensor } {
+export function batchLoss(
+  model: Model,
+  batch: MicroBatch,
+  training: boolean,
+): { lossSum: tf.Scalar; logits: tf.Tensor } {
   const logits = model.logits(batch.inputIds, { attentionMask: batch.attentionMask, training });
-  const lossSum = batch.classLabels ? classificationLossSum(logits, batch.classLabels) : causalLmLossSum(logits, batch.lmLabels!);
+  const lossSum = batch.classLabels
+    ? classificationLossSum(logits, batch.classLabels)
+    : causalLmLossSum(logits, batch.lmLabels!);
   return { lossSum, logits };
 }
 

@@ -11,7 +11,14 @@ import { randomBytes } from 'node:crypto';
 import { mkdir, open, readdir, readFile, rename, rm, stat } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
 import type * as tf from '@tensorflow/tfjs-core';
-import { parseSafetensors, serializeSafetensors, type SafetensorsDType, type TensorData, type TensorEntry, type TensorToWrite } from '../io/safetensors';
+import {
+  parseSafetensors,
+  serializeSafetensors,
+  type SafetensorsDType,
+  type TensorData,
+  type TensorEntry,
+  type TensorToWrite,
+} from '../io/safetensors';
 import { Rng, type RngState } from './rng';
 import { createSchedule, type ScheduleConfig } from './schedule';
 import { TrainingCheckpointError } from './trainingCheckpointError';
@@ -90,7 +97,11 @@ export interface SaveOptions {
   onStage?: (stage: SaveStage, paths: { temporary: string; previous?: string }) => void | Promise<void>;
 }
 
-export async function saveCheckpoint(dir: string, checkpoint: TrainingCheckpoint, options: SaveOptions = {}): Promise<void> {
+export async function saveCheckpoint(
+  dir: string,
+  checkpoint: TrainingCheckpoint,
+  options: SaveOptions = {},
+): Promise<void> {
   checkTrainerState(checkpoint.trainerState, dir);
   const parent = dirname(dir);
   await mkdir(parent, { recursive: true });
@@ -98,8 +109,15 @@ export async function saveCheckpoint(dir: string, checkpoint: TrainingCheckpoint
   const temporary = join(parent, `.${basename(dir)}.tmp-${process.pid}-${randomBytes(4).toString('hex')}`);
   await mkdir(temporary);
   try {
-    await writeDurable(join(temporary, WEIGHTS_FILE), serialize(await tensorsToWrite(checkpoint.weights), { format: 'pt' }, join(dir, WEIGHTS_FILE)));
-    if (checkpoint.optimizer) await writeDurable(join(temporary, OPTIMIZER_FILE), await serializeOptimizer(checkpoint.optimizer, join(dir, OPTIMIZER_FILE)));
+    await writeDurable(
+      join(temporary, WEIGHTS_FILE),
+      serialize(await tensorsToWrite(checkpoint.weights), { format: 'pt' }, join(dir, WEIGHTS_FILE)),
+    );
+    if (checkpoint.optimizer)
+      await writeDurable(
+        join(temporary, OPTIMIZER_FILE),
+        await serializeOptimizer(checkpoint.optimizer, join(dir, OPTIMIZER_FILE)),
+      );
     for (const [name, value] of Object.entries(checkpoint.extraFiles ?? {})) {
       checkExtraFileName(name, dir);
       await writeDurable(join(temporary, name), `${JSON.stringify(value, null, 2)}\n`);
@@ -127,7 +145,11 @@ export async function saveCheckpoint(dir: string, checkpoint: TrainingCheckpoint
 export async function loadCheckpoint(dir: string): Promise<LoadedCheckpoint> {
   await recoverInterruptedSave(dir);
   const statePath = join(dir, TRAINER_STATE_FILE);
-  const stateText = await readOrFail(statePath, 'utf8', 'no trainer_state.json: this folder is not a complete training checkpoint');
+  const stateText = await readOrFail(
+    statePath,
+    'utf8',
+    'no trainer_state.json: this folder is not a complete training checkpoint',
+  );
   let parsed: unknown;
   try {
     parsed = JSON.parse(stateText);
@@ -136,9 +158,14 @@ export async function loadCheckpoint(dir: string): Promise<LoadedCheckpoint> {
   }
   const trainerState = trainerStateFromJson(parsed, statePath);
   const weightsPath = join(dir, WEIGHTS_FILE);
-  const weights = parseSafetensors(await readOrFail(weightsPath, null, 'the weights file is missing'), weightsPath).tensors;
+  const weights = parseSafetensors(
+    await readOrFail(weightsPath, null, 'the weights file is missing'),
+    weightsPath,
+  ).tensors;
   const optimizerPath = join(dir, OPTIMIZER_FILE);
-  const optimizer = (await exists(optimizerPath)) ? parseOptimizer(await readFile(optimizerPath), optimizerPath) : undefined;
+  const optimizer = (await exists(optimizerPath))
+    ? parseOptimizer(await readFile(optimizerPath), optimizerPath)
+    : undefined;
   return { dir, weights, optimizer, trainerState };
 }
 
@@ -158,7 +185,8 @@ export async function listCheckpoints(outputDir: string): Promise<{ dir: string;
   const found: { dir: string; step: number }[] = [];
   for (const name of names) {
     const match = /^checkpoint-(\d+)$/.exec(name);
-    if (match && (await exists(join(outputDir, name, TRAINER_STATE_FILE)))) found.push({ dir: join(outputDir, name), step: Number(match[1]) });
+    if (match && (await exists(join(outputDir, name, TRAINER_STATE_FILE))))
+      found.push({ dir: join(outputDir, name), step: Number(match[1]) });
   }
   return found.sort((a, b) => a.step - b.step);
 }
@@ -169,7 +197,11 @@ export async function latestCheckpoint(outputDir: string): Promise<string | unde
 }
 
 /** Deletes all but the newest `keep` checkpoints (never those in `protect`, e.g. the best one). */
-export async function pruneCheckpoints(outputDir: string, keep: number, protect: readonly string[] = []): Promise<string[]> {
+export async function pruneCheckpoints(
+  outputDir: string,
+  keep: number,
+  protect: readonly string[] = [],
+): Promise<string[]> {
   if (!Number.isSafeInteger(keep) || keep < 1) throw new RangeError(`keep must be an integer >= 1, got ${keep}`);
   const all = await listCheckpoints(outputDir);
   const doomed = all.slice(0, Math.max(0, all.length - keep)).filter((c) => !protect.includes(c.dir));
@@ -233,15 +265,21 @@ function isTfTensor(value: CheckpointTensor): value is tf.Tensor {
 }
 
 async function serializeOptimizer(state: OptimizerStateSnapshot, path: string): Promise<Uint8Array> {
-  if (!Number.isSafeInteger(state.step) || state.step < 0) throw new TrainingCheckpointError(path, `optimizer step must be an integer >= 0, got ${state.step}`);
+  if (!Number.isSafeInteger(state.step) || state.step < 0)
+    throw new TrainingCheckpointError(path, `optimizer step must be an integer >= 0, got ${state.step}`);
   const tensors: TensorToWrite[] = [];
   for (const [variable, slots] of state.slots) {
     for (const [slot, tensor] of Object.entries(slots)) {
-      if (slot === '' || slot.includes('.')) throw new TrainingCheckpointError(path, `optimizer slot name "${slot}" must be non-empty without dots`);
+      if (slot === '' || slot.includes('.'))
+        throw new TrainingCheckpointError(path, `optimizer slot name "${slot}" must be non-empty without dots`);
       tensors.push({ name: `${variable}.${slot}`, ...(await toStored(tensor, `${variable}.${slot}`)) });
     }
   }
-  const metadata = { optimizer: state.name, step: String(state.step), hyperparameters: JSON.stringify(state.hyperparameters ?? {}) };
+  const metadata = {
+    optimizer: state.name,
+    step: String(state.step),
+    hyperparameters: JSON.stringify(state.hyperparameters ?? {}),
+  };
   return serialize(tensors, metadata, path);
 }
 
@@ -285,11 +323,15 @@ function trainerStateFromJson(json: unknown, path: string): TrainerState {
   const fail = (problem: string): never => {
     throw new TrainingCheckpointError(path, problem);
   };
-  if (typeof json !== 'object' || json === null || Array.isArray(json)) return fail('trainer state must be a JSON object');
+  if (typeof json !== 'object' || json === null || Array.isArray(json))
+    return fail('trainer state must be a JSON object');
   const raw = json as Record<string, unknown>;
-  if (raw.version !== undefined && raw.version !== STATE_VERSION) fail(`trainer state version ${String(raw.version)} is newer than this Tunebook understands`);
-  if (!Number.isSafeInteger(raw.step) || (raw.step as number) < 0) fail(`"step" must be an integer >= 0, got ${JSON.stringify(raw.step)}`);
-  if (typeof raw.epoch !== 'number' || !(raw.epoch >= 0)) fail(`"epoch" must be a number >= 0, got ${JSON.stringify(raw.epoch)}`);
+  if (raw.version !== undefined && raw.version !== STATE_VERSION)
+    fail(`trainer state version ${String(raw.version)} is newer than this Tunebook understands`);
+  if (!Number.isSafeInteger(raw.step) || (raw.step as number) < 0)
+    fail(`"step" must be an integer >= 0, got ${JSON.stringify(raw.step)}`);
+  if (typeof raw.epoch !== 'number' || !(raw.epoch >= 0))
+    fail(`"epoch" must be a number >= 0, got ${JSON.stringify(raw.epoch)}`);
   try {
     Rng.fromState(raw.rng as RngState);
   } catch (error) {
@@ -303,7 +345,12 @@ function trainerStateFromJson(json: unknown, path: string): TrainerState {
   const best = raw.bestMetric;
   if (best !== null && best !== undefined) {
     const b = best as Record<string, unknown>;
-    if (typeof b.name !== 'string' || typeof b.value !== 'number' || !Number.isSafeInteger(b.step) || typeof b.greaterIsBetter !== 'boolean') {
+    if (
+      typeof b.name !== 'string' ||
+      typeof b.value !== 'number' ||
+      !Number.isSafeInteger(b.step) ||
+      typeof b.greaterIsBetter !== 'boolean'
+    ) {
       fail('"bestMetric" must be null or { name, value, step, greaterIsBetter }');
     }
   }
@@ -323,7 +370,10 @@ function trainerStateFromJson(json: unknown, path: string): TrainerState {
 function checkExtraFileName(name: string, dir: string): void {
   const reserved = [WEIGHTS_FILE, OPTIMIZER_FILE, TRAINER_STATE_FILE];
   if (!/^[\w.-]+$/.test(name) || name.startsWith('.') || reserved.includes(name)) {
-    throw new TrainingCheckpointError(dir, `extra file name "${name}" must be a plain file name other than ${reserved.join(', ')}`);
+    throw new TrainingCheckpointError(
+      dir,
+      `extra file name "${name}" must be a plain file name other than ${reserved.join(', ')}`,
+    );
   }
 }
 

@@ -26,9 +26,15 @@ export interface EvaluateOptions {
 
 /** Evaluates `model` on `data` ({text,label}, {prompt,completion}, encoded examples, ... as `train` takes). */
 export async function evaluate(model: Model, data: TrainData, options: EvaluateOptions = {}): Promise<EvalMetrics> {
-  const prepared = prepareData(model, data, { task: options.task, maxLength: options.maxLength, labels: options.labels, what: 'data' });
+  const prepared = prepareData(model, data, {
+    task: options.task,
+    maxLength: options.maxLength,
+    labels: options.labels,
+    what: 'data',
+  });
   const batchSize = options.batchSize ?? 8;
-  if (!Number.isSafeInteger(batchSize) || batchSize < 1) throw new TrainerError(`option batchSize must be an integer >= 1, got ${batchSize}`);
+  if (!Number.isSafeInteger(batchSize) || batchSize < 1)
+    throw new TrainerError(`option batchSize must be an integer >= 1, got ${batchSize}`);
   const stop = () => stopRequested(options.signal);
   const metrics = await evaluatePrepared(model, prepared, batchSize, padTokenIdFor(model, options.padTokenId), stop);
   if (!metrics) throw new TrainerError('evaluation was interrupted');
@@ -68,6 +74,9 @@ export async function evaluatePrepared(
   }
   const evalLoss = count === 0 ? NaN : lossSum / count;
   if (data.task === 'causal-lm') return { eval_loss: evalLoss, eval_perplexity: perplexity(evalLoss) };
-  const f1 = numLabels === 2 ? f1Score(truth, predictions, { average: 'binary', posLabel: 1 }) : f1Score(truth, predictions, { average: 'macro' });
+  const f1 =
+    numLabels === 2
+      ? f1Score(truth, predictions, { average: 'binary', posLabel: 1 })
+      : f1Score(truth, predictions, { average: 'macro' });
   return { eval_loss: evalLoss, eval_accuracy: accuracy(truth, predictions), eval_f1: f1 };
 }

@@ -75,7 +75,11 @@ export interface ImageEvalResult {
   predictions: number[];
 }
 
-export async function trainImageClassifier(model: Model, data: ImageDataset, options: ImageTrainOptions = {}): Promise<ImageTrainResult> {
+export async function trainImageClassifier(
+  model: Model,
+  data: ImageDataset,
+  options: ImageTrainOptions = {},
+): Promise<ImageTrainResult> {
   const startedAt = performance.now();
   const epochs = positiveInt('epochs', options.epochs ?? 3);
   const batchSize = positiveInt('batchSize', options.batchSize ?? 16);
@@ -116,7 +120,11 @@ export async function trainImageClassifier(model: Model, data: ImageDataset, opt
       let correct = 0;
       let seen = 0;
       let epochMs = 0;
-      for await (const batch of data.batches(batchSize, { shuffle: true, epoch: seed + epoch, augment: options.augment ?? true })) {
+      for await (const batch of data.batches(batchSize, {
+        shuffle: true,
+        epoch: seed + epoch,
+        augment: options.augment ?? true,
+      })) {
         if (loop.stopRequested) {
           batch.pixels.dispose();
           status = 'interrupted';
@@ -129,7 +137,10 @@ export async function trainImageClassifier(model: Model, data: ImageDataset, opt
           const { loss, report: logits } = await loop.stepAsync(
             () => {
               const out = model.logits(batch.pixels, { training: true }); // [B, numLabels]
-              return { loss: tf.div(classificationLossSum(out, batch.labels), batch.labels.length) as tf.Scalar, report: out };
+              return {
+                loss: tf.div(classificationLossSum(out, batch.labels), batch.labels.length) as tf.Scalar,
+                report: out,
+              };
             },
             { learningRate: lr, rng: dropoutRng },
           );
@@ -147,7 +158,12 @@ export async function trainImageClassifier(model: Model, data: ImageDataset, opt
       }
       trainTimeMs += epochMs;
       if (status !== 'completed' || seen === 0) break;
-      const row: ImageEpochLog = { epoch: epoch + 1, loss: lossSum / seen, trainAccuracy: correct / seen, seconds: epochMs / 1000 };
+      const row: ImageEpochLog = {
+        epoch: epoch + 1,
+        loss: lossSum / seen,
+        trainAccuracy: correct / seen,
+        seconds: epochMs / 1000,
+      };
       if (options.evalData) {
         const result = await evaluateImageClassifier(model, options.evalData, { batchSize, signal: options.signal });
         if (result === undefined) {
@@ -224,10 +240,13 @@ export async function evaluateImageClassifier(
 }
 
 function checkModel(model: Model, data: ImageDataset): void {
-  if (model.modelType !== 'vit') throw new TrainerError(`image classification needs a ViT model, got a ${model.modelType} (${model.architecture})`);
+  if (model.modelType !== 'vit')
+    throw new TrainerError(`image classification needs a ViT model, got a ${model.modelType} (${model.architecture})`);
   const numLabels = Number(model.config.num_labels ?? Object.keys(model.config.id2label ?? {}).length);
   if (model.architecture !== 'ViTForImageClassification' && !('numLabels' in model)) {
-    throw new TrainerError(`the ${model.architecture} model has no classification head; load it with { numLabels } or add one with addClassificationHead`);
+    throw new TrainerError(
+      `the ${model.architecture} model has no classification head; load it with { numLabels } or add one with addClassificationHead`,
+    );
   }
   const headSize = 'numLabels' in model ? (model as { numLabels: number }).numLabels : numLabels;
   if (headSize !== data.labelNames.length) {

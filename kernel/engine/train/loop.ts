@@ -288,7 +288,10 @@ async function readAsync(t: tf.Tensor): Promise<Float32Array> {
  * Runs `body` with a fresh loop (see `startTrainingLoop`), then always frees the optimizer and stores
  * `trainingStats`; the chart ends as 'interrupted' or 'failed' when `body` throws.
  */
-export async function runTrainingLoop<T>(options: TrainingLoopOptions, body: (loop: TrainingLoop) => Promise<T>): Promise<T> {
+export async function runTrainingLoop<T>(
+  options: TrainingLoopOptions,
+  body: (loop: TrainingLoop) => Promise<T>,
+): Promise<T> {
   const loop = startTrainingLoop(options);
   try {
     const result = await body(loop);

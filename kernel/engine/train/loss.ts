@@ -14,7 +14,11 @@ import { IGNORE_INDEX } from '../data/encode/causalLm';
  * The target logit is picked with a one-hot mask rather than a gather: gather's gradient is UnsortedSegmentSum,
  * which the tfjs cpu backend runs as one op per segment (here N·V of them).
  */
-export function crossEntropySum(logits: tf.Tensor2D, targets: ArrayLike<number>, weights: ArrayLike<number>): tf.Scalar {
+export function crossEntropySum(
+  logits: tf.Tensor2D,
+  targets: ArrayLike<number>,
+  weights: ArrayLike<number>,
+): tf.Scalar {
   const [N, V] = logits.shape;
   const picks = new Int32Array(N);
   const mask = new Float32Array(N);
@@ -34,18 +38,28 @@ export function crossEntropySum(logits: tf.Tensor2D, targets: ArrayLike<number>,
 export function classificationLossSum(logits: tf.Tensor, labels: readonly number[]): tf.Scalar {
   const [B, C] = logits.shape;
   if (logits.rank !== 2 || B !== labels.length) {
-    throw new RangeError(`classification logits must be [${labels.length}, numLabels], got [${logits.shape.join(', ')}]`);
+    throw new RangeError(
+      `classification logits must be [${labels.length}, numLabels], got [${logits.shape.join(', ')}]`,
+    );
   }
   labels.forEach((label, i) => {
     if (!Number.isInteger(label) || label < 0 || label >= C) {
       throw new RangeError(`label ${label} of example ${i} in the batch is not a class id of this ${C}-label head`);
     }
   });
-  return crossEntropySum(logits as tf.Tensor2D, labels, labels.map(() => 1));
+  return crossEntropySum(
+    logits as tf.Tensor2D,
+    labels,
+    labels.map(() => 1),
+  );
 }
 
 /** The next-token targets of labels [B, T]: row-major [B·(T-1)] targets and 0/1 weights (0 where ignored). */
-export function shiftedTargets(labels: readonly (readonly number[])[]): { targets: Int32Array; weights: Float32Array; count: number } {
+export function shiftedTargets(labels: readonly (readonly number[])[]): {
+  targets: Int32Array;
+  weights: Float32Array;
+  count: number;
+} {
   const B = labels.length;
   const T = B > 0 ? labels[0].length : 0;
   const width = Math.max(0, T - 1);
@@ -75,13 +89,17 @@ export function countLmTargets(labels: readonly (readonly number[])[]): number {
 export function causalLmLossSum(logits: tf.Tensor, labels: readonly (readonly number[])[]): tf.Scalar {
   const [B, T, V] = logits.shape;
   if (logits.rank !== 3 || B !== labels.length || labels.some((row) => row.length !== T)) {
-    throw new RangeError(`causal LM logits must be [batch, seq, vocab] matching labels [${labels.length}, ${labels[0]?.length}], got [${logits.shape.join(', ')}]`);
+    throw new RangeError(
+      `causal LM logits must be [batch, seq, vocab] matching labels [${labels.length}, ${labels[0]?.length}], got [${logits.shape.join(', ')}]`,
+    );
   }
   if (T < 2) return tf.scalar(0);
   const { targets, weights } = shiftedTargets(labels);
   for (let i = 0; i < targets.length; i++) {
     if (weights[i] !== 0 && (targets[i] < 0 || targets[i] >= V)) {
-      throw new RangeError(`label ${targets[i]} is not a token id of this ${V}-token vocabulary (use ${IGNORE_INDEX} to skip a position)`);
+      throw new RangeError(
+        `label ${targets[i]} is not a token id of this ${V}-token vocabulary (use ${IGNORE_INDEX} to skip a position)`,
+      );
     }
   }
   const predicting = tf.reshape(tf.slice(logits, [0, 0, 0], [B, T - 1, V]), [B * (T - 1), V]) as tf.Tensor2D; // [B·(T-1), V]

@@ -50,7 +50,14 @@ export interface MemoryEstimate {
   trainableParams: number;
   /** Weights held quantised (QLoRA). */
   quantizedParams: number;
-  bytes: { weights: number; gradients: number; optimizerState: number; activations: number; optimizerTransient: number; total: number };
+  bytes: {
+    weights: number;
+    gradients: number;
+    optimizerState: number;
+    activations: number;
+    optimizerTransient: number;
+    total: number;
+  };
 }
 
 /** Coefficients a…f of the activation formula above, per family and how far gradients flow. */
@@ -67,10 +74,78 @@ export type GradientReach = 'all' | 'head';
 // Counted by bench/memoryCalibration.ts (tfjs 4.22, cpu backend buffers with a direct scatter-add, as wasm and
 // native run). GPT-2's head-only row equals its full row: the tied head's wte also feeds the blocks.
 const COEFFICIENTS: Record<TransformerShape['modelType'], Record<GradientReach, ActivationCoefficients>> = {
-  gpt2: { all: { perBlockHidden: 56.6, perBlockMlp: 19.9, perBlockScores: 5.2, outsideHidden: 15.7, outsideVocab: 12.9, vocabTable: 1.8 }, head: { perBlockHidden: 56.6, perBlockMlp: 19.9, perBlockScores: 5.2, outsideHidden: 15.7, outsideVocab: 12.9, vocabTable: 1.8 } },
-  distilbert: { all: { perBlockHidden: 54.5, perBlockMlp: 17, perBlockScores: 4, outsideHidden: 15.8, outsideVocab: 0, vocabTable: 1 }, head: { perBlockHidden: 27.8, perBlockMlp: 7, perBlockScores: 2.1, outsideHidden: 6.5, outsideVocab: 0, vocabTable: 0 } },
-  bert: { all: { perBlockHidden: 54.5, perBlockMlp: 17, perBlockScores: 4, outsideHidden: 17.8, outsideVocab: 0, vocabTable: 1 }, head: { perBlockHidden: 28.2, perBlockMlp: 7, perBlockScores: 2, outsideHidden: 9.4, outsideVocab: 0, vocabTable: 0 } },
-  vit: { all: { perBlockHidden: 53.1, perBlockMlp: 17, perBlockScores: 4, outsideHidden: 18.9, outsideVocab: 0, vocabTable: 0 }, head: { perBlockHidden: 28.1, perBlockMlp: 7, perBlockScores: 2, outsideHidden: 10, outsideVocab: 0, vocabTable: 0 } },
+  gpt2: {
+    all: {
+      perBlockHidden: 56.6,
+      perBlockMlp: 19.9,
+      perBlockScores: 5.2,
+      outsideHidden: 15.7,
+      outsideVocab: 12.9,
+      vocabTable: 1.8,
+    },
+    head: {
+      perBlockHidden: 56.6,
+      perBlockMlp: 19.9,
+      perBlockScores: 5.2,
+      outsideHidden: 15.7,
+      outsideVocab: 12.9,
+      vocabTable: 1.8,
+    },
+  },
+  distilbert: {
+    all: {
+      perBlockHidden: 54.5,
+      perBlockMlp: 17,
+      perBlockScores: 4,
+      outsideHidden: 15.8,
+      outsideVocab: 0,
+      vocabTable: 1,
+    },
+    head: {
+      perBlockHidden: 27.8,
+      perBlockMlp: 7,
+      perBlockScores: 2.1,
+      outsideHidden: 6.5,
+      outsideVocab: 0,
+      vocabTable: 0,
+    },
+  },
+  bert: {
+    all: {
+      perBlockHidden: 54.5,
+      perBlockMlp: 17,
+      perBlockScores: 4,
+      outsideHidden: 17.8,
+      outsideVocab: 0,
+      vocabTable: 1,
+    },
+    head: {
+      perBlockHidden: 28.2,
+      perBlockMlp: 7,
+      perBlockScores: 2,
+      outsideHidden: 9.4,
+      outsideVocab: 0,
+      vocabTable: 0,
+    },
+  },
+  vit: {
+    all: {
+      perBlockHidden: 53.1,
+      perBlockMlp: 17,
+      perBlockScores: 4,
+      outsideHidden: 18.9,
+      outsideVocab: 0,
+      vocabTable: 0,
+    },
+    head: {
+      perBlockHidden: 28.1,
+      perBlockMlp: 7,
+      perBlockScores: 2,
+      outsideHidden: 10,
+      outsideVocab: 0,
+      vocabTable: 0,
+    },
+  },
 };
 
 const FLOAT = 4;
@@ -79,10 +154,13 @@ const NF4_BYTES_PER_WEIGHT = 0.5 + FLOAT / 64; // 4-bit codes + one float32 absm
 export function estimateMemory(model: Model | Record<string, unknown>, options: MemoryEstimateOptions): MemoryEstimate {
   const shape = shapeOf(model);
   const batchSize = options.batchSize;
-  if (!Number.isSafeInteger(batchSize) || batchSize < 1) throw new MemoryEstimateError(`estimateMemory: batchSize must be a positive integer, got ${batchSize}`);
+  if (!Number.isSafeInteger(batchSize) || batchSize < 1)
+    throw new MemoryEstimateError(`estimateMemory: batchSize must be a positive integer, got ${batchSize}`);
   const sequenceLength = shape.fixedTokens ?? options.sequenceLength ?? shape.maxPositions;
   if (!Number.isSafeInteger(sequenceLength) || sequenceLength < 1) {
-    throw new MemoryEstimateError(`estimateMemory: sequenceLength must be a positive integer, got ${options.sequenceLength}`);
+    throw new MemoryEstimateError(
+      `estimateMemory: sequenceLength must be a positive integer, got ${options.sequenceLength}`,
+    );
   }
   const rank = options.loraRank ?? 8;
   const live = isModel(model) ? currentSetup(model) : undefined;
@@ -109,9 +187,15 @@ export function estimateMemory(model: Model | Record<string, unknown>, options: 
   const gradients = FLOAT * trainableParams;
   const optimizerState = 2 * FLOAT * trainableParams;
   const reach = gradientReach(shape, method);
-  const activations = activationBytes(shape, COEFFICIENTS[shape.modelType][reach], batchSize, sequenceLength) + FLOAT * quantizedParams;
+  const activations =
+    activationBytes(shape, COEFFICIENTS[shape.modelType][reach], batchSize, sequenceLength) + FLOAT * quantizedParams;
   // the fused AdamW update of the largest trainable tensor: new parameter, m and v before the old ones go
-  const largest = method === 'full' ? largestTensor(shape) : method === 'frozen' ? shape.headParams : Math.max(...shape.loraTargets.map(([i, o]) => rank * Math.max(i, o)));
+  const largest =
+    method === 'full'
+      ? largestTensor(shape)
+      : method === 'frozen'
+        ? shape.headParams
+        : Math.max(...shape.loraTargets.map(([i, o]) => rank * Math.max(i, o)));
   const optimizerTransient = 3 * FLOAT * largest;
   const total = weights + gradients + optimizerState + Math.max(activations, optimizerTransient);
   return {
@@ -127,7 +211,15 @@ export function estimateMemory(model: Model | Record<string, unknown>, options: 
 
 function activationBytes(s: TransformerShape, k: ActivationCoefficients, B: number, T: number): number {
   const f = activationFeatures(s, B, T);
-  return FLOAT * (k.perBlockHidden * f.perBlockHidden + k.perBlockMlp * f.perBlockMlp + k.perBlockScores * f.perBlockScores + k.outsideHidden * f.outsideHidden + k.outsideVocab * f.outsideVocab + k.vocabTable * f.vocabTable);
+  return (
+    FLOAT *
+    (k.perBlockHidden * f.perBlockHidden +
+      k.perBlockMlp * f.perBlockMlp +
+      k.perBlockScores * f.perBlockScores +
+      k.outsideHidden * f.outsideHidden +
+      k.outsideVocab * f.outsideVocab +
+      k.vocabTable * f.vocabTable)
+  );
 }
 
 /** The float counts the coefficients multiply (blocks summed over layers); exported for bench/memoryCalibration.ts. */
@@ -157,7 +249,12 @@ function isModel(m: Model | Record<string, unknown>): m is Model {
 }
 
 /** The method a built model is set up for: adapters present → lora (qlora when base weights are quantised). */
-function currentSetup(model: Model): { method: TrainingMethod; trainableParams: number; floatParams: number; quantizedParams: number } {
+function currentSetup(model: Model): {
+  method: TrainingMethod;
+  trainableParams: number;
+  floatParams: number;
+  quantizedParams: number;
+} {
   let trainableParams = 0;
   let floatParams = 0;
   let adapters = false;
@@ -167,7 +264,13 @@ function currentSetup(model: Model): { method: TrainingMethod; trainableParams: 
     if (name.includes('lora_A.')) adapters = true;
   }
   const quantizedParams = Math.max(0, shapeOf(model).totalParams - (floatParams - adapterParams(model)));
-  const method: TrainingMethod = adapters ? (quantizedParams > 0 ? 'qlora' : 'lora') : trainableParams === floatParams ? 'full' : 'frozen';
+  const method: TrainingMethod = adapters
+    ? quantizedParams > 0
+      ? 'qlora'
+      : 'lora'
+    : trainableParams === floatParams
+      ? 'full'
+      : 'frozen';
   return { method, trainableParams, floatParams, quantizedParams };
 }
 

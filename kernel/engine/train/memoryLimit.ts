@@ -22,13 +22,25 @@ export interface MemoryLimit {
   source: string;
 }
 
-const UNITS: Record<string, number> = { b: 1, kb: 1e3, mb: 1e6, gb: 1e9, tb: 1e12, kib: 2 ** 10, mib: 2 ** 20, gib: 2 ** 30, tib: 2 ** 40 };
+const UNITS: Record<string, number> = {
+  b: 1,
+  kb: 1e3,
+  mb: 1e6,
+  gb: 1e9,
+  tb: 1e12,
+  kib: 2 ** 10,
+  mib: 2 ** 20,
+  gib: 2 ** 30,
+  tib: 2 ** 40,
+};
 
 export function parseByteSize(text: string): number {
   const m = /^\s*(\d+(?:\.\d+)?)\s*([a-zA-Z]*)\s*$/.exec(text);
   const unit = m ? UNITS[(m[2] || 'b').toLowerCase()] : undefined;
   if (!m || unit === undefined) {
-    throw new MemoryEstimateError(`TUNEBOOK_MEMORY_LIMIT=${JSON.stringify(text)} is not a size; use bytes or a number with B, KB, MB, GB, KiB, MiB or GiB (e.g. 512MB)`);
+    throw new MemoryEstimateError(
+      `TUNEBOOK_MEMORY_LIMIT=${JSON.stringify(text)} is not a size; use bytes or a number with B, KB, MB, GB, KiB, MiB or GiB (e.g. 512MB)`,
+    );
   }
   return Math.floor(Number(m[1]) * unit);
 }
@@ -40,7 +52,8 @@ export function memoryLimit(backendName: string = tf.getBackend(), env: NodeJS.P
   const held = tf.memory().numBytes;
   const cgroup = cgroupAvailable();
   const free = os.freemem();
-  if (cgroup !== undefined && cgroup < free) return { bytes: cgroup + held, source: 'the cgroup memory.max left plus tensors held' };
+  if (cgroup !== undefined && cgroup < free)
+    return { bytes: cgroup + held, source: 'the cgroup memory.max left plus tensors held' };
   return { bytes: free + held, source: 'available RAM plus tensors held' };
 }
 
@@ -56,7 +69,11 @@ function cgroupAvailable(): number | undefined {
 }
 
 /** Throws MemoryEstimateError when the estimated step does not fit `limit`; returns the estimate otherwise. */
-export function assertTrainingFits(model: Model | Record<string, unknown>, options: MemoryEstimateOptions, limit: MemoryLimit): MemoryEstimate {
+export function assertTrainingFits(
+  model: Model | Record<string, unknown>,
+  options: MemoryEstimateOptions,
+  limit: MemoryLimit,
+): MemoryEstimate {
   const estimate = estimateMemory(model, options);
   if (estimate.bytes.total <= limit.bytes) return estimate;
   const b = estimate.bytes;
@@ -65,18 +82,29 @@ export function assertTrainingFits(model: Model | Record<string, unknown>, optio
     `this run needs about ${formatBytes(b.total)} (${estimate.method}, batch ${estimate.batchSize} × ${estimate.sequenceLength} tokens: weights ${formatBytes(b.weights)}, ` +
       `gradients ${formatBytes(b.gradients)}, AdamW state ${formatBytes(b.optimizerState)}, activations ${formatBytes(b.activations)}) ` +
       `but the backend can hold ${formatBytes(limit.bytes)} (${limit.source}). ` +
-      (alternatives.length > 0 ? `What would fit: ${alternatives.join('; ')}.` : 'Nothing smaller fits either: even batch 1 with QLoRA does not; free memory or use a smaller model.'),
+      (alternatives.length > 0
+        ? `What would fit: ${alternatives.join('; ')}.`
+        : 'Nothing smaller fits either: even batch 1 with QLoRA does not; free memory or use a smaller model.'),
   );
 }
 
-function whatWouldFit(model: Model | Record<string, unknown>, estimate: MemoryEstimate, limit: number, loraRank: number | undefined): string[] {
+function whatWouldFit(
+  model: Model | Record<string, unknown>,
+  estimate: MemoryEstimate,
+  limit: number,
+  loraRank: number | undefined,
+): string[] {
   const out: string[] = [];
-  const at = (method: TrainingMethod, batchSize: number, sequenceLength: number) => estimateMemory(model, { method, batchSize, sequenceLength, loraRank });
+  const at = (method: TrainingMethod, batchSize: number, sequenceLength: number) =>
+    estimateMemory(model, { method, batchSize, sequenceLength, loraRank });
   const same = { b: estimate.batchSize, t: estimate.sequenceLength };
   for (const method of ['lora', 'qlora'] as const) {
     if (method === estimate.method || (method === 'lora' && estimate.method === 'qlora')) continue;
     const e = at(method, same.b, same.t);
-    if (e.bytes.total <= limit) out.push(`${method === 'lora' ? 'LoRA' : 'QLoRA'} r=${loraRank ?? 8} at the same batch (${formatBytes(e.bytes.total)})`);
+    if (e.bytes.total <= limit)
+      out.push(
+        `${method === 'lora' ? 'LoRA' : 'QLoRA'} r=${loraRank ?? 8} at the same batch (${formatBytes(e.bytes.total)})`,
+      );
   }
   for (let b = same.b >> 1; b >= 1; b >>= 1) {
     const e = at(estimate.method, b, same.t);
@@ -85,7 +113,8 @@ function whatWouldFit(model: Model | Record<string, unknown>, estimate: MemoryEs
       break;
     }
   }
-  const fixedLength = estimateMemory(model, { method: estimate.method, batchSize: 1, sequenceLength: 1 }).sequenceLength !== 1;
+  const fixedLength =
+    estimateMemory(model, { method: estimate.method, batchSize: 1, sequenceLength: 1 }).sequenceLength !== 1;
   for (let t = same.t >> 1; !fixedLength && t >= 8; t >>= 1) {
     const e = at(estimate.method, same.b, t);
     if (e.bytes.total <= limit) {

@@ -12,7 +12,8 @@ export class RunningMean {
   private n = 0;
 
   add(value: number, weight = 1): void {
-    if (!Number.isFinite(weight) || weight < 0) throw new RangeError(`RunningMean weight must be finite and >= 0, got ${weight}`);
+    if (!Number.isFinite(weight) || weight < 0)
+      throw new RangeError(`RunningMean weight must be finite and >= 0, got ${weight}`);
     if (weight === 0) return;
     this.sum += value * weight;
     this.weightSum += weight;
@@ -72,7 +73,11 @@ export interface PerClassScores {
 }
 
 /** Per-class precision/recall/F1 over the sorted union of labels in both arrays (sklearn order). */
-export function perClassScores(yTrue: ArrayLike<ClassLabel>, yPred: ArrayLike<ClassLabel>, labels?: readonly ClassLabel[]): PerClassScores[] {
+export function perClassScores(
+  yTrue: ArrayLike<ClassLabel>,
+  yPred: ArrayLike<ClassLabel>,
+  labels?: readonly ClassLabel[],
+): PerClassScores[] {
   checkPaired(yTrue, yPred);
   const classes = labels ?? sortedUnion(yTrue, yPred);
   return classes.map((label) => {
@@ -108,10 +113,14 @@ export function f1Score(yTrue: ArrayLike<ClassLabel>, yPred: ArrayLike<ClassLabe
   if (average === 'binary') {
     const posLabel = options.posLabel ?? 1;
     if (present.length > 2) {
-      throw new RangeError(`f1Score with average 'binary' needs at most 2 classes, found ${present.length}; use average 'macro' or 'weighted'`);
+      throw new RangeError(
+        `f1Score with average 'binary' needs at most 2 classes, found ${present.length}; use average 'macro' or 'weighted'`,
+      );
     }
     if (present.length === 2 && !present.includes(posLabel)) {
-      throw new RangeError(`f1Score posLabel ${JSON.stringify(posLabel)} is not one of the labels ${JSON.stringify(present)}`);
+      throw new RangeError(
+        `f1Score posLabel ${JSON.stringify(posLabel)} is not one of the labels ${JSON.stringify(present)}`,
+      );
     }
     return perClassScores(yTrue, yPred, [posLabel])[0].f1;
   }
@@ -119,7 +128,12 @@ export function f1Score(yTrue: ArrayLike<ClassLabel>, yPred: ArrayLike<ClassLabe
   if (average === 'macro') return weightedMean(scores.map((s) => s.f1));
   if (average === 'weighted') {
     const total = scores.reduce((sum, s) => sum + s.support, 0);
-    return total === 0 ? 0 : weightedMean(scores.map((s) => s.f1), scores.map((s) => s.support));
+    return total === 0
+      ? 0
+      : weightedMean(
+          scores.map((s) => s.f1),
+          scores.map((s) => s.support),
+        );
   }
   throw new RangeError(`f1Score average must be 'binary', 'macro' or 'weighted', got ${JSON.stringify(average)}`);
 }
@@ -143,7 +157,8 @@ function divideOrZero(numerator: number, denominator: number): number {
 }
 
 function checkPaired(yTrue: ArrayLike<ClassLabel>, yPred: ArrayLike<ClassLabel>): void {
-  if (yTrue.length !== yPred.length) throw new RangeError(`metric got ${yTrue.length} true labels but ${yPred.length} predictions`);
+  if (yTrue.length !== yPred.length)
+    throw new RangeError(`metric got ${yTrue.length} true labels but ${yPred.length} predictions`);
   if (yTrue.length === 0) throw new RangeError('metric needs at least one example');
 }
 

@@ -76,7 +76,10 @@ export class AdamW {
     if (typeof noDecay === 'function') this.excluded = noDecay;
     else if (noDecay === 'bias-and-norm') this.excluded = (_name, variable) => variable.rank < 2;
     else if (noDecay === 'none') this.excluded = () => false;
-    else throw new RangeError(`AdamW noDecay must be 'none', 'bias-and-norm' or a function, got ${JSON.stringify(noDecay)}`);
+    else
+      throw new RangeError(
+        `AdamW noDecay must be 'none', 'bias-and-norm' or a function, got ${JSON.stringify(noDecay)}`,
+      );
   }
 
   /** Updates taken so far. */
@@ -119,9 +122,12 @@ export class AdamW {
       const variable = registered[name];
       if (!variable) throw new Error(`AdamW: no variable named "${name}" is registered`);
       if (!variable.trainable) continue;
-      if (variable.dtype !== 'float32') throw new TypeError(`AdamW: variable "${name}" is ${variable.dtype}, not float32`);
+      if (variable.dtype !== 'float32')
+        throw new TypeError(`AdamW: variable "${name}" is ${variable.dtype}, not float32`);
       if (!sameShape(grad.shape, variable.shape)) {
-        throw new RangeError(`AdamW: gradient for "${name}" has shape [${grad.shape}], variable has [${variable.shape}]`);
+        throw new RangeError(
+          `AdamW: gradient for "${name}" has shape [${grad.shape}], variable has [${variable.shape}]`,
+        );
       }
       const state = this.moments.get(name) ?? this.zeroMoments(name, variable.shape);
       const [p, m, v] = adamwUpdate(variable, state.m, state.v, grad, {
@@ -172,7 +178,10 @@ export class AdamW {
         if (e.m.length !== size || e.v.length !== size) {
           throw new RangeError(`AdamW.loadState: moments of "${e.name}" do not match shape [${e.shape}]`);
         }
-        incoming.set(e.name, { m: tf.keep(tf.tensor(e.m, e.shape, 'float32')), v: tf.keep(tf.tensor(e.v, e.shape, 'float32')) });
+        incoming.set(e.name, {
+          m: tf.keep(tf.tensor(e.m, e.shape, 'float32')),
+          v: tf.keep(tf.tensor(e.v, e.shape, 'float32')),
+        });
       }
     } catch (err) {
       for (const s of incoming.values()) tf.dispose([s.m, s.v]);
@@ -190,7 +199,13 @@ export class AdamW {
     return {
       name: 'adamw',
       step: this.steps,
-      hyperparameters: { lr: this.learningRate, beta1: this.betas[0], beta2: this.betas[1], eps: this.eps, weight_decay: this.weightDecay },
+      hyperparameters: {
+        lr: this.learningRate,
+        beta1: this.betas[0],
+        beta2: this.betas[1],
+        eps: this.eps,
+        weight_decay: this.weightDecay,
+      },
       slots,
     };
   }
@@ -205,11 +220,17 @@ export class AdamW {
       const m = slots.exp_avg;
       const v = slots.exp_avg_sq;
       if (!m || !v) throw new RangeError(`AdamW.restore: "${name}" lacks its exp_avg / exp_avg_sq slots`);
-      const data = (t: typeof m) => (t instanceof tf.Tensor ? (t.dataSync() as Float32Array) : Float32Array.from(t.data));
+      const data = (t: typeof m) =>
+        t instanceof tf.Tensor ? (t.dataSync() as Float32Array) : Float32Array.from(t.data);
       moments.push({ name, shape: m.shape.slice(), m: data(m), v: data(v) });
     }
     const lr = snapshot.hyperparameters?.lr ?? this.learningRate;
-    this.loadState({ kind: 'AdamW', step: snapshot.step, hyper: { lr, betas: this.betas, eps: this.eps, weightDecay: this.weightDecay }, moments });
+    this.loadState({
+      kind: 'AdamW',
+      step: snapshot.step,
+      hyper: { lr, betas: this.betas, eps: this.eps, weightDecay: this.weightDecay },
+      moments,
+    });
   }
 
   dispose(): void {

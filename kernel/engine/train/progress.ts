@@ -69,7 +69,15 @@ export class TrainingProgress {
       height: options.height ?? 280,
     };
     this.startedAt = this.options.now();
-    this.snapshotState = { title: options.title ?? 'Training', totalSteps: options.totalSteps, step: 0, status: 'running', elapsedMs: 0, loss: [], metrics: {} };
+    this.snapshotState = {
+      title: options.title ?? 'Training',
+      totalSteps: options.totalSteps,
+      step: 0,
+      status: 'running',
+      elapsedMs: 0,
+      loss: [],
+      metrics: {},
+    };
   }
 
   /** Records a training step; redraws if the last redraw is old enough. Returns whether it redrew. */
@@ -163,7 +171,11 @@ interface Series {
   points: CurvePoint[];
 }
 
-function chartLayout(state: ProgressSnapshot, width: number, height: number): { title: string; series: Series[]; box: ChartBox }[] {
+function chartLayout(
+  state: ProgressSnapshot,
+  width: number,
+  height: number,
+): { title: string; series: Series[]; box: ChartBox }[] {
   const lossSeries: Series[] = [{ name: 'train loss', points: state.loss }];
   const otherSeries: Series[] = [];
   for (const [name, points] of Object.entries(state.metrics)) {
@@ -171,7 +183,8 @@ function chartLayout(state: ProgressSnapshot, width: number, height: number): { 
   }
   const top = 72;
   const chartHeight = height - top - 28;
-  if (otherSeries.length === 0) return [{ title: 'loss', series: lossSeries, box: { left: 56, top, width: width - 56 - 16, height: chartHeight } }];
+  if (otherSeries.length === 0)
+    return [{ title: 'loss', series: lossSeries, box: { left: 56, top, width: width - 56 - 16, height: chartHeight } }];
   const half = (width - 16) / 2;
   return [
     { title: 'loss', series: lossSeries, box: { left: 56, top, width: half - 56 - 8, height: chartHeight } },
@@ -180,7 +193,13 @@ function chartLayout(state: ProgressSnapshot, width: number, height: number): { 
 }
 
 function renderChart(title: string, series: Series[], box: ChartBox, totalSteps: number): string {
-  const finite = series.map((s) => ({ ...s, points: downsample(s.points.filter((p) => Number.isFinite(p.value)), MAX_CURVE_POINTS) }));
+  const finite = series.map((s) => ({
+    ...s,
+    points: downsample(
+      s.points.filter((p) => Number.isFinite(p.value)),
+      MAX_CURVE_POINTS,
+    ),
+  }));
   const values = finite.flatMap((s) => s.points.map((p) => p.value));
   const lastStep = finite.reduce((max, s) => Math.max(max, ...s.points.map((p) => p.step)), 0);
   const xDomain: Domain = { min: 0, max: Math.max(totalSteps, lastStep, 1) };
@@ -198,13 +217,19 @@ function renderChart(title: string, series: Series[], box: ChartBox, totalSteps:
     const coords = s.points.map((p) => `${fmt(scaleX(p.step, xDomain, box))},${fmt(scaleY(p.value, yDomain, box))}`);
     if (coords.length === 1) {
       const [cx, cy] = coords[0].split(',');
-      parts.push(`<circle class="series" data-name="${escapeXml(s.name)}" cx="${cx}" cy="${cy}" r="2.5" fill="${color}"/>`);
+      parts.push(
+        `<circle class="series" data-name="${escapeXml(s.name)}" cx="${cx}" cy="${cy}" r="2.5" fill="${color}"/>`,
+      );
     } else if (coords.length > 1) {
-      parts.push(`<polyline class="series" data-name="${escapeXml(s.name)}" fill="none" stroke="${color}" stroke-width="1.5" points="${coords.join(' ')}"/>`);
+      parts.push(
+        `<polyline class="series" data-name="${escapeXml(s.name)}" fill="none" stroke="${color}" stroke-width="1.5" points="${coords.join(' ')}"/>`,
+      );
     }
     const last = s.points.at(-1);
     const label = last ? `${s.name} ${formatNumber(last.value)}` : s.name;
-    parts.push(`<text x="${fmt(box.left + 6)}" y="${fmt(box.top + 14 + 14 * i)}" fill="${color}">${escapeXml(label)}</text>`);
+    parts.push(
+      `<text x="${fmt(box.left + 6)}" y="${fmt(box.top + 14 + 14 * i)}" fill="${color}">${escapeXml(label)}</text>`,
+    );
   });
   parts.push('</g>');
   return parts.join('');
@@ -266,7 +291,8 @@ function summaryLine(state: ProgressSnapshot): string {
   if (state.step > 0 && state.elapsedMs > 0) {
     const perSecond = (state.step * 1000) / state.elapsedMs;
     parts.push(perSecond >= 1 ? `${perSecond.toFixed(2)} it/s` : `${(1 / perSecond).toFixed(2)} s/it`);
-    if (state.status === 'running' && state.step < state.totalSteps) parts.push(`ETA ${formatDuration((state.totalSteps - state.step) / perSecond)}`);
+    if (state.status === 'running' && state.step < state.totalSteps)
+      parts.push(`ETA ${formatDuration((state.totalSteps - state.step) / perSecond)}`);
     else parts.push(`took ${formatDuration(state.elapsedMs / 1000)}`);
   }
   return parts.join(' · ');
@@ -297,6 +323,12 @@ function fmt(n: number): string {
 
 /** Escapes markup characters and drops characters XML 1.0 does not allow (controls, lone surrogates). */
 export function escapeXml(text: string): string {
-  const allowed = text.replace(/[\u0000-\u0008\u000B\u000C\u000E-\u001F\uFFFE\uFFFF]|[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/g, '');
-  return allowed.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&apos;' })[c] as string);
+  const allowed = text.replace(
+    /[\u0000-\u0008\u000B\u000C\u000E-\u001F\uFFFE\uFFFF]|[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/g,
+    '',
+  );
+  return allowed.replace(
+    /[&<>"']/g,
+    (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&apos;' })[c] as string,
+  );
 }

@@ -40,7 +40,8 @@ export class Rng {
       throw new RangeError(`Rng state must come from Rng.getState() (algorithm ${RNG_ALGORITHM})`);
     }
     const words = saved.state;
-    const valid = Array.isArray(words) && words.length === 4 && words.every((w) => Number.isInteger(w) && w >= 0 && w < TWO_POW_32);
+    const valid =
+      Array.isArray(words) && words.length === 4 && words.every((w) => Number.isInteger(w) && w >= 0 && w < TWO_POW_32);
     if (!valid || words.every((w) => w === 0)) {
       throw new RangeError('Rng state must be four unsigned 32-bit integers, not all zero');
     }
@@ -119,7 +120,8 @@ export class Rng {
     let total = 0;
     for (let i = 0; i < weights.length; i++) {
       const w = weights[i];
-      if (!(w >= 0) || !Number.isFinite(w)) throw new RangeError(`Rng.sampleIndex weight ${i} is ${w}; weights must be finite and >= 0`);
+      if (!(w >= 0) || !Number.isFinite(w))
+        throw new RangeError(`Rng.sampleIndex weight ${i} is ${w}; weights must be finite and >= 0`);
       total += w;
     }
     if (total <= 0) throw new RangeError('Rng.sampleIndex needs at least one positive weight');

@@ -85,7 +85,8 @@ function normaliseConfig(config: ScheduleConfig): Required<ScheduleConfig> {
   checkCount('warmupSteps', warmupSteps);
   let totalSteps = config.totalSteps ?? 0;
   if (config.kind !== 'constant') {
-    if (config.totalSteps === undefined) throw new RangeError(`a ${config.kind} schedule needs totalSteps (the number of optimizer steps of the run)`);
+    if (config.totalSteps === undefined)
+      throw new RangeError(`a ${config.kind} schedule needs totalSteps (the number of optimizer steps of the run)`);
     checkCount('totalSteps', config.totalSteps);
     totalSteps = config.totalSteps;
   } else if (config.totalSteps !== undefined) {

@@ -22,7 +22,13 @@ export interface StepSpan {
   end: number;
 }
 
-export function planSteps(numExamples: number, batchSize: number, accumulation: number, epochs: number, maxSteps?: number): StepPlan {
+export function planSteps(
+  numExamples: number,
+  batchSize: number,
+  accumulation: number,
+  epochs: number,
+  maxSteps?: number,
+): StepPlan {
   const microBatchesPerEpoch = Math.ceil(numExamples / batchSize);
   const stepsPerEpoch = Math.ceil(microBatchesPerEpoch / accumulation);
   const totalSteps = maxSteps ?? Math.max(1, Math.ceil(epochs * stepsPerEpoch));

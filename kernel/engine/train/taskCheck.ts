@@ -17,7 +17,9 @@ export function checkModelFitsTask(model: Model, data: PreparedData, what: strin
     const numLabels = shape[1];
     const maxLabel = data.examples.reduce((m, e) => Math.max(m, e.label), 0);
     if (maxLabel >= numLabels) {
-      throw new TrainerError(`${what} has label id ${maxLabel}, but the model's head has ${numLabels} labels; use a head with numLabels >= ${maxLabel + 1}`);
+      throw new TrainerError(
+        `${what} has label id ${maxLabel}, but the model's head has ${numLabels} labels; use a head with numLabels >= ${maxLabel + 1}`,
+      );
     }
     return;
   }
@@ -28,5 +30,6 @@ export function checkModelFitsTask(model: Model, data: PreparedData, what: strin
   }
   const vocab = shape[2];
   const maxLabel = data.examples.reduce((m, e) => Math.max(m, ...e.labels.filter((l) => l !== IGNORE_INDEX)), 0);
-  if (maxLabel >= vocab) throw new TrainerError(`${what} has label token ${maxLabel}, outside the model's ${vocab}-token vocabulary`);
+  if (maxLabel >= vocab)
+    throw new TrainerError(`${what} has label token ${maxLabel}, outside the model's ${vocab}-token vocabulary`);
 }

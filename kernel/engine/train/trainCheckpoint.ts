@@ -12,14 +12,20 @@ import { TrainerError } from './trainerError';
 
 const OPTIMIZER_NAME = 'adamw';
 
-export async function writeTrainingCheckpoint(dir: string, model: Model, optimizer: AdamW, trainerState: TrainerState): Promise<void> {
+export async function writeTrainingCheckpoint(
+  dir: string,
+  model: Model,
+  optimizer: AdamW,
+  trainerState: TrainerState,
+): Promise<void> {
   const hfName = new Map([...model.params].map(([name, v]) => [v.name, name]));
   // the moments go as tensors: saveCheckpoint reads them back asynchronously, as a GPU backend needs
   const state = optimizer.snapshot();
   const slots = new Map<string, Record<string, CheckpointTensor>>();
   for (const [variableName, moment] of state.slots) {
     const name = hfName.get(variableName);
-    if (name === undefined) throw new TrainerError(`internal: the optimizer holds state for ${variableName}, which is not a model parameter`);
+    if (name === undefined)
+      throw new TrainerError(`internal: the optimizer holds state for ${variableName}, which is not a model parameter`);
     slots.set(name, { exp_avg: moment.exp_avg, exp_avg_sq: moment.exp_avg_sq });
   }
   const hyperparameters = state.hyperparameters;
@@ -27,7 +33,9 @@ export async function writeTrainingCheckpoint(dir: string, model: Model, optimiz
     weights: model.params as Map<string, CheckpointTensor>,
     optimizer: { name: OPTIMIZER_NAME, step: state.step, hyperparameters, slots },
     trainerState,
-    extraFiles: { 'config.json': { ...model.config, model_type: model.modelType, architectures: [model.architecture] } },
+    extraFiles: {
+      'config.json': { ...model.config, model_type: model.modelType, architectures: [model.architecture] },
+    },
   });
 }
 
@@ -39,31 +47,49 @@ export async function restoreTrainingCheckpoint(dir: string, model: Model, optim
     const entry = loaded.weights.get(name);
     if (!entry) throw new TrainerError(`checkpoint ${dir} has no weight ${name}: it was saved from a different model`);
     checkShape(entry, variable.shape, `checkpoint ${dir}: weight ${name}`);
-    if (!(entry.data instanceof Float32Array)) throw new TrainerError(`checkpoint ${dir}: weight ${name} is ${entry.dtype}, not F32`);
+    if (!(entry.data instanceof Float32Array))
+      throw new TrainerError(`checkpoint ${dir}: weight ${name} is ${entry.dtype}, not F32`);
     updates.push([variable, entry]);
   }
   const unknown = [...loaded.weights.keys()].filter((name) => !model.params.has(name));
-  if (unknown.length > 0) throw new TrainerError(`checkpoint ${dir} has weights the model lacks (${unknown.slice(0, 5).join(', ')}): it was saved from a different model`);
+  if (unknown.length > 0)
+    throw new TrainerError(
+      `checkpoint ${dir} has weights the model lacks (${unknown.slice(0, 5).join(', ')}): it was saved from a different model`,
+    );
 
   let optimizerState: AdamWState | undefined;
   if (loaded.optimizer) {
-    if (loaded.optimizer.name !== OPTIMIZER_NAME) throw new TrainerError(`checkpoint ${dir} holds ${loaded.optimizer.name} state; the trainer uses AdamW`);
+    if (loaded.optimizer.name !== OPTIMIZER_NAME)
+      throw new TrainerError(`checkpoint ${dir} holds ${loaded.optimizer.name} state; the trainer uses AdamW`);
     const h = loaded.optimizer.hyperparameters;
     optimizerState = {
       kind: 'AdamW',
       step: loaded.optimizer.step,
-      hyper: { lr: h.lr ?? optimizer.learningRate, betas: optimizer.betas, eps: optimizer.eps, weightDecay: optimizer.weightDecay },
+      hyper: {
+        lr: h.lr ?? optimizer.learningRate,
+        betas: optimizer.betas,
+        eps: optimizer.eps,
+        weightDecay: optimizer.weightDecay,
+      },
       moments: [...loaded.optimizer.slots].map(([name, slot]) => {
         const variable = model.params.get(name);
-        if (!variable) throw new TrainerError(`checkpoint ${dir} has optimizer state for ${name}, which the model lacks`);
-        if (!slot.exp_avg || !slot.exp_avg_sq) throw new TrainerError(`checkpoint ${dir}: optimizer state of ${name} lacks exp_avg / exp_avg_sq`);
+        if (!variable)
+          throw new TrainerError(`checkpoint ${dir} has optimizer state for ${name}, which the model lacks`);
+        if (!slot.exp_avg || !slot.exp_avg_sq)
+          throw new TrainerError(`checkpoint ${dir}: optimizer state of ${name} lacks exp_avg / exp_avg_sq`);
         checkShape(slot.exp_avg, variable.shape, `checkpoint ${dir}: optimizer state of ${name}`);
         checkShape(slot.exp_avg_sq, variable.shape, `checkpoint ${dir}: optimizer state of ${name}`);
-        return { name: variable.name, shape: variable.shape.slice(), m: slot.exp_avg.data as Float32Array, v: slot.exp_avg_sq.data as Float32Array };
+        return {
+          name: variable.name,
+          shape: variable.shape.slice(),
+          m: slot.exp_avg.data as Float32Array,
+          v: slot.exp_avg_sq.data as Float32Array,
+        };
       }),
     };
   }
-  for (const [variable, entry] of updates) tf.tidy(() => variable.assign(tf.tensor(entry.data as Float32Array, entry.shape, 'float32')));
+  for (const [variable, entry] of updates)
+    tf.tidy(() => variable.assign(tf.tensor(entry.data as Float32Array, entry.shape, 'float32')));
   if (optimizerState) optimizer.loadState(optimizerState);
   return loaded.trainerState;
 }

@@ -25,7 +25,8 @@ export type TrainRecord =
   | TextRecord;
 
 /** A Dataset or an array of records of one kind. */
-export type TrainData = Dataset<TrainRecord> | readonly TrainRecord[] | Dataset<ClassificationExample> | Dataset<CausalLmExample>;
+export type TrainData =
+  Dataset<TrainRecord> | readonly TrainRecord[] | Dataset<ClassificationExample> | Dataset<CausalLmExample>;
 
 export type PreparedData =
   | { task: 'classification'; examples: ClassificationExample[]; labelNames?: string[] }
@@ -46,7 +47,10 @@ export function prepareData(model: Model, data: TrainData, options: PrepareOptio
   const kind = kindOf(records[0], `${options.what}[0]`);
   records.forEach((r, i) => {
     const k = kindOf(r, `${options.what}[${i}]`);
-    if (k !== kind) throw new TrainerError(`${options.what}[${i}] is a ${describeKind(k)} record but ${options.what}[0] is a ${describeKind(kind)} record; use one kind`);
+    if (k !== kind)
+      throw new TrainerError(
+        `${options.what}[${i}] is a ${describeKind(k)} record but ${options.what}[0] is a ${describeKind(kind)} record; use one kind`,
+      );
   });
   const task = taskOf(kind);
   if (options.task !== undefined && options.task !== task) {
@@ -61,13 +65,19 @@ export function prepareData(model: Model, data: TrainData, options: PrepareOptio
   const examples = causalExamples(model, records, kind, maxLength, options.what);
   examples.forEach((e, i) => {
     checkIds(e.inputIds, model, maxLength, `${options.what}[${i}].inputIds`);
-    if (e.labels.length !== e.inputIds.length) throw new TrainerError(`${options.what}[${i}]: labels has ${e.labels.length} entries, inputIds ${e.inputIds.length}`);
+    if (e.labels.length !== e.inputIds.length)
+      throw new TrainerError(
+        `${options.what}[${i}]: labels has ${e.labels.length} entries, inputIds ${e.inputIds.length}`,
+      );
     e.labels.forEach((l, t) => {
-      if (l !== IGNORE_INDEX && (!Number.isInteger(l) || l < 0)) throw new TrainerError(`${options.what}[${i}].labels[${t}] = ${l} is neither a token id nor ${IGNORE_INDEX}`);
+      if (l !== IGNORE_INDEX && (!Number.isInteger(l) || l < 0))
+        throw new TrainerError(`${options.what}[${i}].labels[${t}] = ${l} is neither a token id nor ${IGNORE_INDEX}`);
     });
   });
   if (!examples.some((e) => e.labels.slice(1).some((l) => l !== IGNORE_INDEX))) {
-    throw new TrainerError(`${options.what} has no token to predict: every label after the first position is ${IGNORE_INDEX} (or sequences are 1 token long)`);
+    throw new TrainerError(
+      `${options.what} has no token to predict: every label after the first position is ${IGNORE_INDEX} (or sequences are 1 token long)`,
+    );
   }
   return { task, examples };
 }
@@ -82,7 +92,9 @@ export function padTokenIdFor(model: Model, override?: number): number {
     return resolvePadTokenId(model.tokenizer);
   }
   const vocab = model.config.vocab_size;
-  const fromConfig = [model.config.pad_token_id, model.config.eos_token_id].find((v) => Number.isInteger(v) && v >= 0 && (!Number.isInteger(vocab) || v < vocab));
+  const fromConfig = [model.config.pad_token_id, model.config.eos_token_id].find(
+    (v) => Number.isInteger(v) && v >= 0 && (!Number.isInteger(vocab) || v < vocab),
+  );
   return (fromConfig as number | undefined) ?? 0;
 }
 
@@ -95,13 +107,15 @@ export function maxPositions(model: Model): number | undefined {
 
 function toArray(data: TrainData, what: string): readonly unknown[] {
   const records = data instanceof Dataset ? data.examples : data;
-  if (!Array.isArray(records)) throw new TrainerError(`${what} must be a Dataset or an array of records, got ${typeof data}`);
+  if (!Array.isArray(records))
+    throw new TrainerError(`${what} must be a Dataset or an array of records, got ${typeof data}`);
   if (records.length === 0) throw new TrainerError(`${what} is empty`);
   return records;
 }
 
 function kindOf(record: unknown, where: string): RecordKind {
-  if (record === null || typeof record !== 'object' || Array.isArray(record)) throw new TrainerError(`${where} must be an object record, got ${JSON.stringify(record)}`);
+  if (record === null || typeof record !== 'object' || Array.isArray(record))
+    throw new TrainerError(`${where} must be an object record, got ${JSON.stringify(record)}`);
   const r = record as Record<string, unknown>;
   const has = (key: string) => r[key] !== undefined;
   if (has('inputIds')) {
@@ -134,25 +148,43 @@ function taskOf(kind: RecordKind): TrainTask {
 
 function needTokenizer(model: Model, what: string, kind: RecordKind) {
   if (!model.tokenizer) {
-    throw new TrainerError(`${what} holds ${describeKind(kind)} records, which need a tokenizer, but the model has none; set model.tokenizer or pass token ids`);
+    throw new TrainerError(
+      `${what} holds ${describeKind(kind)} records, which need a tokenizer, but the model has none; set model.tokenizer or pass token ids`,
+    );
   }
   return model.tokenizer;
 }
 
-function classificationExamples(model: Model, records: readonly unknown[], kind: RecordKind, maxLength: number | undefined, options: PrepareOptions) {
+function classificationExamples(
+  model: Model,
+  records: readonly unknown[],
+  kind: RecordKind,
+  maxLength: number | undefined,
+  options: PrepareOptions,
+) {
   if (kind === 'encoded-classification') {
     const examples = (records as ClassificationExample[]).map((r, i) => {
-      if (!Number.isInteger(r.label) || r.label < 0) throw new TrainerError(`${options.what}[${i}].label must be a class id (integer >= 0), got ${JSON.stringify(r.label)}`);
+      if (!Number.isInteger(r.label) || r.label < 0)
+        throw new TrainerError(
+          `${options.what}[${i}].label must be a class id (integer >= 0), got ${JSON.stringify(r.label)}`,
+        );
       return { inputIds: r.inputIds, label: r.label };
     });
     return { examples, labelNames: undefined };
   }
   const tokenizer = needTokenizer(model, options.what, kind);
   const rows = records as { text: string; label: RawLabel }[];
-  const labelMap = labelMapFor(model, rows.map((r) => r.label), options.labels);
+  const labelMap = labelMapFor(
+    model,
+    rows.map((r) => r.label),
+    options.labels,
+  );
   const examples = rows.map((r, i) => {
     const id = labelMap.idOf(r.label);
-    if (id === undefined) throw new TrainerError(`${options.what}[${i}].label ${JSON.stringify(r.label)} is not one of the labels ${labelMap.names.join(', ')}`);
+    if (id === undefined)
+      throw new TrainerError(
+        `${options.what}[${i}].label ${JSON.stringify(r.label)} is not one of the labels ${labelMap.names.join(', ')}`,
+      );
     return { inputIds: encodeText(tokenizer, r.text, { maxLength }), label: id };
   });
   return { examples, labelNames: [...labelMap.names] };
@@ -172,7 +204,13 @@ function labelMapFor(model: Model, labels: RawLabel[], names: readonly string[] 
   return LabelMap.fromLabels(labels);
 }
 
-function causalExamples(model: Model, records: readonly unknown[], kind: RecordKind, maxLength: number | undefined, what: string): CausalLmExample[] {
+function causalExamples(
+  model: Model,
+  records: readonly unknown[],
+  kind: RecordKind,
+  maxLength: number | undefined,
+  what: string,
+): CausalLmExample[] {
   switch (kind) {
     case 'encoded-lm':
       return (records as CausalLmExample[]).map((r) => ({ inputIds: r.inputIds, labels: r.labels }));
@@ -181,7 +219,8 @@ function causalExamples(model: Model, records: readonly unknown[], kind: RecordK
     case 'prompt-completion': {
       const tokenizer = needTokenizer(model, what, kind);
       return (records as { prompt: string; completion: string }[]).map((r, i) => {
-        if (typeof r.prompt !== 'string' || typeof r.completion !== 'string') throw new TrainerError(`${what}[${i}]: prompt and completion must be strings`);
+        if (typeof r.prompt !== 'string' || typeof r.completion !== 'string')
+          throw new TrainerError(`${what}[${i}]: prompt and completion must be strings`);
         return encodeSft(tokenizer, r.prompt, r.completion, { maxLength });
       });
     }
@@ -202,7 +241,9 @@ function causalExamples(model: Model, records: readonly unknown[], kind: RecordK
 function checkIds(ids: readonly number[], model: Model, maxLength: number | undefined, where: string): void {
   if (ids.length === 0) throw new TrainerError(`${where} is empty`);
   if (maxLength !== undefined && ids.length > maxLength) {
-    throw new TrainerError(`${where} has ${ids.length} tokens, more than the ${maxLength} the model takes; truncate with maxLength when encoding`);
+    throw new TrainerError(
+      `${where} has ${ids.length} tokens, more than the ${maxLength} the model takes; truncate with maxLength when encoding`,
+    );
   }
   const vocab = model.config.vocab_size;
   ids.forEach((id, t) => {

@@ -116,23 +116,35 @@ export interface ResolvedTrainOptions {
 }
 
 export function resolveTrainOptions(options: TrainOptions): ResolvedTrainOptions {
-  if (options === null || typeof options !== 'object') throw new TrainerError('train(model, data, options): options must be an object');
+  if (options === null || typeof options !== 'object')
+    throw new TrainerError('train(model, data, options): options must be an object');
   const batchSize = positiveInt('batchSize', options.batchSize ?? 8);
   const hasEval = options.evalData !== undefined;
-  const evalStrategy = strategy('evalStrategy', options.evalStrategy ?? (hasEval ? (options.evalSteps !== undefined ? 'steps' : 'epoch') : 'no'));
+  const evalStrategy = strategy(
+    'evalStrategy',
+    options.evalStrategy ?? (hasEval ? (options.evalSteps !== undefined ? 'steps' : 'epoch') : 'no'),
+  );
   if (evalStrategy !== 'no' && !hasEval) throw new TrainerError(`evalStrategy '${evalStrategy}' needs evalData`);
   const evalSteps = optionalPositiveInt('evalSteps', options.evalSteps);
-  if (evalStrategy === 'steps' && evalSteps === undefined) throw new TrainerError("evalStrategy 'steps' needs evalSteps");
-  const saveStrategy = strategy('saveStrategy', options.saveStrategy ?? (options.saveSteps !== undefined ? 'steps' : options.outputDir ? 'epoch' : 'no'));
-  if (saveStrategy !== 'no' && !options.outputDir) throw new TrainerError(`saveStrategy '${saveStrategy}' needs outputDir (where checkpoints go)`);
+  if (evalStrategy === 'steps' && evalSteps === undefined)
+    throw new TrainerError("evalStrategy 'steps' needs evalSteps");
+  const saveStrategy = strategy(
+    'saveStrategy',
+    options.saveStrategy ?? (options.saveSteps !== undefined ? 'steps' : options.outputDir ? 'epoch' : 'no'),
+  );
+  if (saveStrategy !== 'no' && !options.outputDir)
+    throw new TrainerError(`saveStrategy '${saveStrategy}' needs outputDir (where checkpoints go)`);
   const saveSteps = optionalPositiveInt('saveSteps', options.saveSteps);
-  if (saveStrategy === 'steps' && saveSteps === undefined) throw new TrainerError("saveStrategy 'steps' needs saveSteps");
+  if (saveStrategy === 'steps' && saveSteps === undefined)
+    throw new TrainerError("saveStrategy 'steps' needs saveSteps");
   const metric = normaliseMetricName(options.metricForBestModel ?? 'eval_loss');
   const patience = optionalPositiveInt('earlyStoppingPatience', options.earlyStoppingPatience);
-  if (patience !== undefined && evalStrategy === 'no') throw new TrainerError('earlyStoppingPatience needs evaluations: pass evalData');
+  if (patience !== undefined && evalStrategy === 'no')
+    throw new TrainerError('earlyStoppingPatience needs evaluations: pass evalData');
   let resume: string | true | undefined;
   if (options.resumeFromCheckpoint === true) {
-    if (!options.outputDir) throw new TrainerError('resumeFromCheckpoint: true looks for the latest checkpoint in outputDir; set outputDir');
+    if (!options.outputDir)
+      throw new TrainerError('resumeFromCheckpoint: true looks for the latest checkpoint in outputDir; set outputDir');
     resume = true;
   } else if (typeof options.resumeFromCheckpoint === 'string') resume = options.resumeFromCheckpoint;
   else if (options.resumeFromCheckpoint !== undefined && options.resumeFromCheckpoint !== false) {
@@ -174,7 +186,8 @@ export function resolveTrainOptions(options: TrainOptions): ResolvedTrainOptions
 
 /** 'accuracy' → 'eval_accuracy', as HF's Trainer does. */
 export function normaliseMetricName(name: string): string {
-  if (typeof name !== 'string' || name === '') throw new TrainerError('metricForBestModel must be a metric name such as "eval_loss" or "accuracy"');
+  if (typeof name !== 'string' || name === '')
+    throw new TrainerError('metricForBestModel must be a metric name such as "eval_loss" or "accuracy"');
   return name.startsWith('eval_') ? name : `eval_${name}`;
 }
 

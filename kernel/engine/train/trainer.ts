@@ -11,12 +11,26 @@ import { join } from 'node:path';
 import * as tf from '@tensorflow/tfjs-core';
 import type { Model } from '../models/model';
 import { batchLoss, makeBatch, type MicroBatch } from './batches';
-import { checkpointDirName, latestCheckpoint, pruneCheckpoints, type BestMetric, type TrainerState } from './checkpoint';
+import {
+  checkpointDirName,
+  latestCheckpoint,
+  pruneCheckpoints,
+  type BestMetric,
+  type TrainerState,
+} from './checkpoint';
 import { evaluatePrepared, type EvalMetrics } from './evaluate';
 import { runTrainingLoop, type TrainingLoop, type TrainingLoopOptions } from './loop';
 import type { Rng } from './rng';
 import { createSchedule, warmupStepsFromRatio } from './schedule';
-import { dropoutRng, epochAfter, epochOrder, microBatchIndices, planSteps, spanOfStep, type StepPlan } from './stepPlan';
+import {
+  dropoutRng,
+  epochAfter,
+  epochOrder,
+  microBatchIndices,
+  planSteps,
+  spanOfStep,
+  type StepPlan,
+} from './stepPlan';
 import { checkModelFitsTask } from './taskCheck';
 import { padTokenIdFor, prepareData, type TrainData } from './trainData';
 import { TrainerError } from './trainerError';
@@ -26,36 +40,67 @@ import { displayable, type EvalLogEntry, type TrainLogEntry, type TrainResult, t
 export async function train(model: Model, data: TrainData, options: TrainOptions = {}): Promise<TrainResult> {
   const startedAt = performance.now();
   const opts = resolveTrainOptions(options);
-  const trainSet = prepareData(model, data, { task: options.task, maxLength: options.maxLength, labels: options.labels, what: 'training data' });
+  const trainSet = prepareData(model, data, {
+    task: options.task,
+    maxLength: options.maxLength,
+    labels: options.labels,
+    what: 'training data',
+  });
   const labelNames = trainSet.task === 'classification' ? trainSet.labelNames : undefined;
   const evalSet =
     options.evalData === undefined
       ? undefined
-      : prepareData(model, options.evalData, { task: trainSet.task, maxLength: options.maxLength, labels: options.labels ?? labelNames, what: 'evalData' });
+      : prepareData(model, options.evalData, {
+          task: trainSet.task,
+          maxLength: options.maxLength,
+          labels: options.labels ?? labelNames,
+          what: 'evalData',
+        });
   const padTokenId = padTokenIdFor(model, options.padTokenId);
   const variables = model.trainableVariables();
   checkModelFitsTask(model, trainSet, 'the training data');
 
-  const plan = planSteps(trainSet.examples.length, opts.batchSize, opts.gradientAccumulationSteps, opts.epochs, opts.maxSteps);
+  const plan = planSteps(
+    trainSet.examples.length,
+    opts.batchSize,
+    opts.gradientAccumulationSteps,
+    opts.epochs,
+    opts.maxSteps,
+  );
   const warmupSteps = opts.warmupSteps ?? warmupStepsFromRatio(opts.warmupRatio, plan.totalSteps);
-  const schedule = createSchedule({ kind: opts.schedule, learningRate: opts.learningRate, warmupSteps, totalSteps: plan.totalSteps });
+  const schedule = createSchedule({
+    kind: opts.schedule,
+    learningRate: opts.learningRate,
+    warmupSteps,
+    totalSteps: plan.totalSteps,
+  });
   const run = new RunState(opts, plan, dropoutRng(opts.seed));
   const loopOptions: TrainingLoopOptions = {
     model,
     variables,
-    optimizer: { lr: opts.learningRate, betas: opts.betas, eps: opts.adamEpsilon, weightDecay: opts.weightDecay, noDecay: 'bias-and-norm' },
+    optimizer: {
+      lr: opts.learningRate,
+      betas: opts.betas,
+      eps: opts.adamEpsilon,
+      weightDecay: opts.weightDecay,
+      noDecay: 'bias-and-norm',
+    },
     progress: opts.progress ? { totalSteps: plan.totalSteps, title: opts.title } : undefined,
     signal: options.signal,
     maxGradNorm: opts.maxGradNorm,
     what: 'train()',
-    memory: { batchSize: opts.batchSize, sequenceLength: Math.max(1, ...trainSet.examples.map((e) => e.inputIds.length)) },
+    memory: {
+      batchSize: opts.batchSize,
+      sequenceLength: Math.max(1, ...trainSet.examples.map((e) => e.inputIds.length)),
+    },
   };
 
   return runTrainingLoop(loopOptions, async (loop) => {
     const progress = loop.progress;
     const stop = () => loop.stopRequested;
     if (opts.resumeFromCheckpoint !== undefined) await run.resume(opts.resumeFromCheckpoint, loop);
-    for (const entry of run.history) progress?.update({ step: entry.step, loss: entry.loss, learningRate: entry.learningRate, epoch: entry.epoch });
+    for (const entry of run.history)
+      progress?.update({ step: entry.step, loss: entry.loss, learningRate: entry.learningRate, epoch: entry.epoch });
     const firstStep = run.step;
     let status: TrainStatus = 'completed';
     let order: { epoch: number; indices: number[] } | undefined;
@@ -66,14 +111,19 @@ export async function train(model: Model, data: TrainData, options: TrainOptions
         break;
       }
       const span = spanOfStep(plan, run.step);
-      if (order?.epoch !== span.epoch) order = { epoch: span.epoch, indices: epochOrder(run.seed, span.epoch, plan.numExamples, opts.shuffle) };
+      if (order?.epoch !== span.epoch)
+        order = { epoch: span.epoch, indices: epochOrder(run.seed, span.epoch, plan.numExamples, opts.shuffle) };
       const batches: MicroBatch[] = [];
-      for (let i = span.first; i < span.end; i++) batches.push(makeBatch(trainSet, microBatchIndices(plan, order.indices, i), padTokenId));
+      for (let i = span.first; i < span.end; i++)
+        batches.push(makeBatch(trainSet, microBatchIndices(plan, order.indices, i), padTokenId));
 
       const learningRate = schedule.lrAt(run.step);
       const stepStart = performance.now();
       // the loss sum of each micro-batch over the window's total count: accumulation equals one big batch
-      const windowCount = Math.max(1, batches.reduce((n, b) => n + b.count, 0));
+      const windowCount = Math.max(
+        1,
+        batches.reduce((n, b) => n + b.count, 0),
+      );
       const outcome = await loop.accumulatedStep(
         batches.length,
         (i) => tf.div(batchLoss(model, batches[i], opts.dropout).lossSum, windowCount) as tf.Scalar,
@@ -96,7 +146,10 @@ export async function train(model: Model, data: TrainData, options: TrainOptions
       }
       progress?.update({ step: run.step, loss: outcome.loss, learningRate, epoch });
 
-      const evalDue = evalSet && ((opts.evalStrategy === 'steps' && run.step % opts.evalSteps! === 0) || (opts.evalStrategy === 'epoch' && endOfEpoch));
+      const evalDue =
+        evalSet &&
+        ((opts.evalStrategy === 'steps' && run.step % opts.evalSteps! === 0) ||
+          (opts.evalStrategy === 'epoch' && endOfEpoch));
       if (evalDue) {
         const metrics = await evaluatePrepared(model, evalSet, opts.evalBatchSize, padTokenId, stop);
         if (!metrics) {
@@ -106,7 +159,9 @@ export async function train(model: Model, data: TrainData, options: TrainOptions
         run.recordEval(metrics, epoch);
         progress?.logEval(run.step, metrics);
       }
-      const saveDue = (opts.saveStrategy === 'steps' && run.step % opts.saveSteps! === 0) || (opts.saveStrategy === 'epoch' && endOfEpoch);
+      const saveDue =
+        (opts.saveStrategy === 'steps' && run.step % opts.saveSteps! === 0) ||
+        (opts.saveStrategy === 'epoch' && endOfEpoch);
       if (saveDue) await run.save(loop, schedule.config);
       if (run.shouldStopEarly()) {
         status = 'early-stopped';
@@ -123,7 +178,8 @@ export async function train(model: Model, data: TrainData, options: TrainOptions
         progress?.logEval(run.step, metrics);
       } else status = 'interrupted';
     }
-    if (opts.saveStrategy !== 'no' && run.step > firstStep && run.lastSavedStep !== run.step) await run.save(loop, schedule.config);
+    if (opts.saveStrategy !== 'no' && run.step > firstStep && run.lastSavedStep !== run.step)
+      await run.save(loop, schedule.config);
     progress?.finish(status === 'interrupted' ? 'interrupted' : 'done');
 
     const params = countParams(model);
@@ -179,12 +235,17 @@ class RunState {
     const name = this.opts.metricForBestModel;
     const value = metrics[name];
     if (value === undefined) {
-      throw new TrainerError(`metricForBestModel '${name}' is not among the evaluation metrics: ${Object.keys(metrics).join(', ')}`);
+      throw new TrainerError(
+        `metricForBestModel '${name}' is not among the evaluation metrics: ${Object.keys(metrics).join(', ')}`,
+      );
     }
     this.evalHistory.push({ step: this.step, epoch, ...metrics });
     const greater = this.opts.greaterIsBetter;
     const previous = this.bestMetric;
-    const improved = previous === null || ((greater ? value > previous.value : value < previous.value) && Math.abs(value - previous.value) > this.opts.earlyStoppingThreshold);
+    const improved =
+      previous === null ||
+      ((greater ? value > previous.value : value < previous.value) &&
+        Math.abs(value - previous.value) > this.opts.earlyStoppingThreshold);
     this.evalsWithoutImprovement = improved ? 0 : this.evalsWithoutImprovement + 1;
     if (previous === null || (greater ? value > previous.value : value < previous.value)) {
       this.bestMetric = { name, value, step: this.step, greaterIsBetter: greater };
@@ -192,7 +253,9 @@ class RunState {
   }
 
   shouldStopEarly(): boolean {
-    return this.opts.earlyStoppingPatience !== undefined && this.evalsWithoutImprovement >= this.opts.earlyStoppingPatience;
+    return (
+      this.opts.earlyStoppingPatience !== undefined && this.evalsWithoutImprovement >= this.opts.earlyStoppingPatience
+    );
   }
 
   async save(loop: TrainingLoop, schedule: TrainerState['schedule']): Promise<void> {
@@ -218,14 +281,18 @@ class RunState {
 
   async resume(from: string | true, loop: TrainingLoop): Promise<void> {
     const dir = from === true ? await latestCheckpoint(this.opts.outputDir!) : from;
-    if (dir === undefined) throw new TrainerError(`resumeFromCheckpoint: true, but ${this.opts.outputDir} holds no checkpoint-<step> folder`);
+    if (dir === undefined)
+      throw new TrainerError(
+        `resumeFromCheckpoint: true, but ${this.opts.outputDir} holds no checkpoint-<step> folder`,
+      );
     const state = await loop.restoreCheckpoint(dir);
     this.step = state.step;
     this.rng.setState(state.rng);
     this.bestMetric = state.bestMetric;
     const extra = state.extra ?? {};
     if (Number.isSafeInteger(extra.seed)) this.seed = extra.seed as number;
-    if (Number.isSafeInteger(extra.evalsWithoutImprovement)) this.evalsWithoutImprovement = extra.evalsWithoutImprovement as number;
+    if (Number.isSafeInteger(extra.evalsWithoutImprovement))
+      this.evalsWithoutImprovement = extra.evalsWithoutImprovement as number;
     for (const entry of state.logHistory ?? []) {
       if (typeof entry.eval_loss === 'number') this.evalHistory.push(entry as EvalLogEntry);
       else if (typeof entry.loss === 'number') this.history.push(entry as unknown as TrainLogEntry);

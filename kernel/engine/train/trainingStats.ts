@@ -54,13 +54,16 @@ export class TrainingStatsRecorder {
   /** One optimizer step's gradients (keyed by variable name), before clipping. */
   recordStep(grads: tf.NamedTensorMap): void {
     const entries = Object.entries(grads);
-    const norms = entries.length > 0 ? tf.tidy(() => tf.stack(entries.map(([, g]) => tf.norm(g))).dataSync()) : new Float32Array(0);
+    const norms =
+      entries.length > 0 ? tf.tidy(() => tf.stack(entries.map(([, g]) => tf.norm(g))).dataSync()) : new Float32Array(0);
     this.recordNorms(grads, norms);
   }
 
   /** `recordStep` given each gradient's norm (`tf.norm`, in the order of `Object.keys(grads)`) already read back. */
   recordNorms(grads: tf.NamedTensorMap, norms: ArrayLike<number>): void {
-    Object.keys(grads).forEach((varName, i) => this.gradNormSums.set(varName, (this.gradNormSums.get(varName) ?? 0) + norms[i]));
+    Object.keys(grads).forEach((varName, i) =>
+      this.gradNormSums.set(varName, (this.gradNormSums.get(varName) ?? 0) + norms[i]),
+    );
     this.steps++;
   }
 
@@ -84,7 +87,9 @@ export class TrainingStatsRecorder {
         tf.stack(
           entries.map(([, current]) => {
             const start = this.starts.get(current.name);
-            return start ? tf.stack([tf.norm(tf.sub(current, start)), tf.norm(start)]) : tf.stack([tf.scalar(0), tf.norm(current)]);
+            return start
+              ? tf.stack([tf.norm(tf.sub(current, start)), tf.norm(start)])
+              : tf.stack([tf.scalar(0), tf.norm(current)]);
           }),
         ),
       );
@@ -99,7 +104,12 @@ export class TrainingStatsRecorder {
       const deltaNorm = values[2 * i];
       const startNorm = values[2 * i + 1];
       const gradNorm = this.steps > 0 ? (this.gradNormSums.get(variable.name) ?? 0) / this.steps : 0;
-      params.set(name, { gradNorm, weightChange: startNorm > 0 ? deltaNorm / startNorm : deltaNorm, deltaNorm, startNorm });
+      params.set(name, {
+        gradNorm,
+        weightChange: startNorm > 0 ? deltaNorm / startNorm : deltaNorm,
+        deltaNorm,
+        startNorm,
+      });
     });
     return params;
   }

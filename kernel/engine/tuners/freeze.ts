@@ -45,7 +45,13 @@ export function parameterCounts(model: Model): { trainableParams: number; totalP
 export function selectParameters(model: Model, selector: LayerSelector): { matched: string[]; params: string[] } {
   const layers = flatten(model.layers());
   const paramNames = [...model.params.keys()];
-  const matched = isFirstBlocks(selector) ? firstBlocksPaths(model.layers(), selector.firstBlocks) : matchGlobs(selector, layers.map((l) => l.path), paramNames);
+  const matched = isFirstBlocks(selector)
+    ? firstBlocksPaths(model.layers(), selector.firstBlocks)
+    : matchGlobs(
+        selector,
+        layers.map((l) => l.path),
+        paramNames,
+      );
   const params = paramNames.filter((name) => matched.some((path) => name === path || name.startsWith(`${path}.`)));
   return { matched, params };
 }
@@ -53,7 +59,7 @@ export function selectParameters(model: Model, selector: LayerSelector): { match
 /** `*` = any characters but '.', `**` = anything (also across dots); everything else literal. */
 export function globToRegExp(glob: string): RegExp {
   let pattern = '';
-  for (let i = 0; i < glob.length; ) {
+  for (let i = 0; i < glob.length;) {
     if (glob.startsWith('**.', i)) {
       pattern += '(?:.*\\.)?';
       i += 3;
@@ -99,9 +105,12 @@ function isFirstBlocks(selector: LayerSelector): selector is { firstBlocks: numb
 }
 
 function matchGlobs(selector: LayerSelector, layerPaths: string[], paramNames: string[]): string[] {
-  const globs = typeof selector === 'string' ? [selector] : Array.isArray(selector) ? (selector as readonly unknown[]) : undefined;
+  const globs =
+    typeof selector === 'string' ? [selector] : Array.isArray(selector) ? (selector as readonly unknown[]) : undefined;
   if (!globs || globs.length === 0 || globs.some((g) => typeof g !== 'string' || g === '')) {
-    throw new RangeError(`a layer selector is a glob string, a non-empty list of them, or { firstBlocks: k }; got ${JSON.stringify(selector)}`);
+    throw new RangeError(
+      `a layer selector is a glob string, a non-empty list of them, or { firstBlocks: k }; got ${JSON.stringify(selector)}`,
+    );
   }
   const candidates = [...new Set([...layerPaths, ...paramNames])];
   const matched: string[] = [];
@@ -110,7 +119,9 @@ function matchGlobs(selector: LayerSelector, layerPaths: string[], paramNames: s
     const hits = candidates.filter((c) => re.test(c));
     if (hits.length === 0) {
       const examples = layerPaths.filter((p) => p.split('.').length <= 3).slice(0, 12);
-      throw new RangeError(`layer selector "${glob}" matches no module or parameter; paths look like: ${examples.join(', ')}`);
+      throw new RangeError(
+        `layer selector "${glob}" matches no module or parameter; paths look like: ${examples.join(', ')}`,
+      );
     }
     for (const hit of hits) if (!matched.includes(hit)) matched.push(hit);
   }
@@ -120,16 +131,24 @@ function matchGlobs(selector: LayerSelector, layerPaths: string[], paramNames: s
 /** Embedding modules (everything before the block list in the tree) plus blocks 0..k-1. */
 function firstBlocksPaths(roots: LayerInfo[], k: number): string[] {
   const found = findBlockList(roots, []);
-  if (!found) throw new RangeError('{ firstBlocks } needs a model with a list of transformer blocks; this model has none in layers()');
+  if (!found)
+    throw new RangeError(
+      '{ firstBlocks } needs a model with a list of transformer blocks; this model has none in layers()',
+    );
   const blocks = found.list.children ?? [];
   if (!Number.isSafeInteger(k) || k < 0 || k > blocks.length) {
-    throw new RangeError(`firstBlocks must be an integer in 0..${blocks.length} (the model has ${blocks.length} blocks), got ${k}`);
+    throw new RangeError(
+      `firstBlocks must be an integer in 0..${blocks.length} (the model has ${blocks.length} blocks), got ${k}`,
+    );
   }
   return [...found.before.map((l) => l.path), ...blocks.slice(0, k).map((b) => b.path)];
 }
 
 /** The first ModuleList in pre-order, with the modules preceding it and each of its ancestors. */
-function findBlockList(siblings: LayerInfo[], before: LayerInfo[]): { list: LayerInfo; before: LayerInfo[] } | undefined {
+function findBlockList(
+  siblings: LayerInfo[],
+  before: LayerInfo[],
+): { list: LayerInfo; before: LayerInfo[] } | undefined {
   for (const [i, layer] of siblings.entries()) {
     const preceding = [...before, ...siblings.slice(0, i)];
     if (layer.kind === 'ModuleList' && (layer.children?.length ?? 0) > 0) return { list: layer, before: preceding };

@@ -73,14 +73,20 @@ function backboneOf(model: Model): Model {
   return model instanceof HeadModel ? model.backbone : model;
 }
 
-export function promptTuning(model: Model, options: PromptTuningOptions): { virtualTokens: number; tokenDim: number; trainableParams: number } {
+export function promptTuning(
+  model: Model,
+  options: PromptTuningOptions,
+): { virtualTokens: number; tokenDim: number; trainableParams: number } {
   const tm = transformerOf(backboneOf(model), 'promptTuning');
   if (states.has(tm)) throw new AdapterError('this model already has a soft prompt; load a fresh model for another');
-  if (tm.network.inputKind !== 'tokens') throw new AdapterError(`prompt tuning needs a token model; ${tm.architecture} takes pixels`);
+  if (tm.network.inputKind !== 'tokens')
+    throw new AdapterError(`prompt tuning needs a token model; ${tm.architecture} takes pixels`);
   const n = options?.virtualTokens;
   if (!Number.isSafeInteger(n) || n < 1) throw new AdapterError(`virtualTokens must be a positive integer, got ${n}`);
   if (tm.network.maxPositions !== undefined && n >= tm.network.maxPositions) {
-    throw new AdapterError(`virtualTokens = ${n} leaves no room for input tokens in the model's ${tm.network.maxPositions} positions`);
+    throw new AdapterError(
+      `virtualTokens = ${n} leaves no room for input tokens in the model's ${tm.network.maxPositions} positions`,
+    );
   }
   const embedding = wordEmbedding(tm);
   const [vocab, dim] = embedding.weight.shape;
@@ -126,7 +132,14 @@ function taskHeadParams(model: Model): tf.Variable[] {
 /** Hugging Face names of the task-head modules PEFT keeps trainable for SEQ_CLS (plus DistilBERT's hidden layer). */
 const HEAD_MODULES = new Set(['classifier', 'pre_classifier', 'score']);
 
-function initialPrompt(model: TransformerModel, init: string, n: number, vocab: number, table: tf.Variable, seed: number): tf.Tensor {
+function initialPrompt(
+  model: TransformerModel,
+  init: string,
+  n: number,
+  vocab: number,
+  table: tf.Variable,
+  seed: number,
+): tf.Tensor {
   if (init === 'random') return tf.randomNormal([n, table.shape[1] as number], 0, 1, 'float32', seed);
   let ids: number[];
   if (init === 'vocab') {
@@ -187,8 +200,10 @@ function prompted(batch: Batch, n: number): Batch {
   const B = batch.ids!.shape[0];
   const out: Batch = { ...batch, ids: tf.concat([tf.zeros([B, n], 'int32'), batch.ids!], 1) as tf.Tensor2D };
   out.clsPosition = n + (batch.clsPosition ?? 0); // a [CLS] head reads the first real token, not a virtual one
-  if (batch.attentionMask) out.attentionMask = tf.concat([tf.ones([B, n], batch.attentionMask.dtype), batch.attentionMask], 1) as tf.Tensor2D;
-  if (batch.tokenTypeIds) out.tokenTypeIds = tf.concat([tf.zeros([B, n], 'int32'), batch.tokenTypeIds], 1) as tf.Tensor2D;
+  if (batch.attentionMask)
+    out.attentionMask = tf.concat([tf.ones([B, n], batch.attentionMask.dtype), batch.attentionMask], 1) as tf.Tensor2D;
+  if (batch.tokenTypeIds)
+    out.tokenTypeIds = tf.concat([tf.zeros([B, n], 'int32'), batch.tokenTypeIds], 1) as tf.Tensor2D;
   if (batch.positionIds) {
     const virtual = tf.tile(tf.reshape(tf.range(0, n, 1, 'int32'), [1, n]), [B, 1]);
     out.positionIds = tf.concat([virtual, tf.add(tf.cast(batch.positionIds, 'int32'), n)], 1) as tf.Tensor2D;
@@ -202,12 +217,21 @@ function prompted(batch: Batch, n: number): Batch {
 const CONFIG_FILE = 'adapter_config.json';
 const WEIGHTS_FILE = 'adapter_model.safetensors';
 
-export async function savePromptTuning(model: Model, dir: string, options: { baseModelNameOrPath?: string } = {}): Promise<void> {
+export async function savePromptTuning(
+  model: Model,
+  dir: string,
+  options: { baseModelNameOrPath?: string } = {},
+): Promise<void> {
   const state = promptTuningState(model);
-  if (!state) throw new AdapterError('savePromptTuning: this model has no soft prompt; call promptTuning(model, options) first');
+  if (!state)
+    throw new AdapterError('savePromptTuning: this model has no soft prompt; call promptTuning(model, options) first');
   const config = {
     peft_type: 'PROMPT_TUNING',
-    task_type: model.architecture.endsWith('LMHeadModel') ? 'CAUSAL_LM' : model.architecture.endsWith('ForSequenceClassification') ? 'SEQ_CLS' : 'FEATURE_EXTRACTION',
+    task_type: model.architecture.endsWith('LMHeadModel')
+      ? 'CAUSAL_LM'
+      : model.architecture.endsWith('ForSequenceClassification')
+        ? 'SEQ_CLS'
+        : 'FEATURE_EXTRACTION',
     base_model_name_or_path: options.baseModelNameOrPath ?? model.config._name_or_path ?? null,
     num_virtual_tokens: state.n,
     token_dim: state.dim,
@@ -222,7 +246,12 @@ export async function savePromptTuning(model: Model, dir: string, options: { bas
   };
   const data = (await state.embeddings.data()) as Float32Array;
   await mkdir(dir, { recursive: true });
-  await writeFileAtomic(join(dir, WEIGHTS_FILE), serializeSafetensors([{ name: 'prompt_embeddings', dtype: 'F32', shape: [state.n, state.dim], data }], { format: 'pt' }));
+  await writeFileAtomic(
+    join(dir, WEIGHTS_FILE),
+    serializeSafetensors([{ name: 'prompt_embeddings', dtype: 'F32', shape: [state.n, state.dim], data }], {
+      format: 'pt',
+    }),
+  );
   await writeFileAtomic(join(dir, CONFIG_FILE), `${JSON.stringify(config, null, 2)}\n`);
 }
 
@@ -238,17 +267,29 @@ export async function loadPromptTuning(model: Model, dir: string): Promise<void>
   } catch (error) {
     throw new AdapterError(`cannot read the prompt-tuning adapter in ${dir}: ${(error as Error).message}`);
   }
-  if (config.peft_type !== 'PROMPT_TUNING') throw new AdapterError(`${configPath}: peft_type is ${JSON.stringify(config.peft_type)}, expected PROMPT_TUNING`);
-  if ((config.num_transformer_submodules ?? 1) !== 1) throw new AdapterError(`${configPath}: encoder-decoder prompts (num_transformer_submodules = ${config.num_transformer_submodules}) are not supported`);
+  if (config.peft_type !== 'PROMPT_TUNING')
+    throw new AdapterError(`${configPath}: peft_type is ${JSON.stringify(config.peft_type)}, expected PROMPT_TUNING`);
+  if ((config.num_transformer_submodules ?? 1) !== 1)
+    throw new AdapterError(
+      `${configPath}: encoder-decoder prompts (num_transformer_submodules = ${config.num_transformer_submodules}) are not supported`,
+    );
   const n = config.num_virtual_tokens;
   const entry = parseSafetensors(bytes, weightsPath).tensors.get('prompt_embeddings');
   if (!entry) throw new AdapterError(`${weightsPath} has no tensor prompt_embeddings`);
   const dim = wordEmbedding(transformerOf(backboneOf(model), 'loadPromptTuning')).weight.shape[1];
-  if (entry.shape.length !== 2 || entry.shape[0] !== n || entry.shape[1] !== dim || !(entry.data instanceof Float32Array)) {
-    throw new AdapterError(`${weightsPath}: prompt_embeddings is ${entry.dtype} [${entry.shape.join(', ')}], the model needs F32 [${n}, ${dim}] (num_virtual_tokens × hidden size)`);
+  if (
+    entry.shape.length !== 2 ||
+    entry.shape[0] !== n ||
+    entry.shape[1] !== dim ||
+    !(entry.data instanceof Float32Array)
+  ) {
+    throw new AdapterError(
+      `${weightsPath}: prompt_embeddings is ${entry.dtype} [${entry.shape.join(', ')}], the model needs F32 [${n}, ${dim}] (num_virtual_tokens × hidden size)`,
+    );
   }
   const existing = promptTuningState(model);
-  if (existing && existing.n !== n) throw new AdapterError(`${configPath}: ${n} virtual tokens, the model's soft prompt has ${existing.n}`);
+  if (existing && existing.n !== n)
+    throw new AdapterError(`${configPath}: ${n} virtual tokens, the model's soft prompt has ${existing.n}`);
   if (!existing) promptTuning(model, { virtualTokens: n, init: 'random' });
   const state = promptTuningState(model)!;
   tf.tidy(() => state.embeddings.assign(tf.tensor2d(entry.data as Float32Array, [n, dim])));

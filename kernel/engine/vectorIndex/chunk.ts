@@ -16,9 +16,12 @@ export function checkChunkOptions(options: ChunkOptions): Required<ChunkOptions>
     throw new RangeError(`chunk.by must be 'tokens', 'characters' or 'sentences', got ${JSON.stringify(options?.by)}`);
   }
   const overlap = options.overlap ?? 0;
-  if (!Number.isSafeInteger(options.size) || options.size < 1) throw new RangeError(`chunk.size must be an integer >= 1, got ${options.size}`);
-  if (!Number.isSafeInteger(overlap) || overlap < 0) throw new RangeError(`chunk.overlap must be an integer >= 0, got ${overlap}`);
-  if (options.by !== 'sentences' && overlap >= options.size) throw new RangeError(`chunk.overlap (${overlap}) must be smaller than chunk.size (${options.size})`);
+  if (!Number.isSafeInteger(options.size) || options.size < 1)
+    throw new RangeError(`chunk.size must be an integer >= 1, got ${options.size}`);
+  if (!Number.isSafeInteger(overlap) || overlap < 0)
+    throw new RangeError(`chunk.overlap must be an integer >= 0, got ${overlap}`);
+  if (options.by !== 'sentences' && overlap >= options.size)
+    throw new RangeError(`chunk.overlap (${overlap}) must be smaller than chunk.size (${options.size})`);
   return { by: options.by, size: options.size, overlap };
 }
 
@@ -28,9 +31,14 @@ export function chunkText(text: string, options: ChunkOptions, tokenizer?: Token
   if (text.trim() === '') return [];
   if (by === 'characters') return windows(text.length, size, overlap).map(([a, b]) => text.slice(a, b));
   if (by === 'tokens') {
-    if (!tokenizer) throw new RangeError("chunking by tokens needs a model with a tokenizer; use chunk: { by: 'characters', ... } otherwise");
+    if (!tokenizer)
+      throw new RangeError(
+        "chunking by tokens needs a model with a tokenizer; use chunk: { by: 'characters', ... } otherwise",
+      );
     const ids = tokenizer.encode(text, { addSpecialTokens: false });
-    return windows(ids.length, size, overlap).map(([a, b]) => tokenizer.decode(ids.slice(a, b), { skipSpecialTokens: true }).trim());
+    return windows(ids.length, size, overlap).map(([a, b]) =>
+      tokenizer.decode(ids.slice(a, b), { skipSpecialTokens: true }).trim(),
+    );
   }
   return groupSentences(splitSentences(text), size, overlap);
 }
@@ -54,7 +62,8 @@ function groupSentences(sentences: string[], maxChars: number, overlap: number):
   while (start < sentences.length) {
     let end = start + 1;
     let length = sentences[start].length;
-    while (end < sentences.length && length + 1 + sentences[end].length <= maxChars) length += 1 + sentences[end++].length;
+    while (end < sentences.length && length + 1 + sentences[end].length <= maxChars)
+      length += 1 + sentences[end++].length;
     chunks.push(sentences.slice(start, end).join(' '));
     if (end >= sentences.length) break;
     // Repeat up to `overlap` sentences, fewer when they and the next new sentence would not fit.

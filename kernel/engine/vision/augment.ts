@@ -29,12 +29,19 @@ export function checkAugmentOptions(options: AugmentOptions): void {
   const crop = options.randomResizedCrop;
   if (crop !== undefined && typeof crop !== 'boolean') {
     const [s0, s1] = crop.scale ?? DEFAULT_SCALE;
-    if (!(s0 > 0 && s0 <= s1 && s1 <= 1)) throw new RangeError(`randomResizedCrop.scale must be [min, max] with 0 < min <= max <= 1, got ${JSON.stringify(crop.scale)}`);
+    if (!(s0 > 0 && s0 <= s1 && s1 <= 1))
+      throw new RangeError(
+        `randomResizedCrop.scale must be [min, max] with 0 < min <= max <= 1, got ${JSON.stringify(crop.scale)}`,
+      );
     const [r0, r1] = crop.ratio ?? DEFAULT_RATIO;
-    if (!(r0 > 0 && r0 <= r1 && Number.isFinite(r1))) throw new RangeError(`randomResizedCrop.ratio must be [min, max] with 0 < min <= max, got ${JSON.stringify(crop.ratio)}`);
+    if (!(r0 > 0 && r0 <= r1 && Number.isFinite(r1)))
+      throw new RangeError(
+        `randomResizedCrop.ratio must be [min, max] with 0 < min <= max, got ${JSON.stringify(crop.ratio)}`,
+      );
   }
   const flip = options.horizontalFlip;
-  if (typeof flip === 'number' && !(flip >= 0 && flip <= 1)) throw new RangeError(`horizontalFlip probability must be in [0, 1], got ${flip}`);
+  if (typeof flip === 'number' && !(flip >= 0 && flip <= 1))
+    throw new RangeError(`horizontalFlip probability must be in [0, 1], got ${flip}`);
 }
 
 export function augmentImage(image: RgbImage, rng: Rng, options: AugmentOptions): RgbImage {
@@ -42,14 +49,23 @@ export function augmentImage(image: RgbImage, rng: Rng, options: AugmentOptions)
   const crop = options.randomResizedCrop;
   if (crop) {
     const ranges = crop === true ? {} : crop;
-    out = cropRgb(out, randomResizedCropBox(out.width, out.height, rng, ranges.scale ?? DEFAULT_SCALE, ranges.ratio ?? DEFAULT_RATIO));
+    out = cropRgb(
+      out,
+      randomResizedCropBox(out.width, out.height, rng, ranges.scale ?? DEFAULT_SCALE, ranges.ratio ?? DEFAULT_RATIO),
+    );
   }
   const flip = options.horizontalFlip === true ? 0.5 : options.horizontalFlip || 0;
   if (flip > 0 && rng.nextFloat() < flip) out = flipHorizontal(out);
   return out;
 }
 
-export function randomResizedCropBox(width: number, height: number, rng: Rng, scale: [number, number] = DEFAULT_SCALE, ratio: [number, number] = DEFAULT_RATIO): CropBox {
+export function randomResizedCropBox(
+  width: number,
+  height: number,
+  rng: Rng,
+  scale: [number, number] = DEFAULT_SCALE,
+  ratio: [number, number] = DEFAULT_RATIO,
+): CropBox {
   const area = width * height;
   const logRatio = [Math.log(ratio[0]), Math.log(ratio[1])];
   for (let attempt = 0; attempt < 10; attempt++) {

@@ -50,12 +50,19 @@ export class ImageDataset {
 
   constructor(examples: readonly ImageExample[], options: ImageDatasetOptions = {}, source = 'image dataset') {
     if (examples.length === 0) throw new ImageDatasetError(source, 'has no images');
-    const names = options.labels ? [...options.labels] : [...new Set(examples.map((e) => e.label))].sort(compareLabelNames);
-    if (new Set(names).size !== names.length) throw new ImageDatasetError(source, `labels must be unique, got ${JSON.stringify(names)}`);
+    const names = options.labels
+      ? [...options.labels]
+      : [...new Set(examples.map((e) => e.label))].sort(compareLabelNames);
+    if (new Set(names).size !== names.length)
+      throw new ImageDatasetError(source, `labels must be unique, got ${JSON.stringify(names)}`);
     const ids = new Map(names.map((n, i) => [n, i]));
     this.labelIds = examples.map((e) => {
       const id = ids.get(e.label);
-      if (id === undefined) throw new ImageDatasetError(e.path, `label ${JSON.stringify(e.label)} is not one of the labels ${names.join(', ')}`);
+      if (id === undefined)
+        throw new ImageDatasetError(
+          e.path,
+          `label ${JSON.stringify(e.label)} is not one of the labels ${names.join(', ')}`,
+        );
       return id;
     });
     const seed = options.seed ?? 0;
@@ -96,7 +103,11 @@ export class ImageDataset {
       if (options.augment) image = augmentImage(image, this.augmentRng(index, options.epoch ?? 0), this.augmentation);
       return preprocessImage(image, this.preprocessor, example.path);
     } catch (e) {
-      if (e instanceof ImageError) throw new ImageDatasetError(example.path, `example ${index} (label ${example.label}) cannot be used: ${e.message}`);
+      if (e instanceof ImageError)
+        throw new ImageDatasetError(
+          example.path,
+          `example ${index} (label ${example.label}) cannot be used: ${e.message}`,
+        );
       throw e;
     }
   }
@@ -108,19 +119,33 @@ export class ImageDataset {
     const [height, width] = images[0].shape;
     images.forEach((image, k) => {
       if (image.shape[0] !== height || image.shape[1] !== width) {
-        throw new ImageDatasetError(this.examples[indices[k]].path, `preprocesses to ${image.shape[0]}x${image.shape[1]}, other images to ${height}x${width}; give the preprocessor a fixed size`);
+        throw new ImageDatasetError(
+          this.examples[indices[k]].path,
+          `preprocesses to ${image.shape[0]}x${image.shape[1]}, other images to ${height}x${width}; give the preprocessor a fixed size`,
+        );
       }
     });
     const data = new Float32Array(images.length * height * width * 3);
     images.forEach((image, k) => data.set(image.data, k * image.data.length));
-    return { pixels: tf.tensor4d(data, [images.length, height, width, 3]), labels: indices.map((i) => this.labelIds[i]), indices: [...indices] };
+    return {
+      pixels: tf.tensor4d(data, [images.length, height, width, 3]),
+      labels: indices.map((i) => this.labelIds[i]),
+      indices: [...indices],
+    };
   }
 
   /** Batches over the whole dataset, in order or shuffled for (seed, epoch); each is read when it is reached. */
-  async *batches(batchSize: number, options: ImageBatchOptions & { shuffle?: boolean } = {}): AsyncGenerator<ImageBatch> {
-    if (!Number.isSafeInteger(batchSize) || batchSize < 1) throw new RangeError(`batchSize must be an integer >= 1, got ${batchSize}`);
-    const order = options.shuffle ? Rng.fromSeed(this.mix(options.epoch ?? 0, 0x5bd1e995)).permutation(this.length) : [...this.examples.keys()];
-    for (let start = 0; start < order.length; start += batchSize) yield this.batch(order.slice(start, start + batchSize), options);
+  async *batches(
+    batchSize: number,
+    options: ImageBatchOptions & { shuffle?: boolean } = {},
+  ): AsyncGenerator<ImageBatch> {
+    if (!Number.isSafeInteger(batchSize) || batchSize < 1)
+      throw new RangeError(`batchSize must be an integer >= 1, got ${batchSize}`);
+    const order = options.shuffle
+      ? Rng.fromSeed(this.mix(options.epoch ?? 0, 0x5bd1e995)).permutation(this.length)
+      : [...this.examples.keys()];
+    for (let start = 0; start < order.length; start += batchSize)
+      yield this.batch(order.slice(start, start + batchSize), options);
   }
 
   /** Every image decoded once; throws one error naming every file that cannot be read. */
@@ -136,7 +161,10 @@ export class ImageDataset {
     }
     if (failures.length > 0) {
       const where = failures.length === 1 ? failures[0].path : 'image dataset';
-      throw new ImageDatasetError(where, `${failures.length} unreadable image(s):\n${failures.map((f) => f.message).join('\n')}`);
+      throw new ImageDatasetError(
+        where,
+        `${failures.length} unreadable image(s):\n${failures.map((f) => f.message).join('\n')}`,
+      );
     }
   }
 
@@ -145,8 +173,22 @@ export class ImageDataset {
     if (!(fraction > 0 && fraction < 1)) throw new RangeError(`split fraction must be in (0, 1), got ${fraction}`);
     const order = Rng.fromSeed(seed).permutation(this.length);
     const cut = Math.round(this.length * fraction);
-    const options = { preprocessor: this.preprocessor, labels: this.labelNames, augment: this.augmentation, seed: this.seed };
-    return [new ImageDataset(order.slice(0, cut).map((i) => this.examples[i]), options), new ImageDataset(order.slice(cut).map((i) => this.examples[i]), options)];
+    const options = {
+      preprocessor: this.preprocessor,
+      labels: this.labelNames,
+      augment: this.augmentation,
+      seed: this.seed,
+    };
+    return [
+      new ImageDataset(
+        order.slice(0, cut).map((i) => this.examples[i]),
+        options,
+      ),
+      new ImageDataset(
+        order.slice(cut).map((i) => this.examples[i]),
+        options,
+      ),
+    ];
   }
 
   private augmentRng(index: number, epoch: number): Rng {

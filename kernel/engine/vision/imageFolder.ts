@@ -25,7 +25,11 @@ export async function imageFolder(dir: string): Promise<ImageExample[]> {
     .filter((e) => e.isDirectory() && !e.name.startsWith('.'))
     .map((e) => e.name)
     .sort(compareLabelNames);
-  if (classes.length === 0) throw new ImageDatasetError(dir, 'has no class sub-folders; put each class\'s images in a folder named after the class');
+  if (classes.length === 0)
+    throw new ImageDatasetError(
+      dir,
+      "has no class sub-folders; put each class's images in a folder named after the class",
+    );
   const examples: ImageExample[] = [];
   for (const label of classes) {
     const files = (await readdir(join(dir, label), { withFileTypes: true }))
@@ -34,7 +38,8 @@ export async function imageFolder(dir: string): Promise<ImageExample[]> {
       .sort();
     for (const file of files) examples.push({ path: join(dir, label, file), label });
   }
-  if (examples.length === 0) throw new ImageDatasetError(dir, `its class folders (${classes.join(', ')}) hold no .png/.jpg/.jpeg files`);
+  if (examples.length === 0)
+    throw new ImageDatasetError(dir, `its class folders (${classes.join(', ')}) hold no .png/.jpg/.jpeg files`);
   return examples;
 }
 
@@ -58,7 +63,10 @@ export async function imageList(file: string, options: ImageListOptions = {}): P
     const pathColumn = options.pathColumn ?? PATH_COLUMNS.find((c) => row[c] !== undefined);
     const path = pathColumn === undefined ? undefined : row[pathColumn];
     if (typeof path !== 'string' || path === '') {
-      throw new ImageDatasetError(file, `${where} has no image path (expected a string column ${options.pathColumn ?? PATH_COLUMNS.join(' / ')})`);
+      throw new ImageDatasetError(
+        file,
+        `${where} has no image path (expected a string column ${options.pathColumn ?? PATH_COLUMNS.join(' / ')})`,
+      );
     }
     const label = row[labelColumn];
     if ((typeof label !== 'string' || label === '') && typeof label !== 'number') {

@@ -15,7 +15,8 @@ export interface CodeServer {
 }
 
 /** Environment variables that would change how code-server or Node behaves under test. */
-const leakyEnv = /^(PASSWORD|HASHED_PASSWORD|GITHUB_TOKEN|CODE_SERVER_.*|CS_.*|VSCODE_.*|ELECTRON_.*|NODE_OPTIONS|NODE_PATH|PORT)$/;
+const leakyEnv =
+  /^(PASSWORD|HASHED_PASSWORD|GITHUB_TOKEN|CODE_SERVER_.*|CS_.*|VSCODE_.*|ELECTRON_.*|NODE_OPTIONS|NODE_PATH|PORT)$/;
 
 export async function startCodeServer(opts: {
   sandbox: Sandbox;
@@ -34,20 +35,28 @@ export async function startCodeServer(opts: {
   });
   const args = [
     codeServerEntry,
-    '--bind-addr', '127.0.0.1:0',
-    '--auth', 'none',
-    '--config', sandbox.configFile,
-    '--user-data-dir', sandbox.userDataDir,
-    '--extensions-dir', sandbox.extensionsDir,
+    '--bind-addr',
+    '127.0.0.1:0',
+    '--auth',
+    'none',
+    '--config',
+    sandbox.configFile,
+    '--user-data-dir',
+    sandbox.userDataDir,
+    '--extensions-dir',
+    sandbox.extensionsDir,
     '--disable-telemetry',
     '--disable-update-check',
     '--disable-workspace-trust',
     '--disable-getting-started-override',
     '--disable-proxy',
     '--ignore-last-opened',
-    '--reconnection-grace-time', '5',
-    '--vscode-option', 'enable-smoke-test-driver',
-    '--log', 'info',
+    '--reconnection-grace-time',
+    '5',
+    '--vscode-option',
+    'enable-smoke-test-driver',
+    '--log',
+    'info',
   ];
   mkdirSync(dirname(opts.logFile), { recursive: true });
   const log = createWriteStream(opts.logFile);

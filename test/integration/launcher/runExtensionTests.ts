@@ -84,7 +84,9 @@ export async function runExtensionTests(opts: {
         .screenshot({ path: join(opts.artifactsDir, 'failure.png'), timeout: 10_000 })
         .catch(() => undefined);
     }
-    note(`extension host exited with ${result.timedOut ? `no code (timed out after ${opts.timeoutMs} ms)` : result.exitCode}`);
+    note(
+      `extension host exited with ${result.timedOut ? `no code (timed out after ${opts.timeoutMs} ms)` : result.exitCode}`,
+    );
     return { ...result, logFile };
   } finally {
     await workbench?.close();

@@ -13,7 +13,10 @@ import './corruptNotebook.test';
 export async function run(): Promise<void> {
   process.setSourceMapsEnabled(true);
   const resultsPath = process.env.TUNEBOOK_TEST_RESULTS;
-  if (!resultsPath) throw new Error('TUNEBOOK_TEST_RESULTS is not set; start these tests through test/integration/extensionHost.test.ts');
+  if (!resultsPath)
+    throw new Error(
+      'TUNEBOOK_TEST_RESULTS is not set; start these tests through test/integration/extensionHost.test.ts',
+    );
   const log = (line: string) => console.log(`[tunebook-tests] ${line}`);
   const startedAt = new Date().toISOString();
   const results = await runAll(log);

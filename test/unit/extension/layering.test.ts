@@ -25,18 +25,40 @@ function sourceFiles(dir: string): string[] {
 
 describe('layering', () => {
   it('recognises every way of importing vscode, and not vscode-jsonrpc', () => {
-    for (const line of ["import * as vscode from 'vscode';", 'import { window } from "vscode"', "const v = require('vscode')", "await import('vscode')", "import 'vscode';", "export { Uri } from 'vscode';", "import x from 'vscode/lib'"]) {
+    for (const line of [
+      "import * as vscode from 'vscode';",
+      'import { window } from "vscode"',
+      "const v = require('vscode')",
+      "await import('vscode')",
+      "import 'vscode';",
+      "export { Uri } from 'vscode';",
+      "import x from 'vscode/lib'",
+    ]) {
       assert.equal(importsVscode(line), true, line);
     }
-    for (const line of ["import { RequestType } from 'vscode-jsonrpc';", "// must not import 'vscode'", "/* require('vscode') */", "const id = 'vscode';"]) {
+    for (const line of [
+      "import { RequestType } from 'vscode-jsonrpc';",
+      "// must not import 'vscode'",
+      "/* require('vscode') */",
+      "const id = 'vscode';",
+    ]) {
       assert.equal(importsVscode(line), false, line);
     }
   });
 
   it('no file under kernel/ imports or requires vscode', () => {
     const files = sourceFiles(join(root, 'kernel'));
-    assert.ok(files.some((f) => f.endsWith(join('format', 'ftnb.ts'))), 'the scan should see kernel/format/ftnb.ts');
-    const offenders = files.filter((file) => importsVscode(readFileSync(file, 'utf8'))).map((file) => relative(root, file));
-    assert.deepEqual(offenders, [], `kernel/ must stay free of vscode (the headless runner and the kernel process have none): ${offenders.join(', ')}`);
+    assert.ok(
+      files.some((f) => f.endsWith(join('format', 'ftnb.ts'))),
+      'the scan should see kernel/format/ftnb.ts',
+    );
+    const offenders = files
+      .filter((file) => importsVscode(readFileSync(file, 'utf8')))
+      .map((file) => relative(root, file));
+    assert.deepEqual(
+      offenders,
+      [],
+      `kernel/ must stay free of vscode (the headless runner and the kernel process have none): ${offenders.join(', ')}`,
+    );
   });
 });

@@ -18,7 +18,13 @@ interface Manifest {
       id: string;
       title: string;
       description: string;
-      steps: { id: string; title: string; description: string; media: { markdown?: string; image?: string; altText?: string }; completionEvents?: string[] }[];
+      steps: {
+        id: string;
+        title: string;
+        description: string;
+        media: { markdown?: string; image?: string; altText?: string };
+        completionEvents?: string[];
+      }[];
     }[];
   };
 }
@@ -36,7 +42,11 @@ describe('package.json contributions', () => {
     assert.deepEqual(contributed, Object.values(COMMANDS).sort());
     const source = readFileSync(join(root, 'extension', 'commands.ts'), 'utf8');
     for (const key of Object.keys(COMMANDS)) {
-      assert.match(source, new RegExp(`registerCommand\\(COMMANDS\\.${key}\\b`), `${key} is contributed but never registered`);
+      assert.match(
+        source,
+        new RegExp(`registerCommand\\(COMMANDS\\.${key}\\b`),
+        `${key} is contributed but never registered`,
+      );
     }
   });
 
@@ -55,14 +65,29 @@ describe('package.json contributions', () => {
 
   it('declares the settings with their defaults', () => {
     const props = manifest.contributes.configuration.properties;
-    assert.deepEqual(props['tunebook.backend'].enum, ['auto', 'tensorflow-gpu', 'webgpu', 'tensorflow', 'native', 'wasm', 'cpu']);
-    assert.equal((props['tunebook.backend'] as { enumDescriptions?: string[] }).enumDescriptions?.length, props['tunebook.backend'].enum?.length);
+    assert.deepEqual(props['tunebook.backend'].enum, [
+      'auto',
+      'tensorflow-gpu',
+      'webgpu',
+      'tensorflow',
+      'native',
+      'wasm',
+      'cpu',
+    ]);
+    assert.equal(
+      (props['tunebook.backend'] as { enumDescriptions?: string[] }).enumDescriptions?.length,
+      props['tunebook.backend'].enum?.length,
+    );
     assert.equal(props['tunebook.backend'].default, 'auto');
     assert.equal(props['tunebook.kernel.nodePath'].default, '');
     assert.equal(props['tunebook.saveOutputs'].default, true);
     assert.equal(props['tunebook.saveOutputs'].type, 'boolean');
     const settingsSource = readFileSync(join(root, 'extension', 'common', 'settings.ts'), 'utf8');
-    for (const key of Object.keys(props)) assert.ok(settingsSource.includes(`'${key}'`), `${key} is declared but extension/common/settings.ts never reads it`);
+    for (const key of Object.keys(props))
+      assert.ok(
+        settingsSource.includes(`'${key}'`),
+        `${key} is declared but extension/common/settings.ts never reads it`,
+      );
   });
 
   it('wires a snippets file of well-formed TypeScript snippets', () => {
@@ -70,7 +95,10 @@ describe('package.json contributions', () => {
     assert.equal(entry.language, 'typescript');
     const file = join(root, entry.path);
     assert.ok(existsSync(file), entry.path);
-    const snippets = JSON.parse(readFileSync(file, 'utf8')) as Record<string, { prefix: string; body: string[]; description: string }>;
+    const snippets = JSON.parse(readFileSync(file, 'utf8')) as Record<
+      string,
+      { prefix: string; body: string[]; description: string }
+    >;
     const prefixes = new Set<string>();
     for (const [name, snippet] of Object.entries(snippets)) {
       assert.ok(typeof snippet.prefix === 'string' && snippet.prefix.startsWith('tb-'), `${name}: prefix`);
@@ -79,7 +107,15 @@ describe('package.json contributions', () => {
       assert.ok(Array.isArray(snippet.body) && snippet.body.length > 0, `${name}: body`);
       assert.ok(snippet.description.length > 10, `${name}: description`);
     }
-    for (const required of ['tb-display', 'tb-table', 'tb-image', 'tb-loop', 'tb-import', 'tb-generate', 'tb-backend']) {
+    for (const required of [
+      'tb-display',
+      'tb-table',
+      'tb-image',
+      'tb-loop',
+      'tb-import',
+      'tb-generate',
+      'tb-backend',
+    ]) {
       assert.ok(prefixes.has(required), `missing snippet ${required}`);
     }
   });
@@ -88,16 +124,27 @@ describe('package.json contributions', () => {
     const [walkthrough] = manifest.contributes.walkthroughs;
     assert.equal(manifest.contributes.walkthroughs.length, 1);
     assert.ok(walkthrough.title.length > 0 && walkthrough.description.length > 0);
-    assert.deepEqual(walkthrough.steps.map((s) => s.id), ['openExample', 'runNotebook', 'freezeMap', 'rankOutputs']);
+    assert.deepEqual(
+      walkthrough.steps.map((s) => s.id),
+      ['openExample', 'runNotebook', 'freezeMap', 'rankOutputs'],
+    );
     const contributed = new Set(manifest.contributes.commands.map((c) => c.command));
     const stepCommands = [COMMANDS.openExample, 'notebook.execute', COMMANDS.showFreezeMap, COMMANDS.openRankingPanel];
     walkthrough.steps.forEach((step, i) => {
       const links = [...step.description.matchAll(/\]\(command:([\w.]+)\)/g)].map((m) => m[1]);
       assert.deepEqual(links, [stepCommands[i]], `${step.id}: its button runs ${stepCommands[i]}`);
-      if (links[0].startsWith('tunebook.')) assert.ok(contributed.has(links[0]), `${step.id} links to an uncontributed command`);
-      assert.deepEqual(step.completionEvents, [`onCommand:${stepCommands[i]}`], `${step.id}: done when its command runs`);
+      if (links[0].startsWith('tunebook.'))
+        assert.ok(contributed.has(links[0]), `${step.id} links to an uncontributed command`);
+      assert.deepEqual(
+        step.completionEvents,
+        [`onCommand:${stepCommands[i]}`],
+        `${step.id}: done when its command runs`,
+      );
       const markdown = step.media.markdown;
-      assert.ok(markdown && markdown.startsWith('media/walkthrough/') && existsSync(join(root, markdown)), `${step.id}: media ${markdown}`);
+      assert.ok(
+        markdown && markdown.startsWith('media/walkthrough/') && existsSync(join(root, markdown)),
+        `${step.id}: media ${markdown}`,
+      );
       assert.match(readFileSync(join(root, markdown), 'utf8'), /^# \S/, `${step.id}: the media markdown has a heading`);
     });
   });
@@ -105,7 +152,10 @@ describe('package.json contributions', () => {
   it('contributes "Tunebook: Open Example…", which the .vsix can serve (examples are packaged)', () => {
     const command = manifest.contributes.commands.find((c) => c.command === COMMANDS.openExample);
     assert.equal(command?.title, 'Open Example…');
-    const ignore = readFileSync(join(root, '.vscodeignore'), 'utf8').split('\n').map((l) => l.trim());
-    for (const needed of ['!examples/*.ftnb', '!examples/data/**', '!media/**']) assert.ok(ignore.includes(needed), `.vscodeignore must have ${needed}`);
+    const ignore = readFileSync(join(root, '.vscodeignore'), 'utf8')
+      .split('\n')
+      .map((l) => l.trim());
+    for (const needed of ['!examples/*.ftnb', '!examples/data/**', '!media/**'])
+      assert.ok(ignore.includes(needed), `.vscodeignore must have ${needed}`);
   });
 });

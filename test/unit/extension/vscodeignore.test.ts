@@ -36,33 +36,79 @@ describe('.vscodeignore', () => {
     const includes = rules.filter((rule) => rule.startsWith('!')).map((rule) => rule.slice(1));
     assert.ok(includes.length > 0);
     for (const include of includes) {
-      assert.ok(ALLOWED_INCLUDES.some((allowed) => allowed.test(include)), `.vscodeignore puts back "${include}", which is not a runtime file`);
+      assert.ok(
+        ALLOWED_INCLUDES.some((allowed) => allowed.test(include)),
+        `.vscodeignore puts back "${include}", which is not a runtime file`,
+      );
     }
-    for (const needed of ['package.json', 'dist/**/*.js', 'dist/**/*.wasm', 'dist/node_modules/**', 'dist/native/**/*.node', 'snippets/**', 'media/**', 'kernel/assets/models/**', 'examples/*.ftnb']) {
+    for (const needed of [
+      'package.json',
+      'dist/**/*.js',
+      'dist/**/*.wasm',
+      'dist/node_modules/**',
+      'dist/native/**/*.node',
+      'snippets/**',
+      'media/**',
+      'kernel/assets/models/**',
+      'examples/*.ftnb',
+    ]) {
       assert.ok(includes.includes(needed), `.vscodeignore must put back ${needed}`);
     }
   });
 });
 
-describe(`the built ${`tunebook-linux-x64-${version}.vsix`} (npm run package)`, { skip: existsSync(builtVsix) ? false : 'not built; run npm run package' }, () => {
-  const entries = existsSync(builtVsix) ? vsixEntries(builtVsix).filter((e) => e.startsWith('extension/')).map((e) => e.slice('extension/'.length)) : [];
+describe(
+  `the built ${`tunebook-linux-x64-${version}.vsix`} (npm run package)`,
+  { skip: existsSync(builtVsix) ? false : 'not built; run npm run package' },
+  () => {
+    const entries = existsSync(builtVsix)
+      ? vsixEntries(builtVsix)
+          .filter((e) => e.startsWith('extension/'))
+          .map((e) => e.slice('extension/'.length))
+      : [];
 
-  it('carries the bundles, wasm binaries, embedded models, walkthrough and examples', () => {
-    for (const needed of ['package.json', 'dist/extension.js', 'dist/kernel.js', 'dist/engine.js', 'dist/cli.js', 'kernel/assets/models/tiny-gpt2/config.json', 'kernel/assets/models/tiny-distilbert/model.safetensors', 'examples/finetune.ftnb', 'examples/data/spam-small.jsonl']) {
-      assert.ok(entries.includes(needed), `${needed} is missing`);
-    }
-    assert.ok(entries.some((e) => /^dist\/wasm\/.+\.wasm$/.test(e)), 'tfjs wasm binaries');
-    assert.ok(entries.some((e) => /^media\/walkthrough\/.+\.md$/.test(e)), 'walkthrough media');
-  });
+    it('carries the bundles, wasm binaries, embedded models, walkthrough and examples', () => {
+      for (const needed of [
+        'package.json',
+        'dist/extension.js',
+        'dist/kernel.js',
+        'dist/engine.js',
+        'dist/cli.js',
+        'kernel/assets/models/tiny-gpt2/config.json',
+        'kernel/assets/models/tiny-distilbert/model.safetensors',
+        'examples/finetune.ftnb',
+        'examples/data/spam-small.jsonl',
+      ]) {
+        assert.ok(entries.includes(needed), `${needed} is missing`);
+      }
+      assert.ok(
+        entries.some((e) => /^dist\/wasm\/.+\.wasm$/.test(e)),
+        'tfjs wasm binaries',
+      );
+      assert.ok(
+        entries.some((e) => /^media\/walkthrough\/.+\.md$/.test(e)),
+        'walkthrough media',
+      );
+    });
 
-  it('carries LanceDB with its linux-x64 native module and what it requires at run time', () => {
-    assert.ok(entries.includes('dist/node_modules/@lancedb/lancedb/package.json'));
-    assert.ok(entries.includes('dist/node_modules/@lancedb/lancedb-linux-x64-gnu/lancedb.linux-x64-gnu.node'));
-    for (const pkg of ['apache-arrow', 'flatbuffers', 'reflect-metadata', 'tslib']) assert.ok(entries.includes(`dist/node_modules/${pkg}/package.json`), pkg);
-  });
+    it('carries LanceDB with its linux-x64 native module and what it requires at run time', () => {
+      assert.ok(entries.includes('dist/node_modules/@lancedb/lancedb/package.json'));
+      assert.ok(entries.includes('dist/node_modules/@lancedb/lancedb-linux-x64-gnu/lancedb.linux-x64-gnu.node'));
+      for (const pkg of ['apache-arrow', 'flatbuffers', 'reflect-metadata', 'tslib'])
+        assert.ok(entries.includes(`dist/node_modules/${pkg}/package.json`), pkg);
+    });
 
-  it('has no tests, fixtures, sources, source maps or dataset packages', () => {
-    const bad = entries.filter((e) => /^(test|bench|scripts|extension|webviews|kernel\/(?!assets\/models\/))/.test(e) || /\.map$/.test(e) || /\.d\.[cm]?ts$/.test(e) || /(^|\/)fixtures\//.test(e) || e.includes('@stdlib') || (/\.ts$/.test(e) && !e.startsWith('examples/')));
-    assert.deepEqual(bad, []);
-  });
-});
+    it('has no tests, fixtures, sources, source maps or dataset packages', () => {
+      const bad = entries.filter(
+        (e) =>
+          /^(test|bench|scripts|extension|webviews|kernel\/(?!assets\/models\/))/.test(e) ||
+          /\.map$/.test(e) ||
+          /\.d\.[cm]?ts$/.test(e) ||
+          /(^|\/)fixtures\//.test(e) ||
+          e.includes('@stdlib') ||
+          (/\.ts$/.test(e) && !e.startsWith('examples/')),
+      );
+      assert.deepEqual(bad, []);
+    });
+  },
+);

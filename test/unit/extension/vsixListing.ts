@@ -19,7 +19,11 @@ export function vsixEntries(file: string): string[] {
     const tail = Buffer.alloc(tailLength);
     readSync(fd, tail, 0, tailLength, size - tailLength);
     let eocd = -1;
-    for (let i = tailLength - 22; i >= 0; i--) if (tail.readUInt32LE(i) === END_OF_CENTRAL_DIRECTORY) { eocd = i; break; }
+    for (let i = tailLength - 22; i >= 0; i--)
+      if (tail.readUInt32LE(i) === END_OF_CENTRAL_DIRECTORY) {
+        eocd = i;
+        break;
+      }
     if (eocd < 0) throw new VsixListingError(file, 'no end-of-central-directory record');
     const count = tail.readUInt16LE(eocd + 10);
     const dirSize = tail.readUInt32LE(eocd + 12);
@@ -29,7 +33,8 @@ export function vsixEntries(file: string): string[] {
     readSync(fd, dir, 0, dirSize, dirOffset);
     const names: string[] = [];
     for (let at = 0, n = 0; n < count; n++) {
-      if (dir.readUInt32LE(at) !== CENTRAL_FILE_HEADER) throw new VsixListingError(file, `bad central directory entry ${n}`);
+      if (dir.readUInt32LE(at) !== CENTRAL_FILE_HEADER)
+        throw new VsixListingError(file, `bad central directory entry ${n}`);
       const nameLength = dir.readUInt16LE(at + 28);
       const extraLength = dir.readUInt16LE(at + 30);
       const commentLength = dir.readUInt16LE(at + 32);

@@ -21,10 +21,29 @@ export function adamwConfig(addon: NativeAddon): tf.KernelConfig {
       if (!pv || !mv || !vv || !gv) throw new NativeBackendError('AdamW update: p, m, v and g must be float32 tensors');
       const h = attrs as unknown as AdamWHyper;
       const run = (outP: Float32Array, outM: Float32Array, outV: Float32Array) =>
-        addon.adamw(pv, mv, vv, gv, outP, outM, outV, 1 - h.lr * h.weightDecay, 1 - h.beta1, h.beta2, 1 - h.beta2,
-          h.lr / (1 - Math.pow(h.beta1, h.step)), Math.sqrt(1 - Math.pow(h.beta2, h.step)), h.eps);
+        addon.adamw(
+          pv,
+          mv,
+          vv,
+          gv,
+          outP,
+          outM,
+          outV,
+          1 - h.lr * h.weightDecay,
+          1 - h.beta1,
+          h.beta2,
+          1 - h.beta2,
+          h.lr / (1 - Math.pow(h.beta1, h.step)),
+          Math.sqrt(1 - Math.pow(h.beta2, h.step)),
+          h.eps,
+        );
       const refs = cpu as unknown as Parameters<typeof mayUpdateInPlace>[0] & IncRefBackend;
-      if (p.dataId !== m.dataId && m.dataId !== v.dataId && p.dataId !== v.dataId && [p, m, v].every((t) => mayUpdateInPlace(refs, t))) {
+      if (
+        p.dataId !== m.dataId &&
+        m.dataId !== v.dataId &&
+        p.dataId !== v.dataId &&
+        [p, m, v].every((t) => mayUpdateInPlace(refs, t))
+      ) {
         // Nothing else sees these arrays: update them where they are (no 3 × parameter-size allocation per step)
         // and return the same data, as the cpu backend's Identity does.
         run(pv, mv, vv);

@@ -5,12 +5,30 @@ import { f32, sizeOf, stridesOf, uninitF32, type CpuLikeBackend } from './tensor
 
 /** Kernel name → the addon's binary op code (src/elementwise.cc). */
 export const BINARY_OPS: Record<string, number> = {
-  Add: 0, Sub: 1, Multiply: 2, RealDiv: 3, Maximum: 4, Minimum: 5, SquaredDifference: 6, Pow: 7,
+  Add: 0,
+  Sub: 1,
+  Multiply: 2,
+  RealDiv: 3,
+  Maximum: 4,
+  Minimum: 5,
+  SquaredDifference: 6,
+  Pow: 7,
 };
 
 /** Kernel name → the addon's unary op code. */
 export const UNARY_OPS: Record<string, number> = {
-  Tanh: 0, Exp: 1, Log: 2, Sqrt: 3, Rsqrt: 4, Square: 5, Neg: 6, Relu: 7, Sigmoid: 8, Abs: 9, Erf: 10, Reciprocal: 11,
+  Tanh: 0,
+  Exp: 1,
+  Log: 2,
+  Sqrt: 3,
+  Rsqrt: 4,
+  Square: 5,
+  Neg: 6,
+  Relu: 7,
+  Sigmoid: 8,
+  Abs: 9,
+  Erf: 10,
+  Reciprocal: 11,
 };
 
 /** Strides of `shape` aligned to `outShape` from the right, 0 on broadcast axes. */
@@ -36,7 +54,15 @@ export function binaryConfig(addon: NativeAddon, kernelName: string, stock: tf.K
       const outShape = tf.backend_util.assertAndGetBroadcastShape(a.shape, b.shape);
       const out = uninitF32(sizeOf(outShape));
       if (out.length > 0) {
-        addon.binary(op, av, bv, out, Int32Array.from(outShape), broadcastStrides(a.shape, outShape), broadcastStrides(b.shape, outShape));
+        addon.binary(
+          op,
+          av,
+          bv,
+          out,
+          Int32Array.from(outShape),
+          broadcastStrides(a.shape, outShape),
+          broadcastStrides(b.shape, outShape),
+        );
       }
       return backend.makeTensorInfo(outShape, 'float32', out);
     },

@@ -49,15 +49,26 @@ export function geluConfigs(addon: NativeAddon): tf.KernelConfig[] {
 }
 
 const fused: Record<GeluForm, (x: tf.Tensor) => tf.Tensor> = {
-  tanh: tf.customGrad((x, save) => fusedGeluOp(x as tf.Tensor, save as tf.GradSaveFunc, 'tanh')) as (x: tf.Tensor) => tf.Tensor,
-  erf: tf.customGrad((x, save) => fusedGeluOp(x as tf.Tensor, save as tf.GradSaveFunc, 'erf')) as (x: tf.Tensor) => tf.Tensor,
+  tanh: tf.customGrad((x, save) => fusedGeluOp(x as tf.Tensor, save as tf.GradSaveFunc, 'tanh')) as (
+    x: tf.Tensor,
+  ) => tf.Tensor,
+  erf: tf.customGrad((x, save) => fusedGeluOp(x as tf.Tensor, save as tf.GradSaveFunc, 'erf')) as (
+    x: tf.Tensor,
+  ) => tf.Tensor,
 };
 
-function fusedGeluOp(x: tf.Tensor, save: tf.GradSaveFunc, form: GeluForm): { value: tf.Tensor; gradFunc: (dy: tf.Tensor, saved: tf.Tensor[]) => tf.Tensor } {
+function fusedGeluOp(
+  x: tf.Tensor,
+  save: tf.GradSaveFunc,
+  form: GeluForm,
+): { value: tf.Tensor; gradFunc: (dy: tf.Tensor, saved: tf.Tensor[]) => tf.Tensor } {
   save([x]);
   const attrs = { form } as unknown as tf.NamedAttrMap;
   const value = tf.engine().runKernel(GELU_KERNEL, { x }, attrs) as tf.Tensor;
-  return { value, gradFunc: (dy, [saved]) => tf.engine().runKernel(GELU_GRAD_KERNEL, { x: saved, dy }, attrs) as tf.Tensor };
+  return {
+    value,
+    gradFunc: (dy, [saved]) => tf.engine().runKernel(GELU_GRAD_KERNEL, { x: saved, dy }, attrs) as tf.Tensor,
+  };
 }
 
 /** GELU of a float32 tensor as one native kernel (and one for its gradient), or null when not on the native backend. */

@@ -27,7 +27,16 @@ export function layerNormConfigs(addon: NativeAddon): tf.KernelConfig[] {
         const cols = x.shape[x.shape.length - 1];
         const xv = values(cpu, x, 'x');
         const out = uninitF32(xv.length);
-        if (xv.length > 0) addon.layerNorm(xv, values(cpu, weight, 'weight'), values(cpu, bias, 'bias'), out, xv.length / cols, cols, (attrs as { eps: number }).eps);
+        if (xv.length > 0)
+          addon.layerNorm(
+            xv,
+            values(cpu, weight, 'weight'),
+            values(cpu, bias, 'bias'),
+            out,
+            xv.length / cols,
+            cols,
+            (attrs as { eps: number }).eps,
+          );
         return cpu.makeTensorInfo(x.shape.slice(), 'float32', out);
       },
     },
@@ -43,9 +52,23 @@ export function layerNormConfigs(addon: NativeAddon): tf.KernelConfig[] {
         const dw = new Float32Array(cols);
         const db = new Float32Array(cols);
         if (xv.length > 0) {
-          addon.layerNormGrad(xv, values(cpu, weight, 'weight'), values(cpu, dy, 'dy'), dx, dw, db, xv.length / cols, cols, (attrs as { eps: number }).eps);
+          addon.layerNormGrad(
+            xv,
+            values(cpu, weight, 'weight'),
+            values(cpu, dy, 'dy'),
+            dx,
+            dw,
+            db,
+            xv.length / cols,
+            cols,
+            (attrs as { eps: number }).eps,
+          );
         }
-        return [cpu.makeTensorInfo(x.shape.slice(), 'float32', dx), cpu.makeTensorInfo([cols], 'float32', dw), cpu.makeTensorInfo([cols], 'float32', db)];
+        return [
+          cpu.makeTensorInfo(x.shape.slice(), 'float32', dx),
+          cpu.makeTensorInfo([cols], 'float32', dw),
+          cpu.makeTensorInfo([cols], 'float32', db),
+        ];
       },
     },
   ];
@@ -54,8 +77,20 @@ export function layerNormConfigs(addon: NativeAddon): tf.KernelConfig[] {
 /** LayerNorm(x)·weight + bias over the last axis as native kernels, or null when not on the native backend. */
 export function fusedLayerNorm(x: tf.Tensor, weight: tf.Tensor, bias: tf.Tensor, eps: number): tf.Tensor | null {
   const cols = x.shape[x.shape.length - 1];
-  if (x.rank === 0 || weight.shape.length !== 1 || weight.shape[0] !== cols || bias.shape.length !== 1 || bias.shape[0] !== cols) return null;
-  if ([x, weight, bias].some((t) => t.dtype !== 'float32') || tf.getBackend() !== 'native' || tf.getKernel(LAYER_NORM_KERNEL, 'native') == null) return null;
+  if (
+    x.rank === 0 ||
+    weight.shape.length !== 1 ||
+    weight.shape[0] !== cols ||
+    bias.shape.length !== 1 ||
+    bias.shape[0] !== cols
+  )
+    return null;
+  if (
+    [x, weight, bias].some((t) => t.dtype !== 'float32') ||
+    tf.getBackend() !== 'native' ||
+    tf.getKernel(LAYER_NORM_KERNEL, 'native') == null
+  )
+    return null;
   return withEps(eps)(x, weight, bias);
 }
 
@@ -72,7 +107,8 @@ function withEps(eps: number): (x: tf.Tensor, weight: tf.Tensor, bias: tf.Tensor
       const value = tf.engine().runKernel(LAYER_NORM_KERNEL, { x: xt, weight: wt, bias: bt }, attrs) as tf.Tensor;
       return {
         value,
-        gradFunc: (dy: tf.Tensor, [sx, sw]: tf.Tensor[]) => tf.engine().runKernel(LAYER_NORM_GRAD_KERNEL, { x: sx, weight: sw, dy }, attrs) as tf.Tensor[],
+        gradFunc: (dy: tf.Tensor, [sx, sw]: tf.Tensor[]) =>
+          tf.engine().runKernel(LAYER_NORM_GRAD_KERNEL, { x: sx, weight: sw, dy }, attrs) as tf.Tensor[],
       };
     }) as unknown as (x: tf.Tensor, weight: tf.Tensor, bias: tf.Tensor) => tf.Tensor;
     byEps.set(eps, fn);

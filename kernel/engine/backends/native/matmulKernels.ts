@@ -11,8 +11,16 @@ interface Product {
 }
 
 /** a·b with tfjs's batch broadcasting (flattened batch indices taken modulo each side's batch), or null. */
-function product(addon: NativeAddon, backend: CpuLikeBackend, a: tf.TensorInfo, b: tf.TensorInfo, tA: boolean, tB: boolean,
-  bias: Float32Array | null, activation: number): Product | null {
+function product(
+  addon: NativeAddon,
+  backend: CpuLikeBackend,
+  a: tf.TensorInfo,
+  b: tf.TensorInfo,
+  tA: boolean,
+  tB: boolean,
+  bias: Float32Array | null,
+  activation: number,
+): Product | null {
   const av = f32(backend, a);
   const bv = f32(backend, b);
   if (!av || !bv || a.shape.length < 2 || b.shape.length < 2) return null;
@@ -23,7 +31,9 @@ function product(addon: NativeAddon, backend: CpuLikeBackend, a: tf.TensorInfo, 
   const k2 = tB ? b.shape[rb - 1] : b.shape[rb - 2];
   const n = tB ? b.shape[rb - 2] : b.shape[rb - 1];
   if (k !== k2) {
-    throw new Error(`Error in matMul: inner shapes (${k}) and (${k2}) of Tensors with shapes ${a.shape} and ${b.shape} and transposeA=${tA} and transposeB=${tB} must match.`);
+    throw new Error(
+      `Error in matMul: inner shapes (${k}) and (${k2}) of Tensors with shapes ${a.shape} and ${b.shape} and transposeA=${tA} and transposeB=${tB} must match.`,
+    );
   }
   const batchShape = tf.backend_util.assertAndGetBroadcastShape(a.shape.slice(0, -2), b.shape.slice(0, -2));
   const batchA = sizeOf(a.shape.slice(0, -2));
@@ -55,12 +65,17 @@ export function fusedMatMulConfig(addon: NativeAddon, stock: tf.KernelFunc): tf.
     kernelFunc: (args) => {
       const backend = args.backend as unknown as CpuLikeBackend;
       const { a, b, bias, preluActivationWeights } = args.inputs as Record<string, tf.TensorInfo | undefined>;
-      const { transposeA, transposeB, activation } = args.attrs as { transposeA: boolean; transposeB: boolean; activation: string };
+      const { transposeA, transposeB, activation } = args.attrs as {
+        transposeA: boolean;
+        transposeB: boolean;
+        activation: string;
+      };
       const act = ACTIVATIONS[activation ?? 'linear'];
       const n = transposeB ? b!.shape[b!.shape.length - 2] : b!.shape[b!.shape.length - 1];
       const biasValues = bias ? f32(backend, bias) : null;
       // Only a bias that is one row of N broadcast over all rows is fused; anything else runs on the cpu kernel.
-      const biasOk = !bias || (biasValues !== null && biasValues.length === n && bias.shape[bias.shape.length - 1] === n);
+      const biasOk =
+        !bias || (biasValues !== null && biasValues.length === n && bias.shape[bias.shape.length - 1] === n);
       if (act === undefined || preluActivationWeights || !biasOk) return stock(args);
       const p = product(addon, backend, a!, b!, transposeA, transposeB, biasValues, act);
       return p ? backend.makeTensorInfo(p.shape, 'float32', p.out) : stock(args);

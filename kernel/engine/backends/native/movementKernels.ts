@@ -4,7 +4,12 @@ import type { NativeAddon } from './addon';
 import { f32, i32, sizeOf, uninitWords, words, type CpuLikeBackend } from './tensorData';
 import { isOwned } from './ownership';
 
-export function transposeValues(addon: NativeAddon, values: Float32Array | Int32Array, shape: readonly number[], perm: readonly number[]): Float32Array | Int32Array {
+export function transposeValues(
+  addon: NativeAddon,
+  values: Float32Array | Int32Array,
+  shape: readonly number[],
+  perm: readonly number[],
+): Float32Array | Int32Array {
   const out = uninitWords(values instanceof Int32Array ? 'int32' : 'float32', values.length);
   if (values.length > 0) addon.transpose(values, out, Int32Array.from(shape), Int32Array.from(perm));
   return out;
@@ -20,7 +25,11 @@ export function transposeConfig(addon: NativeAddon, stock: tf.KernelFunc): tf.Ke
       const { perm } = args.attrs as unknown as { perm: number[] };
       const values = words(backend, x);
       if (!values) return stock(args);
-      return backend.makeTensorInfo(perm.map((d) => x.shape[d]), x.dtype, transposeValues(addon, values, x.shape, perm));
+      return backend.makeTensorInfo(
+        perm.map((d) => x.shape[d]),
+        x.dtype,
+        transposeValues(addon, values, x.shape, perm),
+      );
     },
   };
 }
@@ -108,7 +117,11 @@ export function splitVConfig(addon: NativeAddon, stockSlice: tf.KernelFunc, stoc
       return sizes.map((n) => {
         const size = x.shape.slice();
         size[ax] = n;
-        const part = slice({ inputs: { x }, backend: args.backend, attrs: { begin: begin.slice(), size } }) as tf.TensorInfo;
+        const part = slice({
+          inputs: { x },
+          backend: args.backend,
+          attrs: { begin: begin.slice(), size },
+        }) as tf.TensorInfo;
         begin[ax] += n;
         return part;
       });
@@ -125,10 +138,17 @@ export function concatConfig(addon: NativeAddon, stock: tf.KernelFunc): tf.Kerne
       const inputs = args.inputs as unknown as tf.TensorInfo[];
       const { axis } = args.attrs as unknown as { axis: number };
       const parts = inputs.map((t) => words(backend, t));
-      if (inputs.length < 2 || parts.some((p) => !p) || inputs.some((t) => t.dtype !== inputs[0].dtype)) return stock(args);
+      if (inputs.length < 2 || parts.some((p) => !p) || inputs.some((t) => t.dtype !== inputs[0].dtype))
+        return stock(args);
       const ax = tf.util.parseAxisParam(axis, inputs[0].shape)[0];
-      tf.backend_util.assertParamsConsistent(inputs.map((t) => t.shape), ax);
-      const outShape = tf.backend_util.computeOutShape(inputs.map((t) => t.shape), ax);
+      tf.backend_util.assertParamsConsistent(
+        inputs.map((t) => t.shape),
+        ax,
+      );
+      const outShape = tf.backend_util.computeOutShape(
+        inputs.map((t) => t.shape),
+        ax,
+      );
       const out = uninitWords(inputs[0].dtype, sizeOf(outShape));
       const outer = sizeOf(outShape.slice(0, ax));
       const rowOut = sizeOf(outShape.slice(ax));

@@ -11,7 +11,14 @@ import { geluConfigs } from './fusedGelu';
 import { layerNormConfigs } from './fusedLayerNorm';
 import { BINARY_OPS, UNARY_OPS, binaryConfig, unaryConfig } from './elementwiseKernels';
 import { batchMatMulConfig, fusedMatMulConfig } from './matmulKernels';
-import { concatConfig, gatherConfig, sliceConfig, splitVConfig, transposeConfig, unsortedSegmentSumConfig } from './movementKernels';
+import {
+  concatConfig,
+  gatherConfig,
+  sliceConfig,
+  splitVConfig,
+  transposeConfig,
+  unsortedSegmentSumConfig,
+} from './movementKernels';
 import { reduceConfig, softmaxConfig } from './reduceKernels';
 import { NativeBackendError } from './nativeError';
 import { markExposed } from './ownership';
@@ -68,7 +75,8 @@ export function registerNativeBackend(): NativeAddon {
   if (registered) return addon;
   require('@tensorflow/tfjs-backend-cpu');
   for (const config of tf.getKernelsForBackend('cpu')) {
-    if (tf.getKernel(config.kernelName, NATIVE_BACKEND) == null) tf.registerKernel({ ...config, backendName: NATIVE_BACKEND });
+    if (tf.getKernel(config.kernelName, NATIVE_BACKEND) == null)
+      tf.registerKernel({ ...config, backendName: NATIVE_BACKEND });
   }
   for (const config of nativeKernelConfigs(addon)) {
     if (tf.getKernel(config.kernelName, NATIVE_BACKEND) != null) tf.unregisterKernel(config.kernelName, NATIVE_BACKEND);

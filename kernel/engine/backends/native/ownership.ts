@@ -31,7 +31,11 @@ export function mayUpdateInPlace(backend: RefCountedBackend, t: tf.TensorInfo): 
   const entry = backend.data.get(t.dataId);
   const v = entry?.values;
   return (
-    v instanceof Float32Array && entry.refCount === 1 && owned.has(v) && !exposed.has(v) &&
-    v.byteOffset === 0 && v.byteLength === v.buffer.byteLength
+    v instanceof Float32Array &&
+    entry.refCount === 1 &&
+    owned.has(v) &&
+    !exposed.has(v) &&
+    v.byteOffset === 0 &&
+    v.byteLength === v.buffer.byteLength
   );
 }

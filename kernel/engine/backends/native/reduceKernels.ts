@@ -15,14 +15,21 @@ export function reduceConfig(addon: NativeAddon, kernelName: string, stock: tf.K
       const backend = args.backend as unknown as CpuLikeBackend;
       const { x } = args.inputs as { x: tf.TensorInfo };
       // Max names its axes `reductionIndices`, the others `axis`.
-      const attrs = args.attrs as unknown as { axis?: number | number[]; reductionIndices?: number | number[]; keepDims: boolean };
+      const attrs = args.attrs as unknown as {
+        axis?: number | number[];
+        reductionIndices?: number | number[];
+        keepDims: boolean;
+      };
       // null means every axis (parseAxisParam's reading), as on the cpu backend.
       const axis = ('axis' in attrs ? attrs.axis : attrs.reductionIndices) ?? null;
       const keepDims = attrs.keepDims;
       let values = f32(backend, x);
       if (!values) return stock(args);
       const rank = x.shape.length;
-      let axes = tf.util.parseAxisParam(axis as number[], x.shape).slice().sort((p, q) => p - q);
+      let axes = tf.util
+        .parseAxisParam(axis as number[], x.shape)
+        .slice()
+        .sort((p, q) => p - q);
       let shape = x.shape.slice();
       const contiguous = axes.every((d, i) => i === 0 || d === axes[i - 1] + 1);
       if (!contiguous) {
@@ -35,13 +42,18 @@ export function reduceConfig(addon: NativeAddon, kernelName: string, stock: tf.K
       const outer = sizeOf(shape.slice(0, axes[0] ?? rank));
       const mid = axes.length === 0 ? 1 : sizeOf(shape.slice(axes[0], axes[axes.length - 1] + 1));
       const inner = axes.length === 0 ? 1 : sizeOf(shape.slice(axes[axes.length - 1] + 1));
-      const [outShape] = tf.backend_util.computeOutAndReduceShapes(x.shape, tf.util.parseAxisParam(axis as number[], x.shape));
+      const [outShape] = tf.backend_util.computeOutAndReduceShapes(
+        x.shape,
+        tf.util.parseAxisParam(axis as number[], x.shape),
+      );
       const out = uninitF32(outer * inner);
       if (out.length > 0) {
         if (mid === 0 && (op === 1 || op === 2)) out.fill(op === 1 ? -Infinity : Infinity);
         else addon.reduce(op, values, out, outer, mid, inner);
       }
-      const finalShape = keepDims ? tf.backend_util.expandShapeToKeepDim(outShape, tf.util.parseAxisParam(axis as number[], x.shape)) : outShape;
+      const finalShape = keepDims
+        ? tf.backend_util.expandShapeToKeepDim(outShape, tf.util.parseAxisParam(axis as number[], x.shape))
+        : outShape;
       return backend.makeTensorInfo(finalShape, 'float32', out);
     },
   };

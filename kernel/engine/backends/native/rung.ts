@@ -8,7 +8,10 @@ export interface NativeRungReport {
 }
 
 /** `unavailable` builds the ladder's own "rung cannot start" error from a reason. */
-export async function startNativeRung(threads: number, unavailable: (reason: string) => Error): Promise<NativeRungReport> {
+export async function startNativeRung(
+  threads: number,
+  unavailable: (reason: string) => Error,
+): Promise<NativeRungReport> {
   try {
     const started = await startNativeBackend(threads);
     return { report: { name: 'native', device: started.device, threads: started.threads, simd: true }, note: null };

@@ -14,11 +14,16 @@ export interface NativeStartResult {
 export async function startNativeBackend(threads = wantedThreads()): Promise<NativeStartResult> {
   const addon = registerNativeBackend();
   addon.setThreads(threads);
-  if (!(await tf.setBackend(NATIVE_BACKEND))) throw new NativeBackendError('tfjs could not activate the native backend');
+  if (!(await tf.setBackend(NATIVE_BACKEND)))
+    throw new NativeBackendError('tfjs could not activate the native backend');
   const info = addon.info();
   const version = /OpenBLAS\s+(\S+)/.exec(info.config)?.[1] ?? 'unknown version';
   const flavour = /USE_OPENMP/.test(info.config) ? 'OpenMP' : 'pthread';
   // OpenBLAS runs single-threaded inside each task; the addon's pool holds the threads (src/gemm.cc).
   const n = info.poolThreads;
-  return { threads: n, openblas: info.config, device: `CPU, native (OpenBLAS ${version}, ${flavour}), ${n} thread${n === 1 ? '' : 's'}` };
+  return {
+    threads: n,
+    openblas: info.config,
+    device: `CPU, native (OpenBLAS ${version}, ${flavour}), ${n} thread${n === 1 ? '' : 's'}`,
+  };
 }

@@ -56,15 +56,31 @@ function hyperOf(attrs: tf.NamedAttrMap | undefined): AdamWHyper {
 const wasmKernel: tf.KernelFunc = ({ inputs, backend, attrs }) => {
   const wasm = backend as BackendWasm;
   const { p, m, v, g } = inputs as Record<'p' | 'm' | 'v' | 'g', tf.TensorInfo>;
-  const outs = [wasm.makeOutput(p.shape, 'float32'), wasm.makeOutput(p.shape, 'float32'), wasm.makeOutput(p.shape, 'float32')];
+  const outs = [
+    wasm.makeOutput(p.shape, 'float32'),
+    wasm.makeOutput(p.shape, 'float32'),
+    wasm.makeOutput(p.shape, 'float32'),
+  ];
   const simd = simdKernels(wasm);
   if (simd) {
     const h = hyperOf(attrs);
     const at = (t: tf.TensorInfo) => byteOffsetOf(wasm, t);
     simd.adamw(
-      at(p), at(m), at(v), at(g), at(outs[0]), at(outs[1]), at(outs[2]), elementCount(p.shape),
-      1 - h.lr * h.weightDecay, 1 - h.beta1, h.beta2, 1 - h.beta2,
-      h.lr / (1 - Math.pow(h.beta1, h.step)), Math.sqrt(1 - Math.pow(h.beta2, h.step)), h.eps,
+      at(p),
+      at(m),
+      at(v),
+      at(g),
+      at(outs[0]),
+      at(outs[1]),
+      at(outs[2]),
+      elementCount(p.shape),
+      1 - h.lr * h.weightDecay,
+      1 - h.beta1,
+      h.beta2,
+      1 - h.beta2,
+      h.lr / (1 - Math.pow(h.beta1, h.step)),
+      Math.sqrt(1 - Math.pow(h.beta2, h.step)),
+      h.eps,
     );
     return outs;
   }
@@ -88,7 +104,11 @@ const cpuKernel: tf.KernelFunc = ({ inputs, backend, attrs }) => {
   const n = values(p).length;
   const out = { p: new Float32Array(n), m: new Float32Array(n), v: new Float32Array(n), g: new Float32Array(0) };
   adamwLoop({ p: values(p), m: values(m), v: values(v), g: values(g) }, out, hyperOf(attrs));
-  return [cpu.makeTensorInfo(p.shape, 'float32', out.p), cpu.makeTensorInfo(p.shape, 'float32', out.m), cpu.makeTensorInfo(p.shape, 'float32', out.v)];
+  return [
+    cpu.makeTensorInfo(p.shape, 'float32', out.p),
+    cpu.makeTensorInfo(p.shape, 'float32', out.m),
+    cpu.makeTensorInfo(p.shape, 'float32', out.v),
+  ];
 };
 
 let registered = false;
@@ -96,14 +116,24 @@ let registered = false;
 /** Registers the fused kernel for the wasm and cpu backends (idempotent). */
 export function registerAdamWKernels(): void {
   if (registered) return;
-  for (const [backendName, kernelFunc] of [['wasm', wasmKernel], ['cpu', cpuKernel]] as const) {
-    if (tf.getKernel(ADAMW_KERNEL, backendName) == null) tf.registerKernel({ kernelName: ADAMW_KERNEL, backendName, kernelFunc });
+  for (const [backendName, kernelFunc] of [
+    ['wasm', wasmKernel],
+    ['cpu', cpuKernel],
+  ] as const) {
+    if (tf.getKernel(ADAMW_KERNEL, backendName) == null)
+      tf.registerKernel({ kernelName: ADAMW_KERNEL, backendName, kernelFunc });
   }
   registered = true;
 }
 
 /** [p', m', v'] for one parameter; not differentiable. Inputs must be float32 of one shape. */
-export function adamwUpdate(p: tf.Tensor, m: tf.Tensor, v: tf.Tensor, g: tf.Tensor, h: AdamWHyper): [tf.Tensor, tf.Tensor, tf.Tensor] {
+export function adamwUpdate(
+  p: tf.Tensor,
+  m: tf.Tensor,
+  v: tf.Tensor,
+  g: tf.Tensor,
+  h: AdamWHyper,
+): [tf.Tensor, tf.Tensor, tf.Tensor] {
   registerAdamWKernels();
   if (g.dtype !== 'float32') g = tf.cast(g, 'float32');
   if (tf.getKernel(ADAMW_KERNEL, tf.getBackend()) != null) {

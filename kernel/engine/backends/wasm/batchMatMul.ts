@@ -21,7 +21,11 @@ export const SMALL_PRODUCT_ROWS = 32;
 export function makeBatchMatMulConfig(stock: KernelConfig, stockTranspose: KernelConfig): KernelConfig {
   const transpose2d = (backend: BackendWasm, x: TensorInfo): TensorInfo => {
     const [rows, cols] = x.shape.slice(-2);
-    return stockTranspose.kernelFunc({ inputs: { x: reshaped(x, [rows, cols]) }, backend, attrs: { perm: [1, 0] } }) as TensorInfo;
+    return stockTranspose.kernelFunc({
+      inputs: { x: reshaped(x, [rows, cols]) },
+      backend,
+      attrs: { perm: [1, 0] },
+    }) as TensorInfo;
   };
 
   const batchMatMul: KernelFunc = (args) => {

@@ -22,7 +22,11 @@ export interface BroadcastPlan {
   bStep: number;
 }
 
-export function broadcastPlan(aShape: readonly number[], bShape: readonly number[], outShape: readonly number[]): BroadcastPlan {
+export function broadcastPlan(
+  aShape: readonly number[],
+  bShape: readonly number[],
+  outShape: readonly number[],
+): BroadcastPlan {
   const rank = outShape.length;
   const pad = (s: readonly number[]) => [...Array(rank - s.length).fill(1), ...s];
   const stridesOf = (shape: number[]) => {
@@ -65,7 +69,10 @@ export function broadcastPlan(aShape: readonly number[], bShape: readonly number
 }
 
 /** Calls `row(aOffset, bOffset, outOffset)` (element offsets) for every inner row of the plan. */
-export function forEachRow(plan: BroadcastPlan, row: (aOffset: number, bOffset: number, outOffset: number) => void): void {
+export function forEachRow(
+  plan: BroadcastPlan,
+  row: (aOffset: number, bOffset: number, outOffset: number) => void,
+): void {
   const dims = plan.outerSizes.length;
   const index = new Array(dims).fill(0);
   const rows = elementCount(plan.outerSizes);
@@ -105,7 +112,9 @@ export function makeBroadcastBinaryConfig(stock: KernelConfig, op: BinaryOp): Ke
     const simd = simdKernels(backend);
     if (simd) {
       const [aBase, bBase, outBase] = [byteOffsetOf(backend, a), byteOffsetOf(backend, b), byteOffsetOf(backend, out)];
-      forEachRow(plan, (ao, bo, oo) => simd.binaryRow(op, outBase + 4 * oo, aBase + 4 * ao, plan.aStep, bBase + 4 * bo, plan.bStep, plan.inner));
+      forEachRow(plan, (ao, bo, oo) =>
+        simd.binaryRow(op, outBase + 4 * oo, aBase + 4 * ao, plan.aStep, bBase + 4 * bo, plan.bStep, plan.inner),
+      );
     } else {
       const [av, bv, ov] = [f32View(backend, a), f32View(backend, b), f32View(backend, out)];
       const f = SCALAR[op];

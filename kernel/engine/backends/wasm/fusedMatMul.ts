@@ -39,13 +39,21 @@ export function makeFusedMatMulConfig(stock: KernelConfig, stockTranspose: Kerne
     if (!transposeA && !transposeB) return stock.kernelFunc(args);
     const transpose = (x: TensorInfo): TensorInfo => {
       const [rows, cols] = x.shape.slice(-2);
-      const t = stockTranspose.kernelFunc({ inputs: { x: reshaped(x, [rows, cols]) }, backend, attrs: { perm: [1, 0] } }) as TensorInfo;
+      const t = stockTranspose.kernelFunc({
+        inputs: { x: reshaped(x, [rows, cols]) },
+        backend,
+        attrs: { perm: [1, 0] },
+      }) as TensorInfo;
       return reshaped(t, [1, cols, rows]);
     };
     const a2 = transposeA ? transpose(a) : a;
     const b2 = transposeB ? transpose(b) : b;
     try {
-      return stock.kernelFunc({ ...args, inputs: { ...args.inputs, a: a2, b: b2 }, attrs: { ...args.attrs, transposeA: false, transposeB: false } });
+      return stock.kernelFunc({
+        ...args,
+        inputs: { ...args.inputs, a: a2, b: b2 },
+        attrs: { ...args.attrs, transposeA: false, transposeB: false },
+      });
     } finally {
       if (a2 !== a) backend.disposeData(a2.dataId);
       if (b2 !== b) backend.disposeData(b2.dataId);

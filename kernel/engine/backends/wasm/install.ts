@@ -33,9 +33,38 @@ export function installWasmKernels(): void {
     return config;
   };
   const [add, sub, mul, div, tanh, pow, square, identity, sum, softmax, gather, splitV, cast] = [
-    'Add', 'Sub', 'Multiply', 'RealDiv', 'Tanh', 'Pow', 'Square', 'Identity', 'Sum', 'Softmax', 'GatherV2', 'SplitV', 'Cast',
+    'Add',
+    'Sub',
+    'Multiply',
+    'RealDiv',
+    'Tanh',
+    'Pow',
+    'Square',
+    'Identity',
+    'Sum',
+    'Softmax',
+    'GatherV2',
+    'SplitV',
+    'Cast',
   ].map(stockOf);
-  stock = [stockMatMul, stockFusedMatMul, add, sub, mul, div, tanh, pow, square, identity, stockTranspose, sum, softmax, gather, splitV, cast];
+  stock = [
+    stockMatMul,
+    stockFusedMatMul,
+    add,
+    sub,
+    mul,
+    div,
+    tanh,
+    pow,
+    square,
+    identity,
+    stockTranspose,
+    sum,
+    softmax,
+    gather,
+    splitV,
+    cast,
+  ];
   ours = [
     makeBatchMatMulConfig(stockMatMul, stockTranspose),
     makeFusedMatMulConfig(stockFusedMatMul, stockTranspose),
@@ -64,14 +93,17 @@ export function installWasmKernels(): void {
  * wasm backend again has no UnsortedSegmentSum, so embeddings cannot be trained.
  */
 export function setWasmFastPaths(enabled: boolean): void {
-  if (!installed) throw new Error('setWasmFastPaths: the wasm kernels are not installed (start the wasm backend first)');
+  if (!installed)
+    throw new Error('setWasmFastPaths: the wasm kernels are not installed (start the wasm backend first)');
   for (const config of ours) {
-    if (tf.getKernel(config.kernelName, config.backendName) != null) tf.unregisterKernel(config.kernelName, config.backendName);
+    if (tf.getKernel(config.kernelName, config.backendName) != null)
+      tf.unregisterKernel(config.kernelName, config.backendName);
   }
   for (const config of enabled ? ours : stock) tf.registerKernel(config);
 }
 
 function replaceKernel(config: tf.KernelConfig): void {
-  if (tf.getKernel(config.kernelName, config.backendName) != null) tf.unregisterKernel(config.kernelName, config.backendName);
+  if (tf.getKernel(config.kernelName, config.backendName) != null)
+    tf.unregisterKernel(config.kernelName, config.backendName);
   tf.registerKernel(config);
 }

@@ -34,7 +34,8 @@ export function makeSoftmaxConfig(stock: KernelConfig): KernelConfig {
     const dim = args.attrs!.dim as number;
     const lastAxis = dim === -1 || dim === rank - 1;
     const size = elementCount(logits.shape);
-    if (logits.dtype !== 'float32' || !lastAxis || size === 0 || size > SMALL_SOFTMAX_ELEMENTS) return stock.kernelFunc(args);
+    if (logits.dtype !== 'float32' || !lastAxis || size === 0 || size > SMALL_SOFTMAX_ELEMENTS)
+      return stock.kernelFunc(args);
     const out = backend.makeOutput(logits.shape, 'float32');
     softmaxRows(f32View(backend, logits), f32View(backend, out), logits.shape[rank - 1]);
     return out;

@@ -16,7 +16,9 @@ export function makeSplitVConfig(stock: KernelConfig): KernelConfig {
     const axisDim = x.shape[axis];
     const outer = elementCount(x.shape.slice(0, axis));
     const inner = elementCount(x.shape.slice(axis + 1));
-    const outs = sizes.map((size) => backend.makeOutput([...x.shape.slice(0, axis), size, ...x.shape.slice(axis + 1)], x.dtype));
+    const outs = sizes.map((size) =>
+      backend.makeOutput([...x.shape.slice(0, axis), size, ...x.shape.slice(axis + 1)], x.dtype),
+    );
     const heap = heapWords(backend);
     const src = byteOffsetOf(backend, x) / 4;
     let offset = 0;

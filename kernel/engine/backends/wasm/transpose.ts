@@ -9,7 +9,10 @@ import type { BackendWasm } from '@tensorflow/tfjs-backend-wasm';
 import { byteOffsetOf, elementCount, heapWords } from './heap';
 
 /** Input shape and permutation with size-1 dimensions dropped and adjacent runs merged. */
-export function collapseTranspose(shape: readonly number[], perm: readonly number[]): { shape: number[]; perm: number[] } {
+export function collapseTranspose(
+  shape: readonly number[],
+  perm: readonly number[],
+): { shape: number[]; perm: number[] } {
   const kept = perm.filter((d) => shape[d] !== 1);
   // runs in output order whose input dims are consecutive
   const runs: number[][] = [];
@@ -58,8 +61,17 @@ export function makeTransposeConfig(stock: KernelConfig): KernelConfig {
     if (collapsed.shape.length <= 2 || (x.dtype !== 'float32' && x.dtype !== 'int32') || elementCount(x.shape) === 0) {
       return stock.kernelFunc(args);
     }
-    const out = backend.makeOutput(perm.map((d) => x.shape[d]), x.dtype);
-    transposeInto(heapWords(backend), byteOffsetOf(backend, x) / 4, byteOffsetOf(backend, out) / 4, collapsed.shape, collapsed.perm);
+    const out = backend.makeOutput(
+      perm.map((d) => x.shape[d]),
+      x.dtype,
+    );
+    transposeInto(
+      heapWords(backend),
+      byteOffsetOf(backend, x) / 4,
+      byteOffsetOf(backend, out) / 4,
+      collapsed.shape,
+      collapsed.perm,
+    );
     return out;
   };
   return { kernelName: stock.kernelName, backendName: 'wasm', setupFunc: stock.setupFunc, kernelFunc };

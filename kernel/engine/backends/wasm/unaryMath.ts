@@ -43,7 +43,13 @@ export function makePowConfig(stock: KernelConfig): KernelConfig {
     const a = args.inputs.a as TensorInfo;
     const b = args.inputs.b as TensorInfo;
     const simd = simdKernels(backend);
-    if (!simd || a.dtype !== 'float32' || b.dtype !== 'float32' || elementCount(b.shape) !== 1 || b.shape.length > a.shape.length) {
+    if (
+      !simd ||
+      a.dtype !== 'float32' ||
+      b.dtype !== 'float32' ||
+      elementCount(b.shape) !== 1 ||
+      b.shape.length > a.shape.length
+    ) {
       return stock.kernelFunc(args);
     }
     const exponent = f32View(backend, b)[0];

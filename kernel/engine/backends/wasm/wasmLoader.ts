@@ -42,7 +42,10 @@ export function wasmBinaryDir(): string {
   const besideBundle = path.join(__dirname, 'wasm');
   if (fs.existsSync(path.join(besideBundle, SIMD_BINARY))) return besideBundle;
   // createRequire keeps bundlers from trying to resolve this at build time (only reached when running from source).
-  return path.join(path.dirname(createRequire(__filename).resolve('@tensorflow/tfjs-backend-wasm/package.json')), 'dist');
+  return path.join(
+    path.dirname(createRequire(__filename).resolve('@tensorflow/tfjs-backend-wasm/package.json')),
+    'dist',
+  );
 }
 
 /** Threads wanted: TUNEBOOK_THREADS, else every logical CPU (as PyTorch does), capped at tfjs's maximum. */
@@ -82,7 +85,11 @@ async function startFresh(threads: number): Promise<WasmStartResult> {
   if (threads > 1 && simd && typeof SharedArrayBuffer === 'function') {
     attempts.push({ threads, start: () => startThreadedModule(threads) });
   } else if (threads > 1) {
-    notes.push(simd ? 'SharedArrayBuffer is unavailable, so wasm runs single-threaded' : 'this runtime lacks wasm SIMD, so wasm runs single-threaded');
+    notes.push(
+      simd
+        ? 'SharedArrayBuffer is unavailable, so wasm runs single-threaded'
+        : 'this runtime lacks wasm SIMD, so wasm runs single-threaded',
+    );
   }
   attempts.push({ threads: 1, start: () => startSingleThreadModule(simd) });
 
@@ -91,7 +98,9 @@ async function startFresh(threads: number): Promise<WasmStartResult> {
     try {
       module = await withoutEmscriptenProcessHandlers(attempt.start);
     } catch (err) {
-      notes.push(`the ${attempt.threads > 1 ? 'threaded SIMD' : simd ? 'SIMD' : 'plain'} wasm build failed to start: ${messageOf(err)}`);
+      notes.push(
+        `the ${attempt.threads > 1 ? 'threaded SIMD' : simd ? 'SIMD' : 'plain'} wasm build failed to start: ${messageOf(err)}`,
+      );
       continue;
     }
     attachTfjsBridge(module);
@@ -118,10 +127,12 @@ function startSingleThreadModule(simd: boolean): Promise<EmscriptenModule> {
 }
 
 async function startThreadedModule(threads: number): Promise<EmscriptenModule> {
-  const stockFactory = require('@tensorflow/tfjs-backend-wasm/wasm-out/tfjs-backend-wasm-threaded-simd.js') as EmscriptenFactory;
-  const { wasmWorkerContents } = require('@tensorflow/tfjs-backend-wasm/wasm-out/tfjs-backend-wasm-threaded-simd.worker.js') as {
-    wasmWorkerContents: string;
-  };
+  const stockFactory =
+    require('@tensorflow/tfjs-backend-wasm/wasm-out/tfjs-backend-wasm-threaded-simd.js') as EmscriptenFactory;
+  const { wasmWorkerContents } =
+    require('@tensorflow/tfjs-backend-wasm/wasm-out/tfjs-backend-wasm-threaded-simd.worker.js') as {
+      wasmWorkerContents: string;
+    };
   const binary = path.join(wasmBinaryDir(), THREADED_BINARY);
   const source = withWorkerPoolSize(stockFactory.toString(), threads - 1);
   const { mainScript, workerScript } = writeThreadScripts(source ?? stockFactory.toString(), wasmWorkerContents);
@@ -136,7 +147,8 @@ async function startThreadedModule(threads: number): Promise<EmscriptenModule> {
   };
   try {
     return await factory({
-      locateFile: (file: string) => (file.endsWith('.worker.js') ? workerScript : file.endsWith('.wasm') ? binary : file),
+      locateFile: (file: string) =>
+        file.endsWith('.worker.js') ? workerScript : file.endsWith('.wasm') ? binary : file,
       mainScriptUrlOrBlob: mainScript,
     });
   } finally {
@@ -150,16 +162,17 @@ async function startThreadedModule(threads: number): Promise<EmscriptenModule> {
  */
 function withWorkerPoolSize(factorySource: string, workers: number): string | undefined {
   const pattern = /var pthreadPoolSize=8;/;
-  return pattern.test(factorySource) ? factorySource.replace(pattern, `var pthreadPoolSize=${Math.max(1, workers)};`) : undefined;
+  return pattern.test(factorySource)
+    ? factorySource.replace(pattern, `var pthreadPoolSize=${Math.max(1, workers)};`)
+    : undefined;
 }
 
 /** Evaluates factory source as its own module file would, with Node's require and file names. */
 function compileFactory(source: string, scriptPath: string): EmscriptenFactory {
-  const wrapper = vm.runInThisContext(`(function (require, __filename, __dirname) { var _scriptDir = __filename; return (${source}); })`, { filename: scriptPath }) as (
-    req: NodeRequire,
-    filename: string,
-    dirname: string,
-  ) => EmscriptenFactory;
+  const wrapper = vm.runInThisContext(
+    `(function (require, __filename, __dirname) { var _scriptDir = __filename; return (${source}); })`,
+    { filename: scriptPath },
+  ) as (req: NodeRequire, filename: string, dirname: string) => EmscriptenFactory;
   return wrapper(createRequire(scriptPath), scriptPath, path.dirname(scriptPath));
 }
 
@@ -200,7 +213,8 @@ function fnv1a(text: string): string {
  * workers referenced while they run, which would keep Node alive after the program is done.
  */
 function letProcessExitDespiteThreads(module: EmscriptenModule): void {
-  const pthreads = module.PThread as { runningWorkers?: Array<{ unref?: () => void }>; unusedWorkers?: Array<{ unref?: () => void }> } | undefined;
+  const pthreads = module.PThread as
+    { runningWorkers?: Array<{ unref?: () => void }>; unusedWorkers?: Array<{ unref?: () => void }> } | undefined;
   for (const worker of [...(pthreads?.runningWorkers ?? []), ...(pthreads?.unusedWorkers ?? [])]) worker.unref?.();
 }
 
@@ -222,7 +236,8 @@ function attachTfjsBridge(module: EmscriptenModule): void {
  */
 async function withoutEmscriptenProcessHandlers<T>(start: () => Promise<T>): Promise<T> {
   const events = ['uncaughtException', 'unhandledRejection'] as const;
-  const listeners = (event: string) => process.listeners(event as 'uncaughtException') as Array<(...args: unknown[]) => void>;
+  const listeners = (event: string) =>
+    process.listeners(event as 'uncaughtException') as Array<(...args: unknown[]) => void>;
   const before = new Map(events.map((e) => [e, new Set(listeners(e))]));
   try {
     return await start();

@@ -21,7 +21,9 @@ export function adapterInfoOf(adapter: AdapterLike): AdapterInfoLike {
 
 /** "<vendor> <architecture> <description>" (empty parts left out), e.g. "nvidia hopper NVIDIA H200". */
 export function describeAdapter(info: AdapterInfoLike): string {
-  const parts = [info.vendor, info.architecture, info.description || info.device].map((p) => (p ?? '').trim()).filter((p) => p !== '');
+  const parts = [info.vendor, info.architecture, info.description || info.device]
+    .map((p) => (p ?? '').trim())
+    .filter((p) => p !== '');
   return parts.length > 0 ? parts.join(' ') : 'unnamed adapter';
 }
 

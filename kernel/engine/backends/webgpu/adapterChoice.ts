@@ -28,7 +28,9 @@ export async function chooseAdapter(gpu: GpuLike, options: AdapterChoiceOptions)
   try {
     adapter = await gpu.requestAdapter(ADAPTER_OPTIONS);
   } catch (err) {
-    throw new WebGpuUnavailableError(`no WebGPU adapter: Dawn's requestAdapter failed (${err instanceof Error ? err.message : String(err)})`);
+    throw new WebGpuUnavailableError(
+      `no WebGPU adapter: Dawn's requestAdapter failed (${err instanceof Error ? err.message : String(err)})`,
+    );
   }
   if (adapter == null) throw noAdapterError(await options.probe());
   const info = adapterInfoOf(adapter);
@@ -39,12 +41,17 @@ export async function chooseAdapter(gpu: GpuLike, options: AdapterChoiceOptions)
 
 /** "no WebGPU adapter: … (Dawn: <what the probe's Dawn printed>)". */
 export function noAdapterError(probe: DawnProbeResult): WebGpuUnavailableError {
-  const said = probe.messages.length > 0
-    ? `Dawn: ${probe.messages.join(' | ')}`
-    : 'Dawn printed no reason; on Linux it needs libvulkan.so.1 (Debian libvulkan1) and a Vulkan driver whose ICD json is installed';
-  return new WebGpuUnavailableError(`no WebGPU adapter: requestAdapter({ powerPreference: 'high-performance' }) returned null (${said})`);
+  const said =
+    probe.messages.length > 0
+      ? `Dawn: ${probe.messages.join(' | ')}`
+      : 'Dawn printed no reason; on Linux it needs libvulkan.so.1 (Debian libvulkan1) and a Vulkan driver whose ICD json is installed';
+  return new WebGpuUnavailableError(
+    `no WebGPU adapter: requestAdapter({ powerPreference: 'high-performance' }) returned null (${said})`,
+  );
 }
 
 export function softwareSkippedError(software: string): WebGpuUnavailableError {
-  return new WebGpuUnavailableError(`${software}; auto skips it (the CPU rungs are faster; TUNEBOOK_BACKEND=webgpu forces it)`);
+  return new WebGpuUnavailableError(
+    `${software}; auto skips it (the CPU rungs are faster; TUNEBOOK_BACKEND=webgpu forces it)`,
+  );
 }

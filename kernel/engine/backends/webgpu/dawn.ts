@@ -63,10 +63,14 @@ export async function loadDawn(specifier: string = DAWN_PACKAGE): Promise<DawnMo
     if ((code === 'ERR_MODULE_NOT_FOUND' || code === 'MODULE_NOT_FOUND') && message.includes(`'${specifier}'`)) {
       throw new WebGpuUnavailableError(`the ${specifier} package (Dawn's Node bindings) is not installed`);
     }
-    throw new WebGpuUnavailableError(`the ${specifier} package is installed but dawn.node failed to load (${message.split('\n')[0]})`);
+    throw new WebGpuUnavailableError(
+      `the ${specifier} package is installed but dawn.node failed to load (${message.split('\n')[0]})`,
+    );
   }
   if (typeof mod.create !== 'function' || mod.globals == null) {
-    throw new WebGpuUnavailableError(`the ${specifier} package does not export create() and globals (not Dawn's Node bindings?)`);
+    throw new WebGpuUnavailableError(
+      `the ${specifier} package does not export create() and globals (not Dawn's Node bindings?)`,
+    );
   }
   return mod as DawnModule;
 }

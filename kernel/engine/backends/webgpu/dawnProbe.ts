@@ -43,10 +43,14 @@ export function probeDawn(dawnPath: string, flags: readonly string[], timeoutMs 
     let stderr = '';
     let child;
     try {
-      child = spawn(process.execPath, ['--input-type=module', '-e', CHILD, JSON.stringify([pathToFileURL(dawnPath).href, flags])], {
-        stdio: ['ignore', 'pipe', 'pipe'],
-        env: { ...process.env, ELECTRON_RUN_AS_NODE: '1' },
-      });
+      child = spawn(
+        process.execPath,
+        ['--input-type=module', '-e', CHILD, JSON.stringify([pathToFileURL(dawnPath).href, flags])],
+        {
+          stdio: ['ignore', 'pipe', 'pipe'],
+          env: { ...process.env, ELECTRON_RUN_AS_NODE: '1' },
+        },
+      );
     } catch (err) {
       resolve({ found: null, messages: [`the adapter probe could not start (${(err as Error).message})`] });
       return;
@@ -68,7 +72,10 @@ export function probeDawn(dawnPath: string, flags: readonly string[], timeoutMs 
         found = null;
       }
       const messages = dawnMessages(stderr);
-      if (found === null && signal) messages.push(`the adapter probe was killed (${signal}${signal === 'SIGKILL' ? `, no answer in ${timeoutMs} ms` : ''})`);
+      if (found === null && signal)
+        messages.push(
+          `the adapter probe was killed (${signal}${signal === 'SIGKILL' ? `, no answer in ${timeoutMs} ms` : ''})`,
+        );
       else if (found === null && code !== 0) messages.push(`the adapter probe exited with code ${code}`);
       resolve(info === undefined ? { found, messages } : { found, info, messages });
     });

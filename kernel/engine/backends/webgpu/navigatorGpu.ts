@@ -13,7 +13,11 @@ export interface InstalledGpu {
 }
 
 /** Installs navigator.gpu from `dawn.create(flags)` on `target` (globalThis by default); idempotent per target. */
-export function installNavigatorGpu(dawn: DawnModule, flags: readonly string[] = [], target: Record<string, unknown> = globalThis as never): InstalledGpu {
+export function installNavigatorGpu(
+  dawn: DawnModule,
+  flags: readonly string[] = [],
+  target: Record<string, unknown> = globalThis as never,
+): InstalledGpu {
   const addedGlobals: string[] = [];
   for (const [name, value] of Object.entries(dawn.globals)) {
     if (!(name in target)) {
@@ -29,7 +33,12 @@ export function installNavigatorGpu(dawn: DawnModule, flags: readonly string[] =
   let navigator = target.navigator as Record<string, unknown> | undefined;
   if (navigator == null) {
     navigator = {};
-    Object.defineProperty(target, 'navigator', { value: navigator, writable: true, configurable: true, enumerable: false });
+    Object.defineProperty(target, 'navigator', {
+      value: navigator,
+      writable: true,
+      configurable: true,
+      enumerable: false,
+    });
   }
   const existing = navigator.gpu as GpuLike | undefined;
   if (existing != null) return { gpu: existing, addedGlobals };

@@ -9,7 +9,15 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { describeAdapter } from './adapterCheck';
 import { chooseAdapter, type AdapterChoice } from './adapterChoice';
-import { dawnFlagsFromEnv, loadDawn, DAWN_PACKAGE, type AdapterLike, type DawnModule, type DeviceDescriptorLike, type DeviceLike } from './dawn';
+import {
+  dawnFlagsFromEnv,
+  loadDawn,
+  DAWN_PACKAGE,
+  type AdapterLike,
+  type DawnModule,
+  type DeviceDescriptorLike,
+  type DeviceLike,
+} from './dawn';
 import { probeDawn, type DawnProbeResult } from './dawnProbe';
 import { installWebgpuRouting } from './kernelRouting';
 import { installNavigatorGpu } from './navigatorGpu';
@@ -49,7 +57,8 @@ export const TFJS_WEBGPU_PACKAGE = '@tensorflow/tfjs-backend-webgpu';
 
 export async function startWebgpuBackend(options: WebgpuStartOptions): Promise<WebgpuStarted> {
   if (started && tf.findBackend('webgpu') != null) {
-    if (!(await tf.setBackend('webgpu'))) throw new WebGpuUnavailableError('the webgpu backend started before but could not be activated again');
+    if (!(await tf.setBackend('webgpu')))
+      throw new WebGpuUnavailableError('the webgpu backend started before but could not be activated again');
     return started;
   }
   const flags = options.flags ?? dawnFlagsFromEnv();
@@ -62,10 +71,15 @@ export async function startWebgpuBackend(options: WebgpuStartOptions): Promise<W
   const failure = registerFactory(backendModule.WebGPUBackend, choice);
   if (!(await tf.setBackend('webgpu'))) {
     tf.removeBackend('webgpu');
-    throw new WebGpuUnavailableError(`the WebGPU device on "${describeAdapter(choice.info)}" could not be created (${failure.message ?? 'tfjs gave no reason'})`);
+    throw new WebGpuUnavailableError(
+      `the WebGPU device on "${describeAdapter(choice.info)}" could not be created (${failure.message ?? 'tfjs gave no reason'})`,
+    );
   }
   diagnostics.adapter = describeAdapter(choice.info);
-  started = { report: { name: 'webgpu', device: describeAdapter(choice.info), threads: 1, simd: false }, note: choice.note };
+  started = {
+    report: { name: 'webgpu', device: describeAdapter(choice.info), threads: 1, simd: false },
+    note: choice.note,
+  };
   return started;
 }
 
@@ -79,7 +93,9 @@ function requireTfjsWebgpu(): { WebGPUBackend: WebGpuBackendClass } {
     // A plain require after navigator.gpu exists: the package registers its kernels and flags on load.
     return require('@tensorflow/tfjs-backend-webgpu') as { WebGPUBackend: WebGpuBackendClass };
   } catch (err) {
-    throw new WebGpuUnavailableError(`${TFJS_WEBGPU_PACKAGE} failed to load (${err instanceof Error ? err.message.split('\n')[0] : String(err)})`);
+    throw new WebGpuUnavailableError(
+      `${TFJS_WEBGPU_PACKAGE} failed to load (${err instanceof Error ? err.message.split('\n')[0] : String(err)})`,
+    );
   }
 }
 
@@ -127,7 +143,8 @@ function watchDevice(device: DeviceLike): void {
     diagnostics.deviceLost = `${info.reason ?? 'unknown'}: ${info.message ?? ''}`.trim();
   });
   device.addEventListener?.('uncapturederror', (event) => {
-    if (diagnostics.uncapturedErrors.length < 20) diagnostics.uncapturedErrors.push(event.error?.message ?? 'unknown GPU error');
+    if (diagnostics.uncapturedErrors.length < 20)
+      diagnostics.uncapturedErrors.push(event.error?.message ?? 'unknown GPU error');
   });
 }
 

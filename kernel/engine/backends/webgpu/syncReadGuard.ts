@@ -21,11 +21,18 @@ export const SYNC_READ_MESSAGE =
   'dataSync()/arraySync()/bufferSync() cannot read a tensor that lives on the WebGPU device under Node (tfjs-backend-webgpu reads synchronously through OffscreenCanvas, and Dawn has no blocking map); use await tensor.data() / await tensor.array(), or another backend';
 
 /** Patches `proto.readSync` (WebGPUBackend.prototype) once. */
-export function guardSyncReads(proto: ReadSyncOwner, hasOffscreenCanvas: () => boolean = () => typeof (globalThis as { OffscreenCanvas?: unknown }).OffscreenCanvas !== 'undefined'): void {
+export function guardSyncReads(
+  proto: ReadSyncOwner,
+  hasOffscreenCanvas: () => boolean = () =>
+    typeof (globalThis as { OffscreenCanvas?: unknown }).OffscreenCanvas !== 'undefined',
+): void {
   const marked = proto as ReadSyncOwner & { [GUARDED]?: true };
   if (marked[GUARDED]) return;
   const original = proto.readSync;
-  proto.readSync = function readSync(this: { tensorMap?: { get(id: object): TensorDataLike | undefined } }, dataId: object) {
+  proto.readSync = function readSync(
+    this: { tensorMap?: { get(id: object): TensorDataLike | undefined } },
+    dataId: object,
+  ) {
     const data = this.tensorMap?.get(dataId);
     const onCpu = data != null && (data.values != null || data.dtype === 'string');
     if (!onCpu && !hasOffscreenCanvas()) {

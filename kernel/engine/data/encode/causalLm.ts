@@ -63,7 +63,12 @@ function assemble(lead: number[], prompt: number[], response: number[]): CausalL
   };
 }
 
-export function encodeSft(tokenizer: TokenizerLike, prompt: string, completion: string, options: EncodeCausalLmOptions = {}): CausalLmExample {
+export function encodeSft(
+  tokenizer: TokenizerLike,
+  prompt: string,
+  completion: string,
+  options: EncodeCausalLmOptions = {},
+): CausalLmExample {
   const { lead, prompt: promptIds } = promptPieces(tokenizer, prompt, options);
   let completionIds = responseIds(tokenizer, completion, options);
   let keptPrompt = promptIds;
@@ -92,7 +97,11 @@ export function encodePreference(
   let rejectedIds = responseIds(tokenizer, rejected, options);
   let keptPrompt = options.maxPromptLength === undefined ? promptIds : keepTail(promptIds, options.maxPromptLength);
   if (options.maxLength !== undefined) {
-    checkMaxLength(options.maxLength, lead.length + 2, 'room for the leading special tokens, a prompt token and a response token');
+    checkMaxLength(
+      options.maxLength,
+      lead.length + 2,
+      'room for the leading special tokens, a prompt token and a response token',
+    );
     const room = options.maxLength - lead.length;
     const longest = Math.max(chosenIds.length, rejectedIds.length);
     const promptRoom = Math.max(room - longest, Math.floor(room / 2));

@@ -15,7 +15,11 @@ export interface EncodeClassificationOptions {
   addSpecialTokens?: boolean;
 }
 
-export function encodeText(tokenizer: TokenizerLike, text: string, options: EncodeClassificationOptions = {}): number[] {
+export function encodeText(
+  tokenizer: TokenizerLike,
+  text: string,
+  options: EncodeClassificationOptions = {},
+): number[] {
   const addSpecialTokens = options.addSpecialTokens ?? true;
   const frame = addSpecialTokens ? specialTokenFrame(tokenizer) : { prefix: [], suffix: [] };
   if (!frame) return keepHead(tokenizer.encode(text, { addSpecialTokens: true }), options.maxLength ?? Infinity);
@@ -26,6 +30,11 @@ export function encodeText(tokenizer: TokenizerLike, text: string, options: Enco
   return [...frame.prefix, ...keepHead(body, room), ...frame.suffix];
 }
 
-export function encodeClassification(tokenizer: TokenizerLike, text: string, label: number, options: EncodeClassificationOptions = {}): ClassificationExample {
+export function encodeClassification(
+  tokenizer: TokenizerLike,
+  text: string,
+  label: number,
+  options: EncodeClassificationOptions = {},
+): ClassificationExample {
   return { inputIds: encodeText(tokenizer, text, options), label };
 }

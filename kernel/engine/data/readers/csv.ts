@@ -49,7 +49,9 @@ export class CsvRowParser {
   ) {
     this.delimiter = options.delimiter ?? ',';
     if (this.delimiter.length !== 1 || this.delimiter === '"' || this.delimiter === '\n' || this.delimiter === '\r') {
-      throw new RangeError(`CSV delimiter must be one character other than a quote or line break, got ${JSON.stringify(this.delimiter)}`);
+      throw new RangeError(
+        `CSV delimiter must be one character other than a quote or line break, got ${JSON.stringify(this.delimiter)}`,
+      );
     }
     this.unquotedStops = new RegExp(`[${this.delimiter.replace(/[\\\]^-]/g, '\\$&')}"\r\n]`, 'g');
   }
@@ -98,7 +100,7 @@ export class CsvRowParser {
   end(): CsvRow[] {
     const rows: CsvRow[] = [];
     if (this.state === State.Quoted) {
-      throw this.error(this.quoteLine, this.quoteColumn, 'a quoted field starts here but its closing \'"\' is missing');
+      throw this.error(this.quoteLine, this.quoteColumn, "a quoted field starts here but its closing '\"' is missing");
     }
     if (this.rowHasContent) this.finishRow(rows);
     return rows;
@@ -131,7 +133,11 @@ export class CsvRowParser {
         } else if (isBreak) {
           this.finishRow(rows);
         } else if (c === '"') {
-          throw this.error(this.line, this.column, 'unexpected \'"\' inside an unquoted field; wrap the field in double quotes and write each quote in it as ""');
+          throw this.error(
+            this.line,
+            this.column,
+            'unexpected \'"\' inside an unquoted field; wrap the field in double quotes and write each quote in it as ""',
+          );
         } else {
           this.field += c;
         }
@@ -149,7 +155,11 @@ export class CsvRowParser {
         } else if (isBreak) {
           this.finishRow(rows);
         } else {
-          throw this.error(this.line, this.column, `expected ${JSON.stringify(this.delimiter)} or a line end after the closing '"', got ${JSON.stringify(c)}`);
+          throw this.error(
+            this.line,
+            this.column,
+            `expected ${JSON.stringify(this.delimiter)} or a line end after the closing '"', got ${JSON.stringify(c)}`,
+          );
         }
         return;
     }
@@ -203,7 +213,8 @@ export class CsvParser implements ChunkParser {
 
   end(): RawRecord[] {
     this.rows.end();
-    if (!this.header) throw new DataError({ file: this.file }, 'the CSV file is empty; expected a header row such as "text,label"');
+    if (!this.header)
+      throw new DataError({ file: this.file }, 'the CSV file is empty; expected a header row such as "text,label"');
     return this.takeRecords();
   }
 
@@ -236,7 +247,8 @@ export class CsvParser implements ChunkParser {
     const names = row.fields.map((name) => name.trim());
     const seen = new Set<string>();
     for (const name of names) {
-      if (name !== '' && seen.has(name)) throw new DataError({ file: this.file, line: row.line }, `the header names column "${name}" twice`);
+      if (name !== '' && seen.has(name))
+        throw new DataError({ file: this.file, line: row.line }, `the header names column "${name}" twice`);
       seen.add(name);
     }
     return { names, keep: names.map((name) => name !== '') };

@@ -78,11 +78,22 @@ export class JsonArrayParser implements ChunkParser {
       records.push(this.finishElement());
       this.phase = Phase.ExpectCommaOrClose;
     }
-    if (this.phase === Phase.BeforeArray) throw new DataError({ file: this.file }, 'the JSON file is empty; expected an array of objects like [{"text": "...", "label": "..."}]');
+    if (this.phase === Phase.BeforeArray)
+      throw new DataError(
+        { file: this.file },
+        'the JSON file is empty; expected an array of objects like [{"text": "...", "label": "..."}]',
+      );
     if (this.phase === Phase.InElement) {
-      throw new DataError({ file: this.file, line: this.elementLine, column: this.elementColumn }, 'the file ends inside this element (an unclosed string, object or array)');
+      throw new DataError(
+        { file: this.file, line: this.elementLine, column: this.elementColumn },
+        'the file ends inside this element (an unclosed string, object or array)',
+      );
     }
-    if (this.phase !== Phase.AfterArray) throw new DataError({ file: this.file, line: this.line, column: this.column }, "the file ends before the array's closing ']'");
+    if (this.phase !== Phase.AfterArray)
+      throw new DataError(
+        { file: this.file, line: this.line, column: this.column },
+        "the file ends before the array's closing ']'",
+      );
     return records;
   }
 
@@ -90,7 +101,9 @@ export class JsonArrayParser implements ChunkParser {
     switch (this.phase) {
       case Phase.BeforeArray:
         if (c !== '[') {
-          throw this.here(`expected the file to start with '[' (a JSON array of objects), got ${JSON.stringify(c)}; for one object per line use a .jsonl file`);
+          throw this.here(
+            `expected the file to start with '[' (a JSON array of objects), got ${JSON.stringify(c)}; for one object per line use a .jsonl file`,
+          );
         }
         this.phase = Phase.ExpectElementOrClose;
         return;
@@ -162,10 +175,18 @@ export class JsonArrayParser implements ChunkParser {
     } catch {
       const problem = locateJsonError(text);
       const line = this.elementLine + (problem ? problem.line - 1 : 0);
-      const column = problem ? (problem.line === 1 ? this.elementColumn + problem.column - 1 : problem.column) : this.elementColumn;
-      throw new DataError({ file: this.file, line, column }, `invalid JSON: ${problem?.problem ?? 'this array element does not parse'}`);
+      const column = problem
+        ? problem.line === 1
+          ? this.elementColumn + problem.column - 1
+          : problem.column
+        : this.elementColumn;
+      throw new DataError(
+        { file: this.file, line, column },
+        `invalid JSON: ${problem?.problem ?? 'this array element does not parse'}`,
+      );
     }
-    if (!isPlainObject(value)) throw new DataError(location, `expected each array element to be an object, got ${describeJsonType(value)}`);
+    if (!isPlainObject(value))
+      throw new DataError(location, `expected each array element to be an object, got ${describeJsonType(value)}`);
     return { value, location };
   }
 

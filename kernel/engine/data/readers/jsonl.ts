@@ -49,7 +49,8 @@ export class JsonlParser implements ChunkParser {
         `invalid JSON: ${problem?.problem ?? 'the line does not parse'} (each line must hold one JSON object)`,
       );
     }
-    if (!isPlainObject(value)) throw new DataError(location, `expected a JSON object on each line, got ${describeJsonType(value)}`);
+    if (!isPlainObject(value))
+      throw new DataError(location, `expected a JSON object on each line, got ${describeJsonType(value)}`);
     into.push({ value, location });
   }
 }

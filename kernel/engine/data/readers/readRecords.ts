@@ -46,7 +46,8 @@ export async function readAllRecords(source: DataSource, options: ReadRecordsOpt
 export function* recordsFromArray(items: readonly unknown[], name: string): Generator<RawRecord> {
   for (let index = 0; index < items.length; index++) {
     const value = items[index];
-    if (!isPlainObject(value)) throw new DataError({ file: name, index }, `expected an object, got ${describeJsonType(value)}`);
+    if (!isPlainObject(value))
+      throw new DataError({ file: name, index }, `expected an object, got ${describeJsonType(value)}`);
     yield { value, location: { file: name, index } };
   }
 }
@@ -57,7 +58,10 @@ export function formatFromExtension(path: string): DataFormat {
   if (ext === '.csv') return 'csv';
   if (ext === '.tsv' || ext === '.tab') return 'tsv';
   if (ext === '.json') return 'json';
-  throw new DataError({ file: path }, `cannot tell the data format from the extension "${ext}"; use .jsonl, .csv, .tsv or .json, or pass { format }`);
+  throw new DataError(
+    { file: path },
+    `cannot tell the data format from the extension "${ext}"; use .jsonl, .csv, .tsv or .json, or pass { format }`,
+  );
 }
 
 function createParser(format: DataFormat, file: string, options: ReadRecordsOptions): ChunkParser {

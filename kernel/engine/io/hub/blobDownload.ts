@@ -78,7 +78,12 @@ export async function downloadBlob(http: HubHttp, request: BlobRequest): Promise
   );
 }
 
-async function writeBody(response: Response, handle: FileHandle, start: number, onWritten: (bytes: number) => void): Promise<void> {
+async function writeBody(
+  response: Response,
+  handle: FileHandle,
+  start: number,
+  onWritten: (bytes: number) => void,
+): Promise<void> {
   if (response.body === null) return;
   let written = start;
   const reader = response.body.getReader();
@@ -100,16 +105,28 @@ async function verify(id: string, path: string, file: BlobRequest['file']): Prom
   const size = (await stat(path).catch(() => undefined))?.size ?? 0;
   if (size !== file.size) {
     await rm(path, { force: true });
-    throw new HubError(id, `downloaded ${file.path} has ${size} bytes, the Hub lists ${file.size}; the partial file was removed, load again to retry`, 'integrity');
+    throw new HubError(
+      id,
+      `downloaded ${file.path} has ${size} bytes, the Hub lists ${file.size}; the partial file was removed, load again to retry`,
+      'integrity',
+    );
   }
   const [algorithm, expected, prefix] =
-    file.sha256 !== undefined ? ['sha256', file.sha256, ''] : file.gitBlobId !== undefined ? ['git blob id', file.gitBlobId, `blob ${size}\0`] : [];
+    file.sha256 !== undefined
+      ? ['sha256', file.sha256, '']
+      : file.gitBlobId !== undefined
+        ? ['git blob id', file.gitBlobId, `blob ${size}\0`]
+        : [];
   if (expected === undefined) return;
   const hash = createHash(algorithm === 'sha256' ? 'sha256' : 'sha1').update(prefix ?? '');
   for await (const chunk of createReadStream(path)) hash.update(chunk as Buffer);
   const actual = hash.digest('hex');
   if (actual !== expected) {
     await rm(path, { force: true });
-    throw new HubError(id, `downloaded ${file.path} has ${algorithm} ${actual}, the Hub lists ${expected}; the file was removed, load again to retry`, 'integrity');
+    throw new HubError(
+      id,
+      `downloaded ${file.path} has ${algorithm} ${actual}, the Hub lists ${expected}; the file was removed, load again to retry`,
+      'integrity',
+    );
   }
 }

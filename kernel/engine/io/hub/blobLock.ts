@@ -13,7 +13,12 @@ export function lockPath(cache: RepoCache, etag: string): string {
   return join(dirname(cache.dir), '.locks', basename(cache.dir), `${etag}.tunebook.lock`);
 }
 
-export async function withBlobLock<T>(cache: RepoCache, etag: string, signal: AbortSignal | undefined, fn: () => Promise<T>): Promise<T> {
+export async function withBlobLock<T>(
+  cache: RepoCache,
+  etag: string,
+  signal: AbortSignal | undefined,
+  fn: () => Promise<T>,
+): Promise<T> {
   const path = lockPath(cache, etag);
   while (heldHere.has(path)) await heldHere.get(path)!.catch(() => undefined);
   let release!: () => void;

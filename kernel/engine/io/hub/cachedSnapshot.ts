@@ -24,7 +24,8 @@ export async function findCachedSnapshot(cache: RepoCache, revision: string): Pr
   let needed: string[];
   try {
     needed = neededFiles(cache.id, revision, present);
-    if (needed.includes(WEIGHTS_INDEX_FILE)) needed = [...needed, ...shardNames(cache.id, await readFile(join(dir, WEIGHTS_INDEX_FILE), 'utf8'))];
+    if (needed.includes(WEIGHTS_INDEX_FILE))
+      needed = [...needed, ...shardNames(cache.id, await readFile(join(dir, WEIGHTS_INDEX_FILE), 'utf8'))];
   } catch (e) {
     if (!(e instanceof HubError)) throw e;
     return { usable: false, commit, missing: e.message.replace(/^model source "[^"]*": /, '') };

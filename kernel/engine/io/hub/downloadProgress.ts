@@ -31,7 +31,15 @@ export class DownloadTally {
   /** `fileBytes` of `file` are on disk. */
   progress(file: string, fileBytes: number): void {
     const fileTotal = this.sizes.get(file) ?? 0;
-    this.report({ file, fileBytes, fileTotal, bytes: this.doneBytes + Math.min(fileBytes, fileTotal), total: this.total, filesDone: this.filesDone, files: this.sizes.size });
+    this.report({
+      file,
+      fileBytes,
+      fileTotal,
+      bytes: this.doneBytes + Math.min(fileBytes, fileTotal),
+      total: this.total,
+      filesDone: this.filesDone,
+      files: this.sizes.size,
+    });
   }
 
   /** `file` is complete. */
@@ -39,6 +47,14 @@ export class DownloadTally {
     const fileTotal = this.sizes.get(file) ?? 0;
     this.doneBytes += fileTotal;
     this.filesDone++;
-    this.report({ file, fileBytes: fileTotal, fileTotal, bytes: this.doneBytes, total: this.total, filesDone: this.filesDone, files: this.sizes.size });
+    this.report({
+      file,
+      fileBytes: fileTotal,
+      fileTotal,
+      bytes: this.doneBytes,
+      total: this.total,
+      filesDone: this.filesDone,
+      files: this.sizes.size,
+    });
   }
 }

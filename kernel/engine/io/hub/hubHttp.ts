@@ -49,39 +49,61 @@ export class HubHttp {
   }
 
   /** The answer for `url` when it is a success (2xx, or 3xx with redirect: 'manual'); otherwise a HubError. */
-  async request(url: string, init: { method: 'GET' | 'HEAD'; headers?: Record<string, string>; redirect?: 'follow' | 'manual' }, context: RequestContext): Promise<HubResponse> {
+  async request(
+    url: string,
+    init: { method: 'GET' | 'HEAD'; headers?: Record<string, string>; redirect?: 'follow' | 'manual' },
+    context: RequestContext,
+  ): Promise<HubResponse> {
     const headers: Record<string, string> = { 'user-agent': 'tunebook', ...init.headers };
     if (this.settings.token !== undefined) headers.authorization = `Bearer ${this.settings.token}`;
     let lastProblem = '';
     for (let attempt = 1; attempt <= this.attempts; attempt++) {
       if (attempt > 1) await sleep(this.retryDelayMs * 2 ** (attempt - 2), this.options.signal);
       const controller = new AbortController();
-      const signal = this.options.signal ? AbortSignal.any([controller.signal, this.options.signal]) : controller.signal;
+      const signal = this.options.signal
+        ? AbortSignal.any([controller.signal, this.options.signal])
+        : controller.signal;
       const watchdog = new Watchdog(this.timeoutMs, controller);
-      const describeAbort = (error: unknown) => (watchdog.fired ? `timed out: ${(controller.signal.reason as Error).message}` : networkCause(error));
+      const describeAbort = (error: unknown) =>
+        watchdog.fired ? `timed out: ${(controller.signal.reason as Error).message}` : networkCause(error);
       let response: Response;
       try {
-        response = await this.fetchImpl(url, { method: init.method, headers, redirect: init.redirect ?? 'follow', signal });
+        response = await this.fetchImpl(url, {
+          method: init.method,
+          headers,
+          redirect: init.redirect ?? 'follow',
+          signal,
+        });
       } catch (e) {
         watchdog.stop();
         this.options.signal?.throwIfAborted();
         lastProblem = describeAbort(e);
         continue;
       }
-      if (response.ok || (init.redirect === 'manual' && response.status >= 300 && response.status < 400)) return { response, watchdog, describeAbort };
+      if (response.ok || (init.redirect === 'manual' && response.status >= 300 && response.status < 400))
+        return { response, watchdog, describeAbort };
       watchdog.stop();
       if (RETRY_STATUS.has(response.status) && attempt < this.attempts) {
         await response.body?.cancel().catch(() => undefined);
         continue;
       }
       const error = await errorForResponse(response, context);
-      if (error.kind === 'server') throw new HubError(context.id, `${error.message.replace(/^model source "[^"]*": /, '')} (after ${attempt} attempts)`, 'server');
+      if (error.kind === 'server')
+        throw new HubError(
+          context.id,
+          `${error.message.replace(/^model source "[^"]*": /, '')} (after ${attempt} attempts)`,
+          'server',
+        );
       throw error;
     }
     throw this.networkError(`${lastProblem}; ${this.attempts} attempts`, context);
   }
 
-  networkError(problem: string, context: RequestContext, what = context.file ?? `the file listing of revision "${context.revision}"`): HubError {
+  networkError(
+    problem: string,
+    context: RequestContext,
+    what = context.file ?? `the file listing of revision "${context.revision}"`,
+  ): HubError {
     const hint = this.options.offlineHint ? ` ${this.options.offlineHint}` : '';
     return new HubError(
       context.id,
@@ -96,7 +118,8 @@ export function networkCause(error: unknown): string {
   let current = error as { cause?: unknown; code?: unknown; message?: unknown } | undefined;
   const parts: string[] = [];
   for (let depth = 0; current !== undefined && current !== null && depth < 5; depth++) {
-    if (typeof current.code === 'string') return `${current.code}${typeof current.message === 'string' && !current.message.includes(current.code) ? ` ${current.message}` : ''}`;
+    if (typeof current.code === 'string')
+      return `${current.code}${typeof current.message === 'string' && !current.message.includes(current.code) ? ` ${current.message}` : ''}`;
     if (typeof current.message === 'string') parts.push(current.message);
     current = current.cause as typeof current;
   }

@@ -32,7 +32,11 @@ export function resolveUrl(endpoint: string, id: string, revision: string, file:
 export async function fetchListing(http: HubHttp, id: string, revision: string): Promise<RemoteListing> {
   const url = listingUrl(http.settings.endpoint, id, revision);
   const context = { id, revision, settings: http.settings };
-  const { response, watchdog, describeAbort } = await http.request(url, { method: 'GET', headers: { accept: 'application/json' } }, context);
+  const { response, watchdog, describeAbort } = await http.request(
+    url,
+    { method: 'GET', headers: { accept: 'application/json' } },
+    context,
+  );
   let text: string;
   try {
     text = await response.text();
@@ -45,7 +49,12 @@ export async function fetchListing(http: HubHttp, id: string, revision: string):
 }
 
 export function parseListing(id: string, url: string, text: string): RemoteListing {
-  const bad = (problem: string) => new HubError(id, `the file listing from ${url} ${problem}; is HF_ENDPOINT a Hugging Face Hub (or a mirror of one)?`, 'bad-response');
+  const bad = (problem: string) =>
+    new HubError(
+      id,
+      `the file listing from ${url} ${problem}; is HF_ENDPOINT a Hugging Face Hub (or a mirror of one)?`,
+      'bad-response',
+    );
   let json: unknown;
   try {
     json = JSON.parse(text);
@@ -54,21 +63,37 @@ export function parseListing(id: string, url: string, text: string): RemoteListi
   }
   if (typeof json !== 'object' || json === null || Array.isArray(json)) throw bad('is not a JSON object');
   const { sha, siblings } = json as { sha?: unknown; siblings?: unknown };
-  if (typeof sha !== 'string' || !isCommitHash(sha)) throw bad(`has no commit hash in "sha" (got ${JSON.stringify(sha)?.slice(0, 60)})`);
+  if (typeof sha !== 'string' || !isCommitHash(sha))
+    throw bad(`has no commit hash in "sha" (got ${JSON.stringify(sha)?.slice(0, 60)})`);
   if (!Array.isArray(siblings)) throw bad('has no "siblings" array of files');
   const files = new Map<string, RemoteFile>();
   siblings.forEach((entry: unknown, i) => {
-    const { rfilename, size, blobId, lfs } = (typeof entry === 'object' && entry !== null ? entry : {}) as Record<string, unknown>;
-    if (typeof rfilename !== 'string' || rfilename === '' || rfilename.split('/').some((part) => part === '..' || part === '')) {
+    const { rfilename, size, blobId, lfs } = (typeof entry === 'object' && entry !== null ? entry : {}) as Record<
+      string,
+      unknown
+    >;
+    if (
+      typeof rfilename !== 'string' ||
+      rfilename === '' ||
+      rfilename.split('/').some((part) => part === '..' || part === '')
+    ) {
       throw bad(`has a file without a usable "rfilename" at siblings[${i}]`);
     }
     const lfsInfo = (typeof lfs === 'object' && lfs !== null ? lfs : {}) as Record<string, unknown>;
-    const sha256 = typeof lfsInfo.sha256 === 'string' && /^[0-9a-f]{64}$/.test(lfsInfo.sha256) ? lfsInfo.sha256 : undefined;
+    const sha256 =
+      typeof lfsInfo.sha256 === 'string' && /^[0-9a-f]{64}$/.test(lfsInfo.sha256) ? lfsInfo.sha256 : undefined;
     const fileSize = typeof lfsInfo.size === 'number' ? lfsInfo.size : size;
-    if (fileSize !== undefined && (typeof fileSize !== 'number' || !Number.isSafeInteger(fileSize) || fileSize < 0)) throw bad(`gives ${rfilename} the size ${JSON.stringify(fileSize)}`);
+    if (fileSize !== undefined && (typeof fileSize !== 'number' || !Number.isSafeInteger(fileSize) || fileSize < 0))
+      throw bad(`gives ${rfilename} the size ${JSON.stringify(fileSize)}`);
     const etag = sha256 ?? (typeof blobId === 'string' && /^[0-9a-f]{40}$/.test(blobId) ? blobId : undefined);
     const gitBlobId = sha256 === undefined && etag !== undefined ? etag : undefined;
-    files.set(rfilename, { path: rfilename, size: fileSize as number | undefined, etag: etag === undefined ? undefined : normalizeEtag(etag), sha256, ...(gitBlobId ? { gitBlobId } : {}) });
+    files.set(rfilename, {
+      path: rfilename,
+      size: fileSize as number | undefined,
+      etag: etag === undefined ? undefined : normalizeEtag(etag),
+      sha256,
+      ...(gitBlobId ? { gitBlobId } : {}),
+    });
   });
   return { commit: sha, files };
 }

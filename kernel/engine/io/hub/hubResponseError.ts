@@ -11,7 +11,8 @@ export interface RequestContext {
   settings: HubSettings;
 }
 
-const LOGIN_HINT = 'set HF_TOKEN to an access token that can read it (or run `hf auth login` / `huggingface-cli login`, which write $HF_HOME/token)';
+const LOGIN_HINT =
+  'set HF_TOKEN to an access token that can read it (or run `hf auth login` / `huggingface-cli login`, which write $HF_HOME/token)';
 
 export async function errorForResponse(response: Response, context: RequestContext): Promise<HubError> {
   const code = response.headers.get('x-error-code') ?? '';
@@ -21,12 +22,23 @@ export async function errorForResponse(response: Response, context: RequestConte
   const where = file === undefined ? `the file listing of revision "${revision}"` : `${file} at revision "${revision}"`;
 
   if (code === 'GatedRepo') {
-    const access = settings.token === undefined ? `then ${LOGIN_HINT}` : `then retry (the token from ${settings.tokenSource} has no access yet)`;
-    return new HubError(id, `is a gated model (${status}): accept its conditions on ${settings.endpoint}/${id} while logged in, ${access}`, 'unauthorized');
+    const access =
+      settings.token === undefined
+        ? `then ${LOGIN_HINT}`
+        : `then retry (the token from ${settings.tokenSource} has no access yet)`;
+    return new HubError(
+      id,
+      `is a gated model (${status}): accept its conditions on ${settings.endpoint}/${id} while logged in, ${access}`,
+      'unauthorized',
+    );
   }
   if (response.status === 401 || response.status === 403) {
     if (settings.token === undefined) {
-      return new HubError(id, `needs authentication for ${where} (${status}): the repository is private or gated, or does not exist; ${LOGIN_HINT}`, 'unauthorized');
+      return new HubError(
+        id,
+        `needs authentication for ${where} (${status}): the repository is private or gated, or does not exist; ${LOGIN_HINT}`,
+        'unauthorized',
+      );
     }
     return new HubError(
       id,
@@ -35,18 +47,39 @@ export async function errorForResponse(response: Response, context: RequestConte
     );
   }
   if (response.status === 404) {
-    if (code === 'RevisionNotFound') return new HubError(id, `revision "${revision}" does not exist (no such branch, tag or commit; ${status})`, 'revision-not-found');
+    if (code === 'RevisionNotFound')
+      return new HubError(
+        id,
+        `revision "${revision}" does not exist (no such branch, tag or commit; ${status})`,
+        'revision-not-found',
+      );
     if (code === 'EntryNotFound' || (file !== undefined && code !== 'RepoNotFound')) {
-      return new HubError(id, `has no file ${file ?? '(unknown)'} at revision "${revision}" (${status})`, 'file-not-found');
+      return new HubError(
+        id,
+        `has no file ${file ?? '(unknown)'} at revision "${revision}" (${status})`,
+        'file-not-found',
+      );
     }
-    return new HubError(id, `no such model repository on ${settings.endpoint} (${status}); check the id (e.g. "openai-community/gpt2")`, 'repo-not-found');
+    return new HubError(
+      id,
+      `no such model repository on ${settings.endpoint} (${status}); check the id (e.g. "openai-community/gpt2")`,
+      'repo-not-found',
+    );
   }
   if (response.status === 429) {
     const token = settings.token === undefined ? '; requests with HF_TOKEN set get a higher limit' : '';
-    return new HubError(id, `${settings.endpoint} is rate-limiting requests for ${where} (${status}); wait a minute and try again${token}`, 'server');
+    return new HubError(
+      id,
+      `${settings.endpoint} is rate-limiting requests for ${where} (${status}); wait a minute and try again${token}`,
+      'server',
+    );
   }
   if (response.status >= 500) {
-    return new HubError(id, `the Hub at ${settings.endpoint} failed on ${where} (${status}); try again later, or set HF_ENDPOINT to a mirror`, 'server');
+    return new HubError(
+      id,
+      `the Hub at ${settings.endpoint} failed on ${where} (${status}); try again later, or set HF_ENDPOINT to a mirror`,
+      'server',
+    );
   }
   return new HubError(id, `unexpected answer from ${settings.endpoint} for ${where} (${status})`, 'bad-response');
 }

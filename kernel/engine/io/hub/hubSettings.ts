@@ -28,7 +28,8 @@ export interface HubSettingsOverrides {
 type Env = Record<string, string | undefined>;
 
 export function hubSettings(overrides: HubSettingsOverrides = {}, env: Env = process.env): HubSettings {
-  const token = overrides.token !== undefined ? { token: overrides.token, tokenSource: 'the token option' } : tokenFromEnv(env);
+  const token =
+    overrides.token !== undefined ? { token: overrides.token, tokenSource: 'the token option' } : tokenFromEnv(env);
   return {
     endpoint: (overrides.endpoint ?? nonEmpty(env.HF_ENDPOINT) ?? DEFAULT_ENDPOINT).replace(/\/+$/, ''),
     ...token,

@@ -9,7 +9,8 @@ const OTHER_WEIGHTS = /\.(bin|h5|msgpack|ckpt|pt|pth|gguf|onnx)$/;
 /** The needed files among `paths` (shards excepted: they come from the index, see shardNames). */
 export function neededFiles(id: string, revision: string, paths: readonly string[]): string[] {
   const has = new Set(paths);
-  if (!has.has(CONFIG_FILE)) throw new HubError(id, `has no ${CONFIG_FILE} at revision "${revision}": not a transformers model`, 'unsupported');
+  if (!has.has(CONFIG_FILE))
+    throw new HubError(id, `has no ${CONFIG_FILE} at revision "${revision}": not a transformers model`, 'unsupported');
   const files = [CONFIG_FILE, ...paths.filter((p) => TOKENIZER_FILE.test(p) || p === PREPROCESSOR_CONFIG_FILE).sort()];
   if (has.has(WEIGHTS_FILE)) return [...files, WEIGHTS_FILE];
   if (has.has(WEIGHTS_INDEX_FILE)) return [...files, WEIGHTS_INDEX_FILE];
@@ -29,11 +30,16 @@ export function shardNames(id: string, indexJson: string): string[] {
   } catch (e) {
     throw new HubError(id, `${WEIGHTS_INDEX_FILE} is not valid JSON (${(e as Error).message})`, 'bad-response');
   }
-  if (typeof weightMap !== 'object' || weightMap === null) throw new HubError(id, `${WEIGHTS_INDEX_FILE} has no "weight_map"`, 'bad-response');
+  if (typeof weightMap !== 'object' || weightMap === null)
+    throw new HubError(id, `${WEIGHTS_INDEX_FILE} has no "weight_map"`, 'bad-response');
   const shards = [...new Set(Object.values(weightMap as Record<string, unknown>))];
   for (const shard of shards) {
     if (typeof shard !== 'string' || !/^[A-Za-z0-9_.-]+$/.test(shard) || shard.startsWith('.')) {
-      throw new HubError(id, `${WEIGHTS_INDEX_FILE} names the shard ${JSON.stringify(shard)}, which is not a plain file name`, 'bad-response');
+      throw new HubError(
+        id,
+        `${WEIGHTS_INDEX_FILE} names the shard ${JSON.stringify(shard)}, which is not a plain file name`,
+        'bad-response',
+      );
     }
   }
   return (shards as string[]).sort();

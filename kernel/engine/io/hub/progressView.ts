@@ -60,7 +60,11 @@ export function formatBytes(bytes: number): string {
   return `${inUnit(bytes, bytes)} ${unitFor(bytes)[1]}`;
 }
 
-const UNITS: [number, string][] = [[1e9, 'GB'], [1e6, 'MB'], [1e3, 'kB']];
+const UNITS: [number, string][] = [
+  [1e9, 'GB'],
+  [1e6, 'MB'],
+  [1e3, 'kB'],
+];
 
 function unitFor(scale: number): [number, string] {
   return UNITS.find(([size]) => scale >= size) ?? [1, 'B'];

@@ -46,17 +46,27 @@ export async function resolveSource(source: string, options: ResolveSourceOption
   const path = source.startsWith('~/') ? join(homedir(), source.slice(2)) : source;
   const info = await stat(path).catch(() => undefined);
   if (info?.isDirectory()) return resolve(path);
-  if (info !== undefined) throw new HubError(source, 'is a file; a model source is a folder (config.json + model.safetensors) or a Hub id');
+  if (info !== undefined)
+    throw new HubError(source, 'is a file; a model source is a folder (config.json + model.safetensors) or a Hub id');
   if (isAbsolute(path) || source.startsWith('.') || source.startsWith('~') || source.includes('\\')) {
     throw new HubError(source, `local folder ${resolve(path)} does not exist`);
   }
   if (!HUB_ID.test(source) || source.includes('..')) {
-    throw new HubError(source, 'is neither an existing local folder nor a Hugging Face Hub id such as "openai-community/gpt2"');
+    throw new HubError(
+      source,
+      'is neither an existing local folder nor a Hugging Face Hub id such as "openai-community/gpt2"',
+    );
   }
   const revision = options.revision ?? 'main';
-  if (!REVISION.test(revision) || revision.split('/').includes('..')) throw new HubError(source, `revision "${revision}" is not a branch, tag or commit name`);
+  if (!REVISION.test(revision) || revision.split('/').includes('..'))
+    throw new HubError(source, `revision "${revision}" is not a branch, tag or commit name`);
 
-  const settings = hubSettings({ endpoint: options.endpoint, token: options.token, offline: options.offline, cacheDir: options.cacheDir });
+  const settings = hubSettings({
+    endpoint: options.endpoint,
+    token: options.token,
+    offline: options.offline,
+    cacheDir: options.cacheDir,
+  });
   const cache = new RepoCache(resolve(settings.cacheDir), source);
   const cached = await findCachedSnapshot(cache, revision);
   if (cached.usable) return cached.dir;
@@ -78,7 +88,10 @@ export async function resolveSource(source: string, options: ResolveSourceOption
     signal,
     offlineHint: await offlineHint(cache, revision, cached.missing),
   });
-  const view = options.onProgress === undefined && insideKernel() ? new DownloadProgressView(source.split('/').at(-1)!) : undefined;
+  const view =
+    options.onProgress === undefined && insideKernel()
+      ? new DownloadProgressView(source.split('/').at(-1)!)
+      : undefined;
   const reporter = clientReporter(source, revision);
   const onProgress = options.onProgress ?? ((p) => view?.update(p));
   try {

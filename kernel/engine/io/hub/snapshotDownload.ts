@@ -15,15 +15,27 @@ import { neededFiles, shardNames, WEIGHTS_INDEX_FILE } from './modelFiles';
 
 type KnownFile = Required<Pick<RemoteFile, 'etag' | 'size'>> & RemoteFile;
 
-export async function downloadSnapshot(http: HubHttp, cache: RepoCache, revision: string, onProgress?: DownloadProgressCallback): Promise<string> {
+export async function downloadSnapshot(
+  http: HubHttp,
+  cache: RepoCache,
+  revision: string,
+  onProgress?: DownloadProgressCallback,
+): Promise<string> {
   const id = cache.id;
   const listing = await fetchListing(http, id, revision);
   const { commit } = listing;
   await cache.writeRef(revision, commit); // first, like Python: an interrupted download can then name what is missing
   const known = async (path: string): Promise<KnownFile> => {
     const file = listing.files.get(path);
-    if (file === undefined) throw new HubError(id, `${WEIGHTS_INDEX_FILE} names the shard ${path}, which the repository does not have`, 'unsupported');
-    return file.etag !== undefined && file.size !== undefined ? (file as KnownFile) : fetchFileMetadata(http, id, revision, commit, path);
+    if (file === undefined)
+      throw new HubError(
+        id,
+        `${WEIGHTS_INDEX_FILE} names the shard ${path}, which the repository does not have`,
+        'unsupported',
+      );
+    return file.etag !== undefined && file.size !== undefined
+      ? (file as KnownFile)
+      : fetchFileMetadata(http, id, revision, commit, path);
   };
   const fetchOne = async (file: KnownFile, onBytes?: (bytes: number) => void): Promise<void> => {
     await withBlobLock(cache, file.etag, http.options.signal, async () => {
@@ -43,7 +55,10 @@ export async function downloadSnapshot(http: HubHttp, cache: RepoCache, revision
     names = [...names, ...shards];
   }
 
-  const tally = new DownloadTally(new Map([...files].map(([name, file]) => [name, file.size])), onProgress ?? (() => undefined));
+  const tally = new DownloadTally(
+    new Map([...files].map(([name, file]) => [name, file.size])),
+    onProgress ?? (() => undefined),
+  );
   for (const name of names) {
     const file = files.get(name)!;
     if (!(await isCachedBlob(cache, file))) await fetchOne(file, (bytes) => tally.progress(name, bytes));

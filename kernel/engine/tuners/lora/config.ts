@@ -46,12 +46,27 @@ export function resolveLoraConfig(options: LoraOptions, modelType: ModelType, ar
   const r = options.r ?? 8;
   if (!Number.isSafeInteger(r) || r < 1) throw new AdapterError(`LoRA rank r must be a positive integer, got ${r}`);
   const alpha = options.alpha ?? 8;
-  if (typeof alpha !== 'number' || !Number.isFinite(alpha)) throw new AdapterError(`LoRA alpha must be a finite number, got ${alpha}`);
+  if (typeof alpha !== 'number' || !Number.isFinite(alpha))
+    throw new AdapterError(`LoRA alpha must be a finite number, got ${alpha}`);
   const dropout = options.dropout ?? 0;
-  if (typeof dropout !== 'number' || !(dropout >= 0 && dropout < 1)) throw new AdapterError(`LoRA dropout must be in [0, 1), got ${dropout}`);
-  const targets = options.targets === undefined ? DEFAULT_TARGETS[modelType] : typeof options.targets === 'string' ? options.targets : Array.isArray(options.targets) ? [...options.targets] : undefined;
-  if (targets === undefined || targets === '' || (Array.isArray(targets) && (targets.length === 0 || targets.some((t) => typeof t !== 'string' || t === '')))) {
-    throw new AdapterError(`LoRA targets must be a regular expression or a list of module names, got ${JSON.stringify(options.targets)}`);
+  if (typeof dropout !== 'number' || !(dropout >= 0 && dropout < 1))
+    throw new AdapterError(`LoRA dropout must be in [0, 1), got ${dropout}`);
+  const targets =
+    options.targets === undefined
+      ? DEFAULT_TARGETS[modelType]
+      : typeof options.targets === 'string'
+        ? options.targets
+        : Array.isArray(options.targets)
+          ? [...options.targets]
+          : undefined;
+  if (
+    targets === undefined ||
+    targets === '' ||
+    (Array.isArray(targets) && (targets.length === 0 || targets.some((t) => typeof t !== 'string' || t === '')))
+  ) {
+    throw new AdapterError(
+      `LoRA targets must be a regular expression or a list of module names, got ${JSON.stringify(options.targets)}`,
+    );
   }
   if (typeof targets === 'string') {
     try {
@@ -60,12 +75,26 @@ export function resolveLoraConfig(options: LoraOptions, modelType: ModelType, ar
       throw new AdapterError(`LoRA targets ${JSON.stringify(targets)} is not a valid regular expression`);
     }
   }
-  const layers = options.layers === undefined ? undefined : typeof options.layers === 'number' ? [options.layers] : Array.isArray(options.layers) ? [...options.layers] : [NaN];
-  if (layers && layers.some((l) => !Number.isSafeInteger(l) || l < 0)) throw new AdapterError(`LoRA layers must be block indices, got ${JSON.stringify(options.layers)}`);
-  if (options.modulesToSave !== undefined && (!Array.isArray(options.modulesToSave) || options.modulesToSave.some((m) => typeof m !== 'string' || m === ''))) {
-    throw new AdapterError(`modulesToSave must be a list of module names, got ${JSON.stringify(options.modulesToSave)}`);
+  const layers =
+    options.layers === undefined
+      ? undefined
+      : typeof options.layers === 'number'
+        ? [options.layers]
+        : Array.isArray(options.layers)
+          ? [...options.layers]
+          : [NaN];
+  if (layers && layers.some((l) => !Number.isSafeInteger(l) || l < 0))
+    throw new AdapterError(`LoRA layers must be block indices, got ${JSON.stringify(options.layers)}`);
+  if (
+    options.modulesToSave !== undefined &&
+    (!Array.isArray(options.modulesToSave) || options.modulesToSave.some((m) => typeof m !== 'string' || m === ''))
+  ) {
+    throw new AdapterError(
+      `modulesToSave must be a list of module names, got ${JSON.stringify(options.modulesToSave)}`,
+    );
   }
-  const classifier = architecture.endsWith('ForSequenceClassification') || architecture.endsWith('ForImageClassification');
+  const classifier =
+    architecture.endsWith('ForSequenceClassification') || architecture.endsWith('ForImageClassification');
   const modulesToSave = options.modulesToSave ? [...options.modulesToSave] : classifier ? ['classifier'] : [];
   return { r, alpha, dropout, targets, layers, modulesToSave, seed: options.seed };
 }
@@ -73,7 +102,10 @@ export function resolveLoraConfig(options: LoraOptions, modelType: ModelType, ar
 /** PEFT's `check_target_module_exists` for a list or a full-match regular expression. */
 export function isTarget(path: string, config: Pick<LoraConfig, 'targets' | 'layers'>): boolean {
   const { targets, layers } = config;
-  const named = typeof targets === 'string' ? new RegExp(`^(?:${targets})$`).test(path) : targets.some((t) => path === t || path.endsWith(`.${t}`));
+  const named =
+    typeof targets === 'string'
+      ? new RegExp(`^(?:${targets})$`).test(path)
+      : targets.some((t) => path === t || path.endsWith(`.${t}`));
   if (!named || !layers) return named;
   const index = blockIndex(path);
   return index !== undefined && layers.includes(index);

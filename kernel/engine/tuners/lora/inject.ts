@@ -10,7 +10,17 @@ import { freeze, unfreeze } from '../freeze';
 import { isModuleToSave, isTarget, resolveLoraConfig, type LoraConfig, type LoraOptions } from './config';
 import { initLoraA, LoraAdapterModule, LoraLayer, type AdapterSwitches } from './layer';
 import { AdapterError } from './loraError';
-import { allModules, attachChild, detachChild, unregisterParam, forwardMode, linearModules, quantizedLinears, registerParam, transformerOf } from './modelAccess';
+import {
+  allModules,
+  attachChild,
+  detachChild,
+  unregisterParam,
+  forwardMode,
+  linearModules,
+  quantizedLinears,
+  registerParam,
+  transformerOf,
+} from './modelAccess';
 
 export interface LoraState {
   config: LoraConfig;
@@ -44,7 +54,8 @@ export interface LoraSummary {
 
 export function lora(model: Model, options: LoraOptions = {}): LoraSummary {
   const tm = transformerOf(model, 'lora');
-  if (states.has(model)) throw new AdapterError('this model already has LoRA adapters; load a fresh model to add another set');
+  if (states.has(model))
+    throw new AdapterError('this model already has LoRA adapters; load a fresh model to add another set');
   const config = resolveLoraConfig(options, tm.modelType, tm.architecture);
   const modulesToSave = allModules(tm)
     .filter((m) => m.path !== '' && isModuleToSave(m.path, config.modulesToSave))
@@ -52,7 +63,9 @@ export function lora(model: Model, options: LoraOptions = {}): LoraSummary {
   const targets = linearModules(tm).filter((l) => isTarget(l.path, config) && !modulesToSave.includes(l.path));
   if (targets.length === 0) {
     const examples = [...new Set(linearModules(tm).map((l) => l.path.split('.').pop()))].join(', ');
-    throw new AdapterError(`LoRA targets ${JSON.stringify(config.targets)}${config.layers ? ` in layers ${config.layers}` : ''} match no Linear/Conv1D layer; this model's are named ${examples}`);
+    throw new AdapterError(
+      `LoRA targets ${JSON.stringify(config.targets)}${config.layers ? ` in layers ${config.layers}` : ''} match no Linear/Conv1D layer; this model's are named ${examples}`,
+    );
   }
   const trainableBefore = new Map([...tm.params.values()].map((v) => [v, v.trainable] as [tf.Variable, boolean]));
   const switches: AdapterSwitches = { disabled: false, mode: forwardMode(tm) };
@@ -90,7 +103,8 @@ function freezeAllBut(model: TransformerModel, keep: tf.Variable[], modulesToSav
 export function merge(model: Model): void {
   const state = requireLora(model, 'merge');
   for (const layer of state.layers) {
-    if (quantizedLinears.has(layer.linear)) throw new AdapterError(`merge: ${layer.path} is quantised; a QLoRA model keeps its adapters separate`);
+    if (quantizedLinears.has(layer.linear))
+      throw new AdapterError(`merge: ${layer.path} is quantised; a QLoRA model keeps its adapters separate`);
   }
   state.layers.forEach((l) => l.merge());
 }
@@ -180,7 +194,8 @@ function unload(model: Model, what: string, keepMerged: boolean): void {
   for (const layer of state.layers) {
     if (!keepMerged && !quantizedLinears.has(layer.linear)) layer.unmerge();
     layer.restore();
-    for (const child of [...layer.linear.children()]) if (child instanceof LoraAdapterModule) detachChild(layer.linear, child);
+    for (const child of [...layer.linear.children()])
+      if (child instanceof LoraAdapterModule) detachChild(layer.linear, child);
     const names = LoraLayer.paramNames(layer.path);
     unregisterParam(tm, names.a);
     unregisterParam(tm, names.b);

@@ -16,7 +16,10 @@ export interface AdapterSwitches {
 
 /** The `lora_A` / `lora_B` leaves, so adapters appear in `layers()` with kind `LoraAdapter`. */
 export class LoraAdapterModule extends Module {
-  constructor(path: string, readonly weight: tf.Variable) {
+  constructor(
+    path: string,
+    readonly weight: tf.Variable,
+  ) {
     super(path, 'LoraAdapter');
     this.own.push(weight);
   }

@@ -12,7 +12,9 @@ import { AdapterError } from './loraError';
 
 export function transformerOf(model: Model, what: string): TransformerModel {
   if (!(model instanceof TransformerModel)) {
-    throw new AdapterError(`${what} works on models from load() or create(); this ${model.architecture} model has no module tree to adapt`);
+    throw new AdapterError(
+      `${what} works on models from load() or create(); this ${model.architecture} model has no module tree to adapt`,
+    );
   }
   return model;
 }
@@ -34,7 +36,9 @@ export function linearModules(model: TransformerModel): Linear[] {
 
 /** The token embedding table (`transformer.wte`, `*.embeddings.word_embeddings`). */
 export function wordEmbedding(model: TransformerModel): Embedding {
-  const found = allModules(model).find((m): m is Embedding => m instanceof Embedding && /(^|\.)(wte|word_embeddings)$/.test(m.path));
+  const found = allModules(model).find(
+    (m): m is Embedding => m instanceof Embedding && /(^|\.)(wte|word_embeddings)$/.test(m.path),
+  );
   if (!found) throw new AdapterError(`${model.architecture} has no token embedding table`);
   return found;
 }
@@ -51,7 +55,12 @@ export function detachChild(parent: Module, child: Module): void {
 }
 
 /** A new float32 variable registered in `model.params` under `name` (tfjs names stay globally unique). */
-export function registerParam(model: TransformerModel, name: string, value: tf.Tensor, trainable: boolean): tf.Variable {
+export function registerParam(
+  model: TransformerModel,
+  name: string,
+  value: tf.Tensor,
+  trainable: boolean,
+): tf.Variable {
   if (model.params.has(name)) throw new AdapterError(`the model already has a parameter ${name}`);
   const first = model.params.values().next().value as tf.Variable | undefined;
   const prefix = first ? first.name.split('/')[0] : 'adapter';

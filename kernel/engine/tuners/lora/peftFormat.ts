@@ -45,7 +45,8 @@ export async function saveAdapter(model: Model, dir: string, options: SaveAdapte
     tensors.push(await entry(`${PEFT_PREFIX}${layer.path}.lora_B.weight`, layer.loraB));
   }
   for (const [name, variable] of model.params) {
-    if (state.modulesToSave.some((m) => name.startsWith(`${m}.`))) tensors.push(await entry(`${PEFT_PREFIX}${name}`, variable));
+    if (state.modulesToSave.some((m) => name.startsWith(`${m}.`)))
+      tensors.push(await entry(`${PEFT_PREFIX}${name}`, variable));
   }
   const adapterConfig = {
     peft_type: 'LORA',
@@ -78,15 +79,19 @@ async function entry(name: string, variable: tf.Variable): Promise<TensorEntry> 
 
 /** PEFT adapter_config.json fields → lora() options; rejects what the engine cannot reproduce. */
 export function loraOptionsFromPeft(cfg: Record<string, any>, source: string): LoraOptions {
-  if (cfg.peft_type !== 'LORA') throw new AdapterError(`${source}: peft_type is ${JSON.stringify(cfg.peft_type)}, loadAdapter reads LORA adapters`);
+  if (cfg.peft_type !== 'LORA')
+    throw new AdapterError(`${source}: peft_type is ${JSON.stringify(cfg.peft_type)}, loadAdapter reads LORA adapters`);
   for (const flag of ['use_dora', 'use_rslora'] as const) {
     if (cfg[flag] === true) throw new AdapterError(`${source}: ${flag} adapters are not supported`);
   }
   for (const pattern of ['rank_pattern', 'alpha_pattern'] as const) {
-    if (cfg[pattern] && Object.keys(cfg[pattern]).length > 0) throw new AdapterError(`${source}: per-module ${pattern} is not supported`);
+    if (cfg[pattern] && Object.keys(cfg[pattern]).length > 0)
+      throw new AdapterError(`${source}: per-module ${pattern} is not supported`);
   }
-  if (cfg.bias !== undefined && cfg.bias !== 'none') throw new AdapterError(`${source}: bias "${cfg.bias}" is not supported (only "none")`);
-  if (cfg.target_modules === undefined || cfg.target_modules === null) throw new AdapterError(`${source}: target_modules is missing`);
+  if (cfg.bias !== undefined && cfg.bias !== 'none')
+    throw new AdapterError(`${source}: bias "${cfg.bias}" is not supported (only "none")`);
+  if (cfg.target_modules === undefined || cfg.target_modules === null)
+    throw new AdapterError(`${source}: target_modules is missing`);
   return {
     r: cfg.r,
     alpha: cfg.lora_alpha ?? 8,
@@ -142,7 +147,9 @@ function assignAdapter(
 ): void {
   const state = requireLora(model, 'loadAdapter');
   if (!injectedHere && (state.config.r !== options.r || state.config.alpha !== options.alpha)) {
-    throw new AdapterError(`${configPath}: r=${options.r}, lora_alpha=${options.alpha} differ from the model's adapters (r=${state.config.r}, alpha=${state.config.alpha})`);
+    throw new AdapterError(
+      `${configPath}: r=${options.r}, lora_alpha=${options.alpha} differ from the model's adapters (r=${state.config.r}, alpha=${state.config.alpha})`,
+    );
   }
   const updates: Array<[tf.Variable, TensorEntry]> = [];
   const used = new Set<string>();
@@ -150,9 +157,12 @@ function assignAdapter(
     const t = tensors.get(key);
     if (!t) throw new AdapterError(`${weightsPath} has no tensor ${key}`);
     if (t.shape.length !== variable.shape.length || t.shape.some((d, i) => d !== variable.shape[i])) {
-      throw new AdapterError(`${weightsPath}: ${key} has shape [${t.shape.join(', ')}], the model needs [${variable.shape.join(', ')}]`);
+      throw new AdapterError(
+        `${weightsPath}: ${key} has shape [${t.shape.join(', ')}], the model needs [${variable.shape.join(', ')}]`,
+      );
     }
-    if (!(t.data instanceof Float32Array)) throw new AdapterError(`${weightsPath}: ${key} is ${t.dtype}; expected a float tensor`);
+    if (!(t.data instanceof Float32Array))
+      throw new AdapterError(`${weightsPath}: ${key} is ${t.dtype}; expected a float tensor`);
     used.add(key);
     updates.push([variable, t]);
   };
@@ -165,9 +175,13 @@ function assignAdapter(
     if (state.modulesToSave.some((m) => name.startsWith(`${m}.`)) && tensors.has(key)) take(key, variable);
   }
   const extra = [...tensors.keys()].filter((k) => !used.has(k));
-  if (extra.length > 0) throw new AdapterError(`${weightsPath} has tensors this model's adapters do not use: ${extra.slice(0, 5).join(', ')}`);
+  if (extra.length > 0)
+    throw new AdapterError(
+      `${weightsPath} has tensors this model's adapters do not use: ${extra.slice(0, 5).join(', ')}`,
+    );
   const merged = state.layers.filter((l) => l.merged);
   merged.forEach((l) => l.unmerge());
-  for (const [variable, t] of updates) tf.tidy(() => variable.assign(tf.tensor(t.data as Float32Array, t.shape, 'float32')));
+  for (const [variable, t] of updates)
+    tf.tidy(() => variable.assign(tf.tensor(t.data as Float32Array, t.shape, 'float32')));
   merged.forEach((l) => l.merge());
 }

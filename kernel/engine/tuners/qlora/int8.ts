@@ -29,7 +29,8 @@ export function quantizeInt8(values: Float32Array, blockSize: number, offset = 0
 }
 
 export function dequantizeInt8(q: Int8Data, out = new Float32Array(q.codes.length)): Float32Array {
-  for (let i = 0; i < q.codes.length; i++) out[i] = (q.codes[i] * q.absmax[Math.floor(i / q.blockSize)]) / 127 + q.offset;
+  for (let i = 0; i < q.codes.length; i++)
+    out[i] = (q.codes[i] * q.absmax[Math.floor(i / q.blockSize)]) / 127 + q.offset;
   return out;
 }
 

@@ -58,7 +58,11 @@ export function quantizeNf4(values: Float32Array, blockSize: number): Nf4Data {
 }
 
 /** Codes × block scale; `absmax` may be a dequantised copy (double quantisation). */
-export function dequantizeNf4(q: Pick<Nf4Data, 'packed' | 'length' | 'blockSize'>, absmax: Float32Array, out = new Float32Array(q.length)): Float32Array {
+export function dequantizeNf4(
+  q: Pick<Nf4Data, 'packed' | 'length' | 'blockSize'>,
+  absmax: Float32Array,
+  out = new Float32Array(q.length),
+): Float32Array {
   for (let i = 0; i < q.length; i++) {
     const byte = q.packed[i >> 1];
     const code = i % 2 === 0 ? byte >> 4 : byte & 0x0f;

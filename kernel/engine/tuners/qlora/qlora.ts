@@ -48,19 +48,30 @@ const quantized = new WeakMap<Model, Array<{ linear: Linear; weight: QuantizedWe
 
 export function qlora(model: Model, options: QloraOptions = {}): LoraSummary & { quantization: QuantizationReport } {
   const tm = transformerOf(model, 'qlora');
-  if (loraState(model) || quantized.has(model)) throw new AdapterError('qlora needs a model without adapters or quantised layers; load a fresh one');
+  if (loraState(model) || quantized.has(model))
+    throw new AdapterError('qlora needs a model without adapters or quantised layers; load a fresh one');
   const bits = options.bits ?? 4;
   if (bits !== 4 && bits !== 8) throw new AdapterError(`qlora bits must be 4 (NF4) or 8 (int8), got ${bits}`);
   const blockSize = options.blockSize ?? 64;
-  if (!Number.isSafeInteger(blockSize) || blockSize < 2 || blockSize % 2 !== 0) throw new AdapterError(`qlora blockSize must be an even integer ≥ 2, got ${blockSize}`);
+  if (!Number.isSafeInteger(blockSize) || blockSize < 2 || blockSize % 2 !== 0)
+    throw new AdapterError(`qlora blockSize must be an even integer ≥ 2, got ${blockSize}`);
   if (options.doubleQuant && bits !== 4) throw new AdapterError('doubleQuant applies to 4-bit (NF4) quantisation only');
   const config = resolveLoraConfig(options, tm.modelType, tm.architecture);
-  const chosen = linearModules(tm).filter((l) => !isModuleToSave(l.path, config.modulesToSave) && (options.quantizeAll || isTarget(l.path, config)));
-  if (!linearModules(tm).some((l) => isTarget(l.path, config) && !isModuleToSave(l.path, config.modulesToSave))) throw new AdapterError(`qlora: LoRA targets ${JSON.stringify(config.targets)} match no Linear/Conv1D layer`);
+  const chosen = linearModules(tm).filter(
+    (l) => !isModuleToSave(l.path, config.modulesToSave) && (options.quantizeAll || isTarget(l.path, config)),
+  );
+  if (!linearModules(tm).some((l) => isTarget(l.path, config) && !isModuleToSave(l.path, config.modulesToSave)))
+    throw new AdapterError(`qlora: LoRA targets ${JSON.stringify(config.targets)} match no Linear/Conv1D layer`);
 
   const records: Array<{ linear: Linear; weight: QuantizedWeight }> = [];
   for (const linear of chosen) {
-    const weight = QuantizedWeight.quantize(linear.weight.dataSync() as Float32Array, linear.weight.shape.slice(), bits, blockSize, options.doubleQuant === true);
+    const weight = QuantizedWeight.quantize(
+      linear.weight.dataSync() as Float32Array,
+      linear.weight.shape.slice(),
+      bits,
+      blockSize,
+      options.doubleQuant === true,
+    );
     records.push({ linear, weight });
   }
   for (const { linear, weight } of records) {
@@ -75,7 +86,11 @@ export function qlora(model: Model, options: QloraOptions = {}): LoraSummary & {
   Object.defineProperty(model, 'save', {
     configurable: true,
     value: () =>
-      Promise.reject(new AdapterError('a QLoRA model keeps its base weights quantised and cannot be saved as a full checkpoint; save the adapters with saveAdapter(model, dir)')),
+      Promise.reject(
+        new AdapterError(
+          'a QLoRA model keeps its base weights quantised and cannot be saved as a full checkpoint; save the adapters with saveAdapter(model, dir)',
+        ),
+      ),
   });
   const summary = lora(model, options);
   return { ...summary, quantization: quantizationReport(model) };
@@ -94,5 +109,11 @@ export function quantizationReport(model: Model): QuantizationReport {
   const storedBytes = layers.reduce((s, l) => s + l.storedBytes, 0);
   let otherFloat32Bytes = 0;
   for (const v of model.params.values()) otherFloat32Bytes += 4 * v.size;
-  return { layers, float32Bytes, storedBytes, ratio: storedBytes === 0 ? 1 : float32Bytes / storedBytes, otherFloat32Bytes };
+  return {
+    layers,
+    float32Bytes,
+    storedBytes,
+    ratio: storedBytes === 0 ? 1 : float32Bytes / storedBytes,
+    otherFloat32Bytes,
+  };
 }

@@ -19,7 +19,13 @@ export class QuantizedWeight {
     private readonly int8?: Int8Data,
   ) {}
 
-  static quantize(values: Float32Array, shape: number[], bits: 4 | 8, blockSize: number, doubleQuant: boolean): QuantizedWeight {
+  static quantize(
+    values: Float32Array,
+    shape: number[],
+    bits: 4 | 8,
+    blockSize: number,
+    doubleQuant: boolean,
+  ): QuantizedWeight {
     if (bits === 8) return new QuantizedWeight('int8', shape, undefined, undefined, quantizeInt8(values, blockSize));
     const nf4 = quantizeNf4(values, blockSize);
     if (!doubleQuant) return new QuantizedWeight('nf4', shape, nf4);

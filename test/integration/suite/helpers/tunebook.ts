@@ -56,7 +56,10 @@ export interface PendingRun {
  */
 export function startCells(editor: vscode.NotebookEditor, indexes: number[] | 'all', timeoutMs: number): PendingRun {
   const nb = editor.notebook;
-  const cells = indexes === 'all' ? nb.getCells().filter((c) => c.kind === vscode.NotebookCellKind.Code) : indexes.map((i) => nb.cellAt(i));
+  const cells =
+    indexes === 'all'
+      ? nb.getCells().filter((c) => c.kind === vscode.NotebookCellKind.Code)
+      : indexes.map((i) => nb.cellAt(i));
   const before = new Map(cells.map((c) => [c, c.executionSummary]));
   const started = new Set<vscode.NotebookCell>();
   const sub = vscode.workspace.onDidChangeNotebookDocument((e) => {
@@ -99,7 +102,11 @@ export function startCells(editor: vscode.NotebookEditor, indexes: number[] | 'a
   return { done };
 }
 
-export async function runCells(editor: vscode.NotebookEditor, indexes: number[] | 'all', timeoutMs = 60_000): Promise<void> {
+export async function runCells(
+  editor: vscode.NotebookEditor,
+  indexes: number[] | 'all',
+  timeoutMs = 60_000,
+): Promise<void> {
   await startCells(editor, indexes, timeoutMs).done;
 }
 

@@ -1,7 +1,12 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import type { ExecuteCellResult, KernelState } from '../../../../kernel/protocol';
-import { KernelSession, type ExecuteSink, type SessionKernel, type SessionState } from '../../../../extension/kernel/kernelSession';
+import {
+  KernelSession,
+  type ExecuteSink,
+  type SessionKernel,
+  type SessionState,
+} from '../../../../extension/kernel/kernelSession';
 
 class FakeKernel implements SessionKernel {
   static started = 0;
@@ -41,7 +46,11 @@ type Behaviour = (code: string, sink: ExecuteSink, kernel: FakeKernel) => Promis
 const ok: Behaviour = async () => ({ success: true, durationMs: 1 });
 const noSink: ExecuteSink = { onStream: () => undefined, onDisplay: () => undefined };
 
-function sessionWith(behaviour: Behaviour = ok): { session: KernelSession; kernels: FakeKernel[]; states: SessionState[] } {
+function sessionWith(behaviour: Behaviour = ok): {
+  session: KernelSession;
+  kernels: FakeKernel[];
+  states: SessionState[];
+} {
   const kernels: FakeKernel[] = [];
   const session = new KernelSession(async () => {
     const kernel = new FakeKernel(behaviour);
@@ -85,7 +94,11 @@ describe('KernelSession', () => {
     const { session, kernels } = sessionWith(async (code, _sink, kernel) => {
       if (code === 'kill') {
         kernel.setState('dead');
-        return { success: false, durationMs: 2, error: { name: 'KernelDiedError', message: 'The kernel process exited (signal SIGKILL) while this cell ran' } };
+        return {
+          success: false,
+          durationMs: 2,
+          error: { name: 'KernelDiedError', message: 'The kernel process exited (signal SIGKILL) while this cell ran' },
+        };
       }
       return { success: true, durationMs: 1 };
     });
@@ -152,7 +165,10 @@ describe('KernelSession', () => {
     const result = await session.execute('1', 'Cell 1', noSink);
     assert.equal(result.success, false);
     assert.equal(result.error?.name, 'KernelStartError');
-    assert.match(result.error?.message ?? '', /could not start: spawn \/nope\/node ENOENT\nCheck the "tunebook\.kernel\.nodePath" setting/);
+    assert.match(
+      result.error?.message ?? '',
+      /could not start: spawn \/nope\/node ENOENT\nCheck the "tunebook\.kernel\.nodePath" setting/,
+    );
     assert.equal(session.state, 'dead');
   });
 

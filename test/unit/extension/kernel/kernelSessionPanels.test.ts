@@ -9,7 +9,11 @@ import { ModelsChangedNotification, ModelsListRequest, type KernelState } from '
 function fakeKernel(name: string) {
   const listeners = new Map<string, Set<(params: unknown) => void>>();
   const requests: string[] = [];
-  const kernel: SessionKernel & { state: KernelState; emit(method: string, params: unknown): void; requests: string[] } = {
+  const kernel: SessionKernel & {
+    state: KernelState;
+    emit(method: string, params: unknown): void;
+    requests: string[];
+  } = {
     state: 'idle',
     requests,
     onDidChangeState: () => ({ dispose: () => undefined }),
@@ -38,7 +42,10 @@ describe('KernelSession for panels', () => {
       starts++;
       return fakeKernel('k');
     });
-    await assert.rejects(session.request(ModelsListRequest.type, undefined), (e: unknown) => e instanceof NoKernelError && /run a cell first/.test(e.message));
+    await assert.rejects(
+      session.request(ModelsListRequest.type, undefined),
+      (e: unknown) => e instanceof NoKernelError && /run a cell first/.test(e.message),
+    );
     assert.equal(starts, 0);
     assert.equal(session.state, 'none');
   });

@@ -2,7 +2,13 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { parseFtnb, serializeFtnb, type FtnbNotebook } from '../../../../kernel/format/ftnb';
 import { MIME } from '../../../../kernel/protocol';
-import { ftnbToPlain, itemToFtnb, itemToPlain, plainToFtnb, type PlainNotebook } from '../../../../extension/notebook/cellConversion';
+import {
+  ftnbToPlain,
+  itemToFtnb,
+  itemToPlain,
+  plainToFtnb,
+  type PlainNotebook,
+} from '../../../../extension/notebook/cellConversion';
 
 const PNG = Uint8Array.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a, 0x00, 0xff, 0x10]);
 
@@ -18,8 +24,18 @@ function saved(): FtnbNotebook {
         source: 'console.log("hi")\ndisplay.image(png)',
         outputs: [
           { items: [{ mime: MIME.stdout, data: 'hi\n' }] },
-          { items: [{ mime: MIME.png, data: Buffer.from(PNG).toString('base64'), encoding: 'base64' }], metadata: { note: 1 } },
-          { items: [{ mime: MIME.error, data: JSON.stringify({ name: 'Error', message: 'boom', stack: 'Error: boom\n    at Cell 2:1' }) }] },
+          {
+            items: [{ mime: MIME.png, data: Buffer.from(PNG).toString('base64'), encoding: 'base64' }],
+            metadata: { note: 1 },
+          },
+          {
+            items: [
+              {
+                mime: MIME.error,
+                data: JSON.stringify({ name: 'Error', message: 'boom', stack: 'Error: boom\n    at Cell 2:1' }),
+              },
+            ],
+          },
         ],
         execution: { order: 3, success: false, durationMs: 41 },
         metadata: { tags: ['x'] },
@@ -49,11 +65,19 @@ describe('ftnb -> plain cell data', () => {
     assert.equal(new TextDecoder().decode(outputs[0].items[0].data), 'hi\n');
     assert.deepEqual([...outputs[1].items[0].data], [...PNG]);
     assert.deepEqual(outputs[1].metadata, { note: 1 });
-    assert.deepEqual(JSON.parse(new TextDecoder().decode(outputs[2].items[0].data)), { name: 'Error', message: 'boom', stack: 'Error: boom\n    at Cell 2:1' });
+    assert.deepEqual(JSON.parse(new TextDecoder().decode(outputs[2].items[0].data)), {
+      name: 'Error',
+      message: 'boom',
+      stack: 'Error: boom\n    at Cell 2:1',
+    });
   });
 
   it('turns execution into an execution summary whose timing spans the duration', () => {
-    assert.deepEqual(ftnbToPlain(saved()).cells[1].executionSummary, { executionOrder: 3, success: false, timing: { startTime: 0, endTime: 41 } });
+    assert.deepEqual(ftnbToPlain(saved()).cells[1].executionSummary, {
+      executionOrder: 3,
+      success: false,
+      timing: { startTime: 0, endTime: 41 },
+    });
   });
 
   it('gives code cells without a language the cell language, typescript', () => {
@@ -71,7 +95,12 @@ describe('plain cell data -> ftnb', () => {
 
   it('saveOutputs false drops outputs and execution but keeps sources and metadata', () => {
     const stripped = plainToFtnb(ftnbToPlain(saved()), { saveOutputs: false });
-    assert.deepEqual(stripped.cells[1], { kind: 'code', language: 'typescript', source: 'console.log("hi")\ndisplay.image(png)', metadata: { tags: ['x'] } });
+    assert.deepEqual(stripped.cells[1], {
+      kind: 'code',
+      language: 'typescript',
+      source: 'console.log("hi")\ndisplay.image(png)',
+      metadata: { tags: ['x'] },
+    });
     assert.doesNotMatch(serializeFtnb(stripped), /outputs|execution/);
     assert.deepEqual(stripped.metadata, { author: 'me' });
   });
@@ -79,8 +108,22 @@ describe('plain cell data -> ftnb', () => {
   it('stores execution timing from VS Code as a duration, ignoring values that are not numbers', () => {
     const plain: PlainNotebook = {
       cells: [
-        { kind: 'code', value: 'a', languageId: 'typescript', executionSummary: { executionOrder: 2, success: true, timing: { startTime: 1_700_000_000_000, endTime: 1_700_000_000_250 } } },
-        { kind: 'code', value: 'b', languageId: 'typescript', executionSummary: { executionOrder: Number.NaN, timing: { startTime: 10, endTime: 5 } } },
+        {
+          kind: 'code',
+          value: 'a',
+          languageId: 'typescript',
+          executionSummary: {
+            executionOrder: 2,
+            success: true,
+            timing: { startTime: 1_700_000_000_000, endTime: 1_700_000_000_250 },
+          },
+        },
+        {
+          kind: 'code',
+          value: 'b',
+          languageId: 'typescript',
+          executionSummary: { executionOrder: Number.NaN, timing: { startTime: 10, endTime: 5 } },
+        },
       ],
     };
     const ftnb = plainToFtnb(plain, { saveOutputs: true });
@@ -91,10 +134,23 @@ describe('plain cell data -> ftnb', () => {
 
   it('leaves out empty outputs, empty metadata and the markdown language', () => {
     const ftnb = plainToFtnb(
-      { metadata: undefined, cells: [{ kind: 'markup', value: '# x', languageId: 'markdown', metadata: {} }, { kind: 'code', value: '1', languageId: 'typescript', outputs: [], metadata: {} }] },
+      {
+        metadata: undefined,
+        cells: [
+          { kind: 'markup', value: '# x', languageId: 'markdown', metadata: {} },
+          { kind: 'code', value: '1', languageId: 'typescript', outputs: [], metadata: {} },
+        ],
+      },
       { saveOutputs: true },
     );
-    assert.deepEqual(ftnb, { tunebook: 1, metadata: {}, cells: [{ kind: 'markdown', source: '# x' }, { kind: 'code', language: 'typescript', source: '1' }] });
+    assert.deepEqual(ftnb, {
+      tunebook: 1,
+      metadata: {},
+      cells: [
+        { kind: 'markdown', source: '# x' },
+        { kind: 'code', language: 'typescript', source: '1' },
+      ],
+    });
   });
 });
 

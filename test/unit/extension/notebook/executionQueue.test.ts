@@ -13,10 +13,27 @@ describe('ExecutionQueue', () => {
     const queue = new ExecutionQueue();
     const events: string[] = [];
     const first = deferred();
-    queue.enqueue({ run: async () => { events.push('start 1'); await first.promise; events.push('end 1'); }, cancel: () => events.push('cancel 1') });
-    queue.enqueue({ run: async () => { events.push('start 2'); }, cancel: () => events.push('cancel 2') });
+    queue.enqueue({
+      run: async () => {
+        events.push('start 1');
+        await first.promise;
+        events.push('end 1');
+      },
+      cancel: () => events.push('cancel 1'),
+    });
+    queue.enqueue({
+      run: async () => {
+        events.push('start 2');
+      },
+      cancel: () => events.push('cancel 2'),
+    });
     await Promise.resolve();
-    queue.enqueue({ run: async () => { events.push('start 3'); }, cancel: () => events.push('cancel 3') });
+    queue.enqueue({
+      run: async () => {
+        events.push('start 3');
+      },
+      cancel: () => events.push('cancel 3'),
+    });
     assert.deepEqual(events, ['start 1']);
     assert.equal(queue.pendingCount, 2);
     first.resolve();
@@ -29,9 +46,28 @@ describe('ExecutionQueue', () => {
     const queue = new ExecutionQueue();
     const events: string[] = [];
     const running = deferred();
-    queue.enqueue({ run: async () => { await running.promise; events.push('finished 1'); }, cancel: () => events.push('cancel 1') });
-    queue.enqueue({ run: async () => { events.push('ran 2'); }, cancel: () => events.push('cancel 2') });
-    queue.enqueue({ run: async () => { events.push('ran 3'); }, cancel: () => { events.push('cancel 3'); throw new Error('cancel failed'); } });
+    queue.enqueue({
+      run: async () => {
+        await running.promise;
+        events.push('finished 1');
+      },
+      cancel: () => events.push('cancel 1'),
+    });
+    queue.enqueue({
+      run: async () => {
+        events.push('ran 2');
+      },
+      cancel: () => events.push('cancel 2'),
+    });
+    queue.enqueue({
+      run: async () => {
+        events.push('ran 3');
+      },
+      cancel: () => {
+        events.push('cancel 3');
+        throw new Error('cancel failed');
+      },
+    });
     assert.equal(queue.cancelPending(), 2);
     running.resolve();
     await queue.whenIdle();
@@ -41,8 +77,18 @@ describe('ExecutionQueue', () => {
   it('keeps going after a run that rejects despite its contract', async () => {
     const queue = new ExecutionQueue();
     const events: string[] = [];
-    queue.enqueue({ run: async () => { throw new Error('bad'); }, cancel: () => undefined });
-    queue.enqueue({ run: async () => { events.push('next ran'); }, cancel: () => undefined });
+    queue.enqueue({
+      run: async () => {
+        throw new Error('bad');
+      },
+      cancel: () => undefined,
+    });
+    queue.enqueue({
+      run: async () => {
+        events.push('next ran');
+      },
+      cancel: () => undefined,
+    });
     await queue.whenIdle();
     assert.deepEqual(events, ['next ran']);
   });
@@ -51,7 +97,12 @@ describe('ExecutionQueue', () => {
     const queue = new ExecutionQueue();
     await queue.whenIdle();
     let ran = false;
-    queue.enqueue({ run: async () => { ran = true; }, cancel: () => undefined });
+    queue.enqueue({
+      run: async () => {
+        ran = true;
+      },
+      cancel: () => undefined,
+    });
     await queue.whenIdle();
     assert.equal(ran, true);
   });

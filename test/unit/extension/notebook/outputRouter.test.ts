@@ -50,7 +50,8 @@ function manualScheduler(): { schedule: Scheduler; fire(): void; pending(): numb
   };
 }
 
-const text = (items: OutputItem[]): string[] => items.map((i) => `${i.mime === MIME.stdout ? 'out' : i.mime === MIME.stderr ? 'err' : i.mime}:${i.data}`);
+const text = (items: OutputItem[]): string[] =>
+  items.map((i) => `${i.mime === MIME.stdout ? 'out' : i.mime === MIME.stderr ? 'err' : i.mime}:${i.data}`);
 
 describe('OutputRouter', () => {
   it('batches stream text until the timer fires, then grows one output per stream run', async () => {
@@ -115,7 +116,10 @@ describe('OutputRouter', () => {
     assert.equal(router.hasErrorOutput, true);
     await router.finish();
     assert.equal(target.outputs[0][0].mime, MIME.error);
-    assert.deepEqual(JSON.parse(target.outputs[0][0].data), { name: 'KernelDiedError', message: 'The kernel process exited' });
+    assert.deepEqual(JSON.parse(target.outputs[0][0].data), {
+      name: 'KernelDiedError',
+      message: 'The kernel process exited',
+    });
   });
 
   it('reports the first failed edit from finish() and keeps applying later ones', async () => {

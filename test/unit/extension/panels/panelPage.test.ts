@@ -6,7 +6,7 @@ import { makeNonce, panelCsp, panelPage } from '../../../../extension/panels/pan
 const SOURCE = 'https://abc.vscode-cdn.net';
 
 describe('panel page', () => {
-  it('allows only its nonce\'d script and resources from the webview origin', () => {
+  it("allows only its nonce'd script and resources from the webview origin", () => {
     const nonce = makeNonce();
     const csp = panelCsp(SOURCE, nonce);
     assert.equal(
@@ -22,7 +22,11 @@ describe('panel page', () => {
   });
 
   it('escapes the title and URLs so they cannot break out of the markup', () => {
-    const page = panelPage(SOURCE, { title: 'Freeze Map: <img src=x onerror=alert(1)>', scriptSrc: `${SOURCE}/a.js?"x"`, nonce: makeNonce() });
+    const page = panelPage(SOURCE, {
+      title: 'Freeze Map: <img src=x onerror=alert(1)>',
+      scriptSrc: `${SOURCE}/a.js?"x"`,
+      nonce: makeNonce(),
+    });
     assert.ok(!page.includes('<img'));
     assert.ok(page.includes('&#60;img src=x onerror=alert(1)&#62;'));
     assert.ok(page.includes('a.js?&#34;x&#34;'));
@@ -32,6 +36,9 @@ describe('panel page', () => {
     const nonces = new Set(Array.from({ length: 200 }, makeNonce));
     assert.equal(nonces.size, 200);
     for (const n of nonces) assert.match(n, /^[A-Za-z0-9]{32}$/);
-    assert.throws(() => panelPage(SOURCE, { title: 't', scriptSrc: 's', nonce: "abc' 'unsafe-inline" }), /nonce must be/);
+    assert.throws(
+      () => panelPage(SOURCE, { title: 't', scriptSrc: 's', nonce: "abc' 'unsafe-inline" }),
+      /nonce must be/,
+    );
   });
 });

@@ -100,7 +100,12 @@ export function distilbertExpectedShapes(cfg: Record<string, any>): Map<string, 
 }
 
 /** Max |actual - expected| over a nested number array, with the first offending index in the message. */
-export function assertAllClose(actual: number[][] | number[], expected: number[][] | number[], tol: number, what: string): void {
+export function assertAllClose(
+  actual: number[][] | number[],
+  expected: number[][] | number[],
+  tol: number,
+  what: string,
+): void {
   const a = (actual as any[]).flat(2) as number[];
   const e = (expected as any[]).flat(2) as number[];
   assert.equal(a.length, e.length, `${what}: ${a.length} values, expected ${e.length}`);
@@ -113,11 +118,17 @@ export function assertAllClose(actual: number[][] | number[], expected: number[]
       at = i;
     }
   }
-  assert.ok(worst <= tol, `${what}: max abs difference ${worst} at flat index ${at} (got ${a[at]}, expected ${e[at]}) exceeds ${tol}`);
+  assert.ok(
+    worst <= tol,
+    `${what}: max abs difference ${worst} at flat index ${at} (got ${a[at]}, expected ${e[at]}) exceeds ${tol}`,
+  );
 }
 
 /** Row-wise log-sum-exp and argmax of a [T, V] tensor, plus its first `head` columns. */
-export function summarizeRows(t: tf.Tensor2D, head: number): { head: number[][]; logsumexp: number[]; argmax: number[] } {
+export function summarizeRows(
+  t: tf.Tensor2D,
+  head: number,
+): { head: number[][]; logsumexp: number[]; argmax: number[] } {
   return tf.tidy(() => ({
     head: tf.slice(t, [0, 0], [-1, head]).arraySync() as number[][],
     logsumexp: tf.logSumExp(t, 1).arraySync() as number[],

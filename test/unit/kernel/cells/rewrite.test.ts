@@ -48,7 +48,9 @@ describe('rewriteCell', () => {
   });
 
   it('makes every await race the interrupt signal, except for-await loops', () => {
-    const cell = compile('const v = await a(await b());\nfor await (const x of it) {}\nasync function f() { await c() }');
+    const cell = compile(
+      'const v = await a(await b());\nfor await (const x of it) {}\nasync function f() { await c() }',
+    );
     assert.equal((cell.body.match(/__tunebook\.race\(/g) ?? []).length, 3);
     assert.match(cell.body, /for await \(const x of it\)/);
   });
@@ -80,7 +82,8 @@ describe('rewriteCell', () => {
     ] as const) {
       assert.throws(
         () => compile(source),
-        (error: unknown) => error instanceof CellSyntaxError && error.line === line && error.stack!.includes(`Cell 1:${line}:`),
+        (error: unknown) =>
+          error instanceof CellSyntaxError && error.line === line && error.stack!.includes(`Cell 1:${line}:`),
       );
     }
   });

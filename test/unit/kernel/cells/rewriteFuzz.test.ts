@@ -22,7 +22,10 @@ function mulberry32(seed: number): () => number {
 type Template = (n: number) => { code: string; names: string[] };
 const TEMPLATES: Template[] = [
   (n) => ({ code: `const v${n}: number = ${n};`, names: [`v${n}`] }),
-  (n) => ({ code: `let { a${n}, b: [c${n}, ...r${n}] } = { a${n}: 1, b: [2, 3] }`, names: [`a${n}`, `c${n}`, `r${n}`] }),
+  (n) => ({
+    code: `let { a${n}, b: [c${n}, ...r${n}] } = { a${n}: 1, b: [2, 3] }`,
+    names: [`a${n}`, `c${n}`, `r${n}`],
+  }),
   (n) => ({ code: `var w${n}`, names: [`w${n}`] }),
   (n) => ({ code: `function f${n}<T>(x: T): T {\n  return x;\n}`, names: [`f${n}`] }),
   (n) => ({ code: `class K${n} {\n  private q = ${n};\n}`, names: [`K${n}`] }),
@@ -78,13 +81,19 @@ describe('cell compiler on generated cells', () => {
     for (let i = 0; i < 600; i++) {
       const { code } = generateCell(random);
       const at = Math.floor(random() * code.length);
-      const damaged = random() < 0.5 ? code.slice(0, at) + code.slice(at + 1) : code.slice(0, at) + alphabet[Math.floor(random() * alphabet.length)] + code.slice(at);
+      const damaged =
+        random() < 0.5
+          ? code.slice(0, at) + code.slice(at + 1)
+          : code.slice(0, at) + alphabet[Math.floor(random() * alphabet.length)] + code.slice(at);
       try {
         const cell = compile(damaged);
         assertValidBody(cell.body, cell.openReturnBefore);
       } catch (error) {
         assert.ok(error instanceof CellSyntaxError, `unexpected ${String(error)} for:\n${damaged}`);
-        assert.ok(error.line === undefined || (error.line >= 1 && error.line <= damaged.split('\n').length + 1), `line ${error.line} out of range`);
+        assert.ok(
+          error.line === undefined || (error.line >= 1 && error.line <= damaged.split('\n').length + 1),
+          `line ${error.line} out of range`,
+        );
       }
     }
   });

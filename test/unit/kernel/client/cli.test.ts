@@ -15,9 +15,16 @@ interface CliRun {
   stderr: string;
 }
 
-function cli(args: string[], onStdout?: (text: string, child: ReturnType<typeof spawn>) => void, env: NodeJS.ProcessEnv = {}): Promise<CliRun> {
+function cli(
+  args: string[],
+  onStdout?: (text: string, child: ReturnType<typeof spawn>) => void,
+  env: NodeJS.ProcessEnv = {},
+): Promise<CliRun> {
   return new Promise((resolve) => {
-    const child = spawn(process.execPath, [cliScript, ...args], { cwd: repoRoot, env: { ...process.env, TUNEBOOK_BACKEND: '', ...env } });
+    const child = spawn(process.execPath, [cliScript, ...args], {
+      cwd: repoRoot,
+      env: { ...process.env, TUNEBOOK_BACKEND: '', ...env },
+    });
     let stdout = '';
     let stderr = '';
     child.stdout.on('data', (d) => {
@@ -60,9 +67,14 @@ describe('tunebook run', () => {
     const written = parseFtnb(readFileSync(out, 'utf8'));
     assert.deepEqual(written.cells[0], { kind: 'markdown', source: '# Title' });
     assert.deepEqual(written.cells[1].outputs, [{ items: [{ mime: MIME.stdout, data: 'Hello, CLI!\n' }] }]);
-    assert.deepEqual(written.cells[2].outputs, [{ items: [{ mime: MIME.html, data: '<b>bold</b>' }] }, { items: [{ mime: MIME.text, data: '42' }] }]);
+    assert.deepEqual(written.cells[2].outputs, [
+      { items: [{ mime: MIME.html, data: '<b>bold</b>' }] },
+      { items: [{ mime: MIME.text, data: '42' }] },
+    ]);
     assert.deepEqual(
-      written.cells.slice(1).map((c) => [c.execution?.order, c.execution?.success, Number.isInteger(c.execution?.durationMs)]),
+      written.cells
+        .slice(1)
+        .map((c) => [c.execution?.order, c.execution?.success, Number.isInteger(c.execution?.durationMs)]),
       [
         [1, true, true],
         [2, true, true],
@@ -71,20 +83,30 @@ describe('tunebook run', () => {
   });
 
   it('exits 1 at the first failing cell and stops there, or runs on with --keep-going', async () => {
-    const input = notebook('fail.ftnb', [code('const a = 1'), code('const b = 2;\nthrow new Error(`broken ${b}`)'), code('a + 1')]);
+    const input = notebook('fail.ftnb', [
+      code('const a = 1'),
+      code('const b = 2;\nthrow new Error(`broken ${b}`)'),
+      code('a + 1'),
+    ]);
     const out = join(dir, 'fail.out.ftnb');
     const stopped = await cli(['run', input, '--out', out]);
     assert.equal(stopped.code, 1);
     assert.match(stopped.stdout, /Error: broken 2\n\s+at Cell 2:2:/);
     const written = parseFtnb(readFileSync(out, 'utf8'));
-    assert.deepEqual(written.cells.map((c) => c.execution?.success), [true, false, undefined]);
+    assert.deepEqual(
+      written.cells.map((c) => c.execution?.success),
+      [true, false, undefined],
+    );
     const error = JSON.parse(written.cells[1].outputs![0].items[0].data);
     assert.deepEqual([error.name, error.message], ['Error', 'broken 2']);
 
     const kept = await cli(['run', input, '--out', out, '--keep-going']);
     assert.equal(kept.code, 1);
     const all = parseFtnb(readFileSync(out, 'utf8'));
-    assert.deepEqual(all.cells.map((c) => c.execution?.success), [true, false, true]);
+    assert.deepEqual(
+      all.cells.map((c) => c.execution?.success),
+      [true, false, true],
+    );
     assert.equal(all.cells[2].outputs![0].items[0].data, '2');
   });
 
@@ -101,7 +123,10 @@ describe('tunebook run', () => {
   });
 
   it('interrupts the running cell on Ctrl-C and exits 1', async () => {
-    const input = notebook('ctrlc.ftnb', [code("console.log('waiting');\nawait new Promise((r) => setTimeout(r, 20_000))"), code('1')]);
+    const input = notebook('ctrlc.ftnb', [
+      code("console.log('waiting');\nawait new Promise((r) => setTimeout(r, 20_000))"),
+      code('1'),
+    ]);
     let sent = false;
     const run = await cli(['run', input], (stdout, child) => {
       if (!sent && stdout.includes('waiting')) {
@@ -120,7 +145,10 @@ describe('tunebook run', () => {
     const cases: Array<[string[], RegExp]> = [
       [['run', broken], /broken\.ftnb is not valid JSON \(line 1, column \d+/],
       [['run', join(dir, 'missing.ftnb')], /Cannot read the notebook .*missing\.ftnb: no such file/],
-      [['run', broken, '--backend', 'gpu9000'], /Unknown backend 'gpu9000'; choose one of auto, tensorflow-gpu, webgpu, tensorflow, native, wasm, cpu/],
+      [
+        ['run', broken, '--backend', 'gpu9000'],
+        /Unknown backend 'gpu9000'; choose one of auto, tensorflow-gpu, webgpu, tensorflow, native, wasm, cpu/,
+      ],
       [['run', broken, '--timeout', 'soon'], /--timeout takes a positive number of seconds, not 'soon'/],
       [['run', broken, '--frobnicate'], /Unknown option '--frobnicate'/],
       [['run'], /Which notebook\?/],
@@ -134,7 +162,10 @@ describe('tunebook run', () => {
     // An unknown TUNEBOOK_BACKEND is refused too (it used to run auto silently).
     const fromEnv = await cli(['run', broken], undefined, { TUNEBOOK_BACKEND: 'webgpu9' });
     assert.equal(fromEnv.code, 2, fromEnv.stderr);
-    assert.match(fromEnv.stderr, /TUNEBOOK_BACKEND='webgpu9' is not a backend; choose one of auto, tensorflow-gpu, webgpu, tensorflow, native, wasm, cpu/);
+    assert.match(
+      fromEnv.stderr,
+      /TUNEBOOK_BACKEND='webgpu9' is not a backend; choose one of auto, tensorflow-gpu, webgpu, tensorflow, native, wasm, cpu/,
+    );
   });
 
   it('runs the hello example notebook', async () => {

@@ -21,7 +21,10 @@ describe('KernelClient', () => {
       const took = performance.now() - asked;
       assert.equal(how, 'cooperative');
       assert.ok(took < 200, `stopped ${took.toFixed(0)} ms after the interrupt`);
-      assert.deepEqual([run.result.success, run.result.interrupted, run.result.error?.message], [false, true, 'Interrupted']);
+      assert.deepEqual(
+        [run.result.success, run.result.interrupted, run.result.error?.message],
+        [false, true, 'Interrupted'],
+      );
       assert.ok(Number(await valueOf(client, 'steps')) > 3, 'steps taken before the interrupt are kept');
       assert.equal(client.pid, pid);
       assert.equal(await client.interrupt(), 'idle');
@@ -62,7 +65,8 @@ describe('KernelClient', () => {
       const run = await running;
       assert.deepEqual(run.result.error && { name: run.result.error.name, message: run.result.error.message }, {
         name: 'KernelDiedError',
-        message: 'The kernel process exited (signal SIGKILL) while this cell ran; its state was lost. Run the cell again to start a fresh kernel.',
+        message:
+          'The kernel process exited (signal SIGKILL) while this cell ran; its state was lost. Run the cell again to start a fresh kernel.',
       });
       assert.equal(client.state, 'dead');
       assert.equal(await valueOf(client, '6 * 7'), '42');
@@ -86,9 +90,15 @@ describe('KernelClient', () => {
   it('says so when the kernel runs out of memory', async () => {
     const client = await startClient({ env: { NODE_OPTIONS: '--max-old-space-size=48' } });
     try {
-      const run = await runCell(client, 'const hog: number[][] = [];\nwhile (true) hog.push(new Array(1e5).fill(1.5));');
+      const run = await runCell(
+        client,
+        'const hog: number[][] = [];\nwhile (true) hog.push(new Array(1e5).fill(1.5));',
+      );
       assert.equal(run.result.error?.name, 'KernelDiedError');
-      assert.match(run.result.error!.message, /^The kernel process ran out of memory and exited \(signal SIGABRT\) while this cell ran; its state was lost/);
+      assert.match(
+        run.result.error!.message,
+        /^The kernel process ran out of memory and exited \(signal SIGABRT\) while this cell ran; its state was lost/,
+      );
       assert.match(run.result.error!.stack!, /heap out of memory/);
       assert.equal(await valueOf(client, '1 + 1'), '2');
     } finally {
@@ -113,19 +123,30 @@ describe('KernelClient', () => {
   it('passes the backend choice to the kernel environment and stops the process on dispose', async () => {
     const client = await startClient({ backend: 'wasm' });
     const pid = client.pid!;
-    assert.equal(await valueOf(client, '[process.env.TUNEBOOK_BACKEND, process.env.ELECTRON_RUN_AS_NODE].join()'), "'wasm,1'");
+    assert.equal(
+      await valueOf(client, '[process.env.TUNEBOOK_BACKEND, process.env.ELECTRON_RUN_AS_NODE].join()'),
+      "'wasm,1'",
+    );
     await client.dispose();
     assert.equal(client.state, 'dead');
     assert.throws(() => process.kill(pid, 0), /ESRCH/);
-    await assert.rejects(client.execute({ code: '1', cellName: 'x' }, { onStream: () => undefined, onDisplay: () => undefined }), /disposed/);
+    await assert.rejects(
+      client.execute({ code: '1', cellName: 'x' }, { onStream: () => undefined, onDisplay: () => undefined }),
+      /disposed/,
+    );
   });
 
   it('explains a kernel that cannot start', async () => {
-    await assert.rejects(startClient({ kernelScript: join(kernelScript, '..', 'missing-kernel.js') }), (error: unknown) => {
-      return error instanceof KernelStartError && /missing-kernel\.js does not exist/.test(error.message);
-    });
+    await assert.rejects(
+      startClient({ kernelScript: join(kernelScript, '..', 'missing-kernel.js') }),
+      (error: unknown) => {
+        return error instanceof KernelStartError && /missing-kernel\.js does not exist/.test(error.message);
+      },
+    );
     await assert.rejects(startClient({ nodePath: '/nonexistent/node' }), (error: unknown) => {
-      return error instanceof KernelStartError && /Could not start the kernel with \/nonexistent\/node/.test(error.message);
+      return (
+        error instanceof KernelStartError && /Could not start the kernel with \/nonexistent\/node/.test(error.message)
+      );
     });
   });
 });

@@ -1,6 +1,12 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { FtnbFormatError, emptyFtnb, parseFtnb, serializeFtnb, type FtnbNotebook } from '../../../../kernel/format/ftnb';
+import {
+  FtnbFormatError,
+  emptyFtnb,
+  parseFtnb,
+  serializeFtnb,
+  type FtnbNotebook,
+} from '../../../../kernel/format/ftnb';
 
 const SPEC_EXAMPLE = `{ "tunebook": 1, "metadata": {}, "cells": [
   { "kind": "markdown", "source": "# Title" },
@@ -25,12 +31,25 @@ function richNotebook(): FtnbNotebook {
               { mime: 'application/vnd.code.notebook.stderr', data: 'oops\n' },
             ],
           },
-          { items: [{ mime: 'image/png', data: Buffer.from([137, 80, 78, 71, 0, 255]).toString('base64'), encoding: 'base64' }], metadata: { outputId: 'o1' } },
+          {
+            items: [
+              {
+                mime: 'image/png',
+                data: Buffer.from([137, 80, 78, 71, 0, 255]).toString('base64'),
+                encoding: 'base64',
+              },
+            ],
+            metadata: { outputId: 'o1' },
+          },
           {
             items: [
               {
                 mime: 'application/vnd.code.notebook.error',
-                data: JSON.stringify({ name: 'TypeError', message: 'x is not a function', stack: 'TypeError: x\n    at cell 2:3' }),
+                data: JSON.stringify({
+                  name: 'TypeError',
+                  message: 'x is not a function',
+                  stack: 'TypeError: x\n    at cell 2:3',
+                }),
               },
             ],
           },
@@ -93,13 +112,24 @@ describe('serializeFtnb', () => {
     assert.match(text, /^\{\n  "tunebook": 1,\n  "metadata": \{\},\n  "cells": \[\n    \{\n      "kind": "markdown",/);
     const code = text.slice(text.indexOf('"kind": "code"'));
     const order = ['"kind"', '"language"', '"source"', '"outputs"', '"execution"'].map((k) => code.indexOf(k));
-    assert.deepEqual([...order].sort((a, b) => a - b), order);
+    assert.deepEqual(
+      [...order].sort((a, b) => a - b),
+      order,
+    );
     assert.ok(order.every((i) => i >= 0));
   });
 
   it('orders keys the same whatever order the caller built objects in', () => {
-    const a = serializeFtnb({ cells: [{ source: 's', metadata: { b: 1, a: 2 }, kind: 'code' }], metadata: { y: 1, x: 2 }, tunebook: 1 } as FtnbNotebook);
-    const b = serializeFtnb({ tunebook: 1, metadata: { x: 2, y: 1 }, cells: [{ kind: 'code', source: 's', metadata: { a: 2, b: 1 } }] });
+    const a = serializeFtnb({
+      cells: [{ source: 's', metadata: { b: 1, a: 2 }, kind: 'code' }],
+      metadata: { y: 1, x: 2 },
+      tunebook: 1,
+    } as FtnbNotebook);
+    const b = serializeFtnb({
+      tunebook: 1,
+      metadata: { x: 2, y: 1 },
+      cells: [{ kind: 'code', source: 's', metadata: { a: 2, b: 1 } }],
+    });
     assert.equal(a, b);
     assert.ok(a.indexOf('"x"') < a.indexOf('"y"'));
   });
@@ -112,7 +142,19 @@ describe('serializeFtnb', () => {
   });
 
   it('drops optional fields left undefined instead of writing them', () => {
-    const text = serializeFtnb({ tunebook: 1, metadata: {}, cells: [{ kind: 'code', source: 'x', language: undefined, outputs: undefined, execution: { order: undefined, success: true } }] });
+    const text = serializeFtnb({
+      tunebook: 1,
+      metadata: {},
+      cells: [
+        {
+          kind: 'code',
+          source: 'x',
+          language: undefined,
+          outputs: undefined,
+          execution: { order: undefined, success: true },
+        },
+      ],
+    });
     assert.doesNotMatch(text, /language|outputs|order/);
     assert.deepEqual(parseFtnb(text).cells[0], { kind: 'code', source: 'x', execution: { success: true } });
   });
@@ -120,11 +162,23 @@ describe('serializeFtnb', () => {
   it('refuses to write what it could not read back, naming the field', () => {
     const nb = richNotebook();
     nb.cells[1].execution = { durationMs: Number.NaN };
-    assert.throws(() => serializeFtnb(nb), (e: unknown) => e instanceof FtnbFormatError && e.path === 'cells[1].execution.durationMs' && /Cannot save the notebook: cells\[1\]\.execution\.durationMs must be a finite number/.test(e.message));
+    assert.throws(
+      () => serializeFtnb(nb),
+      (e: unknown) =>
+        e instanceof FtnbFormatError &&
+        e.path === 'cells[1].execution.durationMs' &&
+        /Cannot save the notebook: cells\[1\]\.execution\.durationMs must be a finite number/.test(e.message),
+    );
     const circular: Record<string, unknown> = {};
     circular.self = circular;
-    assert.throws(() => serializeFtnb({ tunebook: 1, metadata: circular, cells: [] }), (e: unknown) => e instanceof FtnbFormatError && /nested more than 100 levels deep/.test(e.message));
-    assert.throws(() => serializeFtnb({ tunebook: 1, metadata: { big: 1n }, cells: [] }), (e: unknown) => e instanceof FtnbFormatError && /metadata is not JSON data/.test(e.message));
+    assert.throws(
+      () => serializeFtnb({ tunebook: 1, metadata: circular, cells: [] }),
+      (e: unknown) => e instanceof FtnbFormatError && /nested more than 100 levels deep/.test(e.message),
+    );
+    assert.throws(
+      () => serializeFtnb({ tunebook: 1, metadata: { big: 1n }, cells: [] }),
+      (e: unknown) => e instanceof FtnbFormatError && /metadata is not JSON data/.test(e.message),
+    );
   });
 });
 
@@ -144,7 +198,10 @@ describe('parseFtnb rejections', () => {
     assert.equal(e.problem, 'syntax');
     assert.equal(e.line, 3);
     assert.equal(e.column, 13);
-    assert.equal(e.message, "demo.ftnb is not valid JSON (line 3, column 13: expected a value, found '}'). The file was not changed; fix it in a text editor or restore it from version control.");
+    assert.equal(
+      e.message,
+      "demo.ftnb is not valid JSON (line 3, column 13: expected a value, found '}'). The file was not changed; fix it in a text editor or restore it from version control.",
+    );
   });
 
   it('reports a truncated file as ending inside an unclosed array', () => {
@@ -156,7 +213,10 @@ describe('parseFtnb rejections', () => {
   it('reports a newer format version and asks to update', () => {
     const e = rejection('{"tunebook": 2, "metadata": {}, "cells": [], "newThing": true}');
     assert.equal(e.problem, 'version');
-    assert.equal(e.message, 'demo.ftnb was written by a newer Tunebook (format version 2); this Tunebook reads format version 1. Update the Tunebook extension to open it; the file was not changed.');
+    assert.equal(
+      e.message,
+      'demo.ftnb was written by a newer Tunebook (format version 2); this Tunebook reads format version 1. Update the Tunebook extension to open it; the file was not changed.',
+    );
   });
 
   const shapes: [string, string, RegExp][] = [
@@ -168,23 +228,91 @@ describe('parseFtnb rejections', () => {
     ['{"tunebook":1,"cells":[],"extra":1}', 'extra', /extra is not a known property .*put extra data under "metadata"/],
     ['{"tunebook":1,"metadata":[],"cells":[]}', 'metadata', /metadata must be an object, found an array/],
     ['{"tunebook":1,"cells":[null]}', 'cells[0]', /cells\[0\] must be an object, found null/],
-    ['{"tunebook":1,"cells":[{"kind":"raw","source":""}]}', 'cells[0].kind', /must be "markdown" or "code", found the string "raw"/],
-    ['{"tunebook":1,"cells":[{"kind":"code","source":""},{"kind":"code","source":["a"]}]}', 'cells[1].source', /cells\[1\]\.source must be a string, found an array/],
-    ['{"tunebook":1,"cells":[{"kind":"code","language":"","source":""}]}', 'cells[0].language', /must be a non-empty string/],
-    ['{"tunebook":1,"cells":[{"kind":"markdown","source":"","outputs":[]}]}', 'cells[0].outputs', /markdown cells have no outputs/],
-    ['{"tunebook":1,"cells":[{"kind":"markdown","source":"","execution":{}}]}', 'cells[0].execution', /markdown cells are not executed/],
-    ['{"tunebook":1,"cells":[{"kind":"code","source":"","outputs":{}}]}', 'cells[0].outputs', /must be an array, found an object/],
-    ['{"tunebook":1,"cells":[{"kind":"code","source":"","outputs":[{"items":[{"mime":"","data":""}]}]}]}', 'cells[0].outputs[0].items[0].mime', /must be a non-empty string/],
-    ['{"tunebook":1,"cells":[{"kind":"code","source":"","outputs":[{"items":[{"mime":"text/plain","data":2}]}]}]}', 'cells[0].outputs[0].items[0].data', /must be a string, found the number 2/],
-    ['{"tunebook":1,"cells":[{"kind":"code","source":"","outputs":[{"items":[{"mime":"image/png","data":"x","encoding":"hex"}]}]}]}', 'cells[0].outputs[0].items[0].encoding', /must be "base64" when present/],
-    ['{"tunebook":1,"cells":[{"kind":"code","source":"","outputs":[{"items":[{"mime":"image/png","data":"not base64!","encoding":"base64"}]}]}]}', 'cells[0].outputs[0].items[0].data', /is not valid base64/],
-    ['{"tunebook":1,"cells":[{"kind":"code","source":"","outputs":[{"items":[],"id":"o"}]}]}', 'cells[0].outputs[0].id', /is not a known property/],
-    ['{"tunebook":1,"cells":[{"kind":"code","source":"","execution":{"order":-1}}]}', 'cells[0].execution.order', /must be a whole number >= 0, found the number -1/],
-    ['{"tunebook":1,"cells":[{"kind":"code","source":"","execution":{"order":1.5}}]}', 'cells[0].execution.order', /must be a whole number >= 0/],
-    ['{"tunebook":1,"cells":[{"kind":"code","source":"","execution":{"success":"yes"}}]}', 'cells[0].execution.success', /must be true or false/],
-    ['{"tunebook":1,"cells":[{"kind":"code","source":"","execution":{"durationMs":-3}}]}', 'cells[0].execution.durationMs', /must be a finite number >= 0/],
-    ['{"tunebook":1,"cells":[{"kind":"code","source":"","metadata":"x"}]}', 'cells[0].metadata', /must be an object, found the string "x"/],
-    [`{"tunebook":1,"metadata":{"a":${'['.repeat(150)}${']'.repeat(150)}},"cells":[]}`, 'metadata.a' + '[0]'.repeat(99), /nested more than 100 levels deep/],
+    [
+      '{"tunebook":1,"cells":[{"kind":"raw","source":""}]}',
+      'cells[0].kind',
+      /must be "markdown" or "code", found the string "raw"/,
+    ],
+    [
+      '{"tunebook":1,"cells":[{"kind":"code","source":""},{"kind":"code","source":["a"]}]}',
+      'cells[1].source',
+      /cells\[1\]\.source must be a string, found an array/,
+    ],
+    [
+      '{"tunebook":1,"cells":[{"kind":"code","language":"","source":""}]}',
+      'cells[0].language',
+      /must be a non-empty string/,
+    ],
+    [
+      '{"tunebook":1,"cells":[{"kind":"markdown","source":"","outputs":[]}]}',
+      'cells[0].outputs',
+      /markdown cells have no outputs/,
+    ],
+    [
+      '{"tunebook":1,"cells":[{"kind":"markdown","source":"","execution":{}}]}',
+      'cells[0].execution',
+      /markdown cells are not executed/,
+    ],
+    [
+      '{"tunebook":1,"cells":[{"kind":"code","source":"","outputs":{}}]}',
+      'cells[0].outputs',
+      /must be an array, found an object/,
+    ],
+    [
+      '{"tunebook":1,"cells":[{"kind":"code","source":"","outputs":[{"items":[{"mime":"","data":""}]}]}]}',
+      'cells[0].outputs[0].items[0].mime',
+      /must be a non-empty string/,
+    ],
+    [
+      '{"tunebook":1,"cells":[{"kind":"code","source":"","outputs":[{"items":[{"mime":"text/plain","data":2}]}]}]}',
+      'cells[0].outputs[0].items[0].data',
+      /must be a string, found the number 2/,
+    ],
+    [
+      '{"tunebook":1,"cells":[{"kind":"code","source":"","outputs":[{"items":[{"mime":"image/png","data":"x","encoding":"hex"}]}]}]}',
+      'cells[0].outputs[0].items[0].encoding',
+      /must be "base64" when present/,
+    ],
+    [
+      '{"tunebook":1,"cells":[{"kind":"code","source":"","outputs":[{"items":[{"mime":"image/png","data":"not base64!","encoding":"base64"}]}]}]}',
+      'cells[0].outputs[0].items[0].data',
+      /is not valid base64/,
+    ],
+    [
+      '{"tunebook":1,"cells":[{"kind":"code","source":"","outputs":[{"items":[],"id":"o"}]}]}',
+      'cells[0].outputs[0].id',
+      /is not a known property/,
+    ],
+    [
+      '{"tunebook":1,"cells":[{"kind":"code","source":"","execution":{"order":-1}}]}',
+      'cells[0].execution.order',
+      /must be a whole number >= 0, found the number -1/,
+    ],
+    [
+      '{"tunebook":1,"cells":[{"kind":"code","source":"","execution":{"order":1.5}}]}',
+      'cells[0].execution.order',
+      /must be a whole number >= 0/,
+    ],
+    [
+      '{"tunebook":1,"cells":[{"kind":"code","source":"","execution":{"success":"yes"}}]}',
+      'cells[0].execution.success',
+      /must be true or false/,
+    ],
+    [
+      '{"tunebook":1,"cells":[{"kind":"code","source":"","execution":{"durationMs":-3}}]}',
+      'cells[0].execution.durationMs',
+      /must be a finite number >= 0/,
+    ],
+    [
+      '{"tunebook":1,"cells":[{"kind":"code","source":"","metadata":"x"}]}',
+      'cells[0].metadata',
+      /must be an object, found the string "x"/,
+    ],
+    [
+      `{"tunebook":1,"metadata":{"a":${'['.repeat(150)}${']'.repeat(150)}},"cells":[]}`,
+      'metadata.a' + '[0]'.repeat(99),
+      /nested more than 100 levels deep/,
+    ],
   ];
   for (const [text, path, message] of shapes) {
     const label = path.length > 40 ? `${path.slice(0, 40)}…` : path || '(top level)';

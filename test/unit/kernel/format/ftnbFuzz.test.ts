@@ -26,7 +26,30 @@ const VALID: FtnbNotebook = {
 
 type Random = () => number;
 const pick = <T>(random: Random, items: readonly T[]): T => items[Math.floor(random() * items.length)];
-const SNIPPETS = ['{', '}', '[', ']', ',', ':', '"', '\\', '1', '-1', '2', 'null', 'true', '"x"', '"kind"', '"code"', '"base64"', '\n', ' ', '\u0000', '🎵', '\ud800'];
+const SNIPPETS = [
+  '{',
+  '}',
+  '[',
+  ']',
+  ',',
+  ':',
+  '"',
+  '\\',
+  '1',
+  '-1',
+  '2',
+  'null',
+  'true',
+  '"x"',
+  '"kind"',
+  '"code"',
+  '"base64"',
+  '\n',
+  ' ',
+  '\u0000',
+  '🎵',
+  '\ud800',
+];
 
 function mutateText(text: string, random: Random): string {
   const at = Math.floor(random() * (text.length + 1));
@@ -48,7 +71,26 @@ function mutateText(text: string, random: Random): string {
   }
 }
 
-const VALUES: unknown[] = [null, 0, -1, 1.5, 2, Number.MAX_SAFE_INTEGER + 2, '', 'code', 'markdown', 'base64', '@@', true, false, [], {}, [{}], { items: [] }, { mime: 'text/plain', data: 'x' }];
+const VALUES: unknown[] = [
+  null,
+  0,
+  -1,
+  1.5,
+  2,
+  Number.MAX_SAFE_INTEGER + 2,
+  '',
+  'code',
+  'markdown',
+  'base64',
+  '@@',
+  true,
+  false,
+  [],
+  {},
+  [{}],
+  { items: [] },
+  { mime: 'text/plain', data: 'x' },
+];
 
 /** Replaces, deletes or adds one value somewhere in the parsed JSON tree. */
 function mutateTree(root: unknown, random: Random): unknown {
@@ -62,10 +104,19 @@ function mutateTree(root: unknown, random: Random): unknown {
   walk(root);
   const target = pick(random, containers);
   const keys = Object.keys(target);
-  const key = keys.length > 0 && random() < 0.8 ? pick(random, keys) : pick(random, ['extra', 'tunebook', 'kind', 'encoding', '__proto__', '0']);
+  const key =
+    keys.length > 0 && random() < 0.8
+      ? pick(random, keys)
+      : pick(random, ['extra', 'tunebook', 'kind', 'encoding', '__proto__', '0']);
   const action = random();
   if (action < 0.2 && !Array.isArray(target)) delete target[key];
-  else Object.defineProperty(target, key, { value: structuredClone(pick(random, VALUES)), enumerable: true, writable: true, configurable: true });
+  else
+    Object.defineProperty(target, key, {
+      value: structuredClone(pick(random, VALUES)),
+      enumerable: true,
+      writable: true,
+      configurable: true,
+    });
   return root;
 }
 
@@ -75,7 +126,9 @@ function checkOutcome(text: string): 'parsed' | 'rejected' {
     nb = parseFtnb(text, 'fuzz.ftnb');
   } catch (error) {
     if (error instanceof FtnbFormatError && error.message.startsWith('fuzz.ftnb ')) return 'rejected';
-    throw new Error(`parseFtnb threw something other than FtnbFormatError for ${JSON.stringify(text.slice(0, 300))}: ${String(error)}`);
+    throw new Error(
+      `parseFtnb threw something other than FtnbFormatError for ${JSON.stringify(text.slice(0, 300))}: ${String(error)}`,
+    );
   }
   const written = serializeFtnb(nb);
   assert.deepEqual(parseFtnb(written), nb);

@@ -5,7 +5,19 @@ import { seededRandom } from './seededRandom';
 
 describe('locateJsonError', () => {
   it('finds nothing wrong in valid JSON of every kind', () => {
-    for (const text of ['0', '-1.5e+3', '"a\\u00e9\\n"', 'true', ' null ', '[]', '{}', '[1,[2,{"a":[]}]]', '{"a":{"b":"c"},"d":[false]}', `"${'9'.repeat(1000)}"`, '9'.repeat(1000)]) {
+    for (const text of [
+      '0',
+      '-1.5e+3',
+      '"a\\u00e9\\n"',
+      'true',
+      ' null ',
+      '[]',
+      '{}',
+      '[1,[2,{"a":[]}]]',
+      '{"a":{"b":"c"},"d":[false]}',
+      `"${'9'.repeat(1000)}"`,
+      '9'.repeat(1000),
+    ]) {
       assert.equal(locateJsonError(text), undefined, text);
     }
   });
@@ -42,7 +54,32 @@ describe('locateJsonError', () => {
 
   it('agrees with JSON.parse on random JSON-ish texts (seeded)', () => {
     const random = seededRandom(20240601);
-    const alphabet = ['{', '}', '[', ']', ',', ':', '"', '\\', 'u', '0', '1', '-', '.', 'e', '+', ' ', '\n', 'a', 'true', 'null', 'false', '"k"', '\t', '\u0001'];
+    const alphabet = [
+      '{',
+      '}',
+      '[',
+      ']',
+      ',',
+      ':',
+      '"',
+      '\\',
+      'u',
+      '0',
+      '1',
+      '-',
+      '.',
+      'e',
+      '+',
+      ' ',
+      '\n',
+      'a',
+      'true',
+      'null',
+      'false',
+      '"k"',
+      '\t',
+      '\u0001',
+    ];
     let valid = 0;
     for (let n = 0; n < 20_000; n++) {
       const length = 1 + Math.floor(random() * 12);

@@ -7,7 +7,14 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..', '..', '..', '..');
-const inputs = ['kernel/server', 'kernel/protocol', 'kernel/engine/runtime/kernelBridge.ts', 'kernel/cells', 'kernel/client', 'kernel/format'];
+const inputs = [
+  'kernel/server',
+  'kernel/protocol',
+  'kernel/engine/runtime/kernelBridge.ts',
+  'kernel/cells',
+  'kernel/client',
+  'kernel/format',
+];
 const outputs = ['dist/kernel.js', 'dist/cli.js'];
 
 function newest(path) {
@@ -25,10 +32,30 @@ if (builtTime >= sourceTime) process.exit(0);
 try {
   execFileSync(process.execPath, [join(root, 'scripts/build.mjs')], { cwd: root, stdio: ['ignore', 'ignore', 'pipe'] });
 } catch {
-  process.stderr.write('buildIfStale: scripts/build.mjs failed (another area does not build yet); building kernel and CLI only.\n');
+  process.stderr.write(
+    'buildIfStale: scripts/build.mjs failed (another area does not build yet); building kernel and CLI only.\n',
+  );
   const esbuild = await import('esbuild');
-  const node = { bundle: true, platform: 'node', format: 'cjs', target: 'node20', sourcemap: 'linked', logLevel: 'warning', absWorkingDir: root };
+  const node = {
+    bundle: true,
+    platform: 'node',
+    format: 'cjs',
+    target: 'node20',
+    sourcemap: 'linked',
+    logLevel: 'warning',
+    absWorkingDir: root,
+  };
   const optionalNative = ['@tensorflow/tfjs-node', '@tensorflow/tfjs-node-gpu'];
-  await esbuild.build({ ...node, entryPoints: ['kernel/server/main.ts'], outfile: 'dist/kernel.js', external: ['./engine.js', ...optionalNative] });
-  await esbuild.build({ ...node, entryPoints: ['kernel/client/cli.ts'], outfile: 'dist/cli.js', banner: { js: '#!/usr/bin/env node' } });
+  await esbuild.build({
+    ...node,
+    entryPoints: ['kernel/server/main.ts'],
+    outfile: 'dist/kernel.js',
+    external: ['./engine.js', ...optionalNative],
+  });
+  await esbuild.build({
+    ...node,
+    entryPoints: ['kernel/client/cli.ts'],
+    outfile: 'dist/cli.js',
+    banner: { js: '#!/usr/bin/env node' },
+  });
 }

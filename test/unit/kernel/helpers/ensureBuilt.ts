@@ -10,6 +10,8 @@ let built = false;
 
 export function ensureBuilt(): void {
   if (built) return;
-  execFileSync('flock', ['/tmp/tunebook-kernel-build.lock', process.execPath, join(__dirname, 'buildIfStale.mjs')], { stdio: ['ignore', 'ignore', 'inherit'] });
+  execFileSync('flock', ['/tmp/tunebook-kernel-build.lock', process.execPath, join(__dirname, 'buildIfStale.mjs')], {
+    stdio: ['ignore', 'ignore', 'inherit'],
+  });
   built = true;
 }

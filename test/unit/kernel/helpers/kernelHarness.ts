@@ -12,7 +12,8 @@ export const fixturesDir = join(repoRoot, 'test', 'fixtures', 'kernel');
 /** A temp notebook folder; with `packages`, the fixture packages are installed in its node_modules. */
 export function makeNotebookDir(packages: string[] = []): string {
   const dir = mkdtempSync(join(tmpdir(), 'tunebook-nb-'));
-  for (const name of packages) cpSync(join(fixturesDir, 'packages', name), join(dir, 'node_modules', name), { recursive: true });
+  for (const name of packages)
+    cpSync(join(fixturesDir, 'packages', name), join(dir, 'node_modules', name), { recursive: true });
   return dir;
 }
 
@@ -34,11 +35,22 @@ export interface CellRun {
   stderr: string;
 }
 
-export async function runCell(client: KernelClient, code: string, cellName = 'Cell 1', outputs = new OutputCollector()): Promise<CellRun> {
+export async function runCell(
+  client: KernelClient,
+  code: string,
+  cellName = 'Cell 1',
+  outputs = new OutputCollector(),
+): Promise<CellRun> {
   const result = await client.execute({ code, cellName }, outputs);
   const items = outputs.outputs.flatMap((o) => o.items);
   const text = (mime: string) => items.filter((i) => i.mime === mime).map((i) => i.data);
-  return { result, outputs, texts: text(MIME.text), stdout: text(MIME.stdout).join(''), stderr: text(MIME.stderr).join('') };
+  return {
+    result,
+    outputs,
+    texts: text(MIME.text),
+    stdout: text(MIME.stdout).join(''),
+    stderr: text(MIME.stderr).join(''),
+  };
 }
 
 /** The value of a cell's final expression, as text; fails the test when the cell fails. */

@@ -11,7 +11,13 @@ import { freeze, unfreeze } from '../../../../kernel/engine/tuners/freeze';
 import { heldModels, isEngineModel } from '../../../../kernel/server/heldModels';
 import { registerFreezeMap } from '../../../../kernel/server/freezeMap';
 import { registerModels } from '../../../../kernel/server/models';
-import { FreezeMapErrorCode, ModelLayersRequest, ModelSetTrainableRequest, ModelsChangedNotification, ModelsListRequest } from '../../../../kernel/protocol';
+import {
+  FreezeMapErrorCode,
+  ModelLayersRequest,
+  ModelSetTrainableRequest,
+  ModelsChangedNotification,
+  ModelsListRequest,
+} from '../../../../kernel/protocol';
 
 const CONFIG = { model_type: 'gpt2', n_layer: 2, n_embd: 16, n_head: 2, vocab_size: 32, n_positions: 16 };
 
@@ -49,7 +55,8 @@ function setup(scope: Record<string, unknown>, names: string[], engineLoaded = t
   return { connection, models };
 }
 
-const sizeOf = (m: Model, prefix: string) => [...m.params.entries()].filter(([n]) => n.startsWith(prefix)).reduce((s, [, v]) => s + v.size, 0);
+const sizeOf = (m: Model, prefix: string) =>
+  [...m.params.entries()].filter(([n]) => n.startsWith(prefix)).reduce((s, [, v]) => s + v.size, 0);
 
 describe('kernel freeze map handlers', () => {
   let m: Model;
@@ -64,8 +71,15 @@ describe('kernel freeze map handlers', () => {
     const scope = { a: 1, m, other: { layers: () => [] }, alias: m, nothing: null };
     assert.equal(isEngineModel(m), true);
     assert.equal(isEngineModel({ layers: () => [], params: new Map(), modelType: 'gpt2' }), false);
-    assert.deepEqual(heldModels(['a', 'm', 'other', 'alias', 'nothing', 'missing'], scope).map((h) => h.name), ['m', 'alias']);
-    const throwing = Object.defineProperty({}, 'boom', { get: () => { throw new Error('no'); } });
+    assert.deepEqual(
+      heldModels(['a', 'm', 'other', 'alias', 'nothing', 'missing'], scope).map((h) => h.name),
+      ['m', 'alias'],
+    );
+    const throwing = Object.defineProperty({}, 'boom', {
+      get: () => {
+        throw new Error('no');
+      },
+    });
     assert.deepEqual(heldModels(['boom'], throwing), []);
   });
 
@@ -73,20 +87,31 @@ describe('kernel freeze map handlers', () => {
     m = create(CONFIG, { seed: 1 });
     const { connection } = setup({ m, x: 3 }, ['x', 'm']);
     const list = connection.call(ModelsListRequest.method);
-    assert.deepEqual(list, { models: [{ name: 'm', modelType: 'gpt2', architecture: 'GPT2LMHeadModel', params: total, trainableParams: total }] });
+    assert.deepEqual(list, {
+      models: [
+        { name: 'm', modelType: 'gpt2', architecture: 'GPT2LMHeadModel', params: total, trainableParams: total },
+      ],
+    });
     const layers = connection.call(ModelLayersRequest.method, { model: 'm' });
     assert.deepEqual(layers.layers, JSON.parse(JSON.stringify(m.layers())), 'a plain copy of layers()');
     assert.deepEqual(layers.model, list.models[0]);
   });
 
-  it('model/setTrainable freezes and unfreezes the kernel\'s model at once', () => {
+  it("model/setTrainable freezes and unfreezes the kernel's model at once", () => {
     m = create(CONFIG, { seed: 1 });
     const { connection } = setup({ m }, ['m']);
     const block = sizeOf(m, 'transformer.h.0.');
-    const frozen = connection.call(ModelSetTrainableRequest.method, { model: 'm', paths: ['transformer.h.0'], trainable: false });
+    const frozen = connection.call(ModelSetTrainableRequest.method, {
+      model: 'm',
+      paths: ['transformer.h.0'],
+      trainable: false,
+    });
     assert.equal(frozen.changedParams, block);
     assert.equal(frozen.model.trainableParams, total - block);
-    assert.ok([...m.params.entries()].every(([n, v]) => v.trainable === !n.startsWith('transformer.h.0.')), 'the live variables changed');
+    assert.ok(
+      [...m.params.entries()].every(([n, v]) => v.trainable === !n.startsWith('transformer.h.0.')),
+      'the live variables changed',
+    );
     const blockInfo = frozen.layers[0].children.find((l: any) => l.kind === 'ModuleList').children[0];
     assert.equal(blockInfo.trainableParams, 0);
     const again = connection.call(ModelSetTrainableRequest.method, { model: 'm', paths: ['**'], trainable: true });
@@ -99,13 +124,33 @@ describe('kernel freeze map handlers', () => {
     const { connection } = setup({ m }, ['m']);
     const rejects = (fn: () => unknown, code: number, message: RegExp) =>
       assert.throws(fn, (e: unknown) => e instanceof ResponseError && e.code === code && message.test(e.message));
-    rejects(() => connection.call(ModelLayersRequest.method, { model: 'gone' }), FreezeMapErrorCode.noSuchModel, /No model named "gone".*holds: m/);
-    rejects(() => connection.call(ModelSetTrainableRequest.method, { model: 'm', paths: ['transformer.nope'], trainable: false }), FreezeMapErrorCode.badSelector, /"transformer\.nope" matches no module/);
-    rejects(() => connection.call(ModelSetTrainableRequest.method, { model: 'm', paths: [], trainable: false }), FreezeMapErrorCode.badSelector, /non-empty list/);
+    rejects(
+      () => connection.call(ModelLayersRequest.method, { model: 'gone' }),
+      FreezeMapErrorCode.noSuchModel,
+      /No model named "gone".*holds: m/,
+    );
+    rejects(
+      () =>
+        connection.call(ModelSetTrainableRequest.method, { model: 'm', paths: ['transformer.nope'], trainable: false }),
+      FreezeMapErrorCode.badSelector,
+      /"transformer\.nope" matches no module/,
+    );
+    rejects(
+      () => connection.call(ModelSetTrainableRequest.method, { model: 'm', paths: [], trainable: false }),
+      FreezeMapErrorCode.badSelector,
+      /non-empty list/,
+    );
     assert.equal(sizeOf(m, ''), total);
-    assert.ok([...m.params.values()].every((v) => v.trainable), 'a failed request changes nothing');
+    assert.ok(
+      [...m.params.values()].every((v) => v.trainable),
+      'a failed request changes nothing',
+    );
     const noEngine = setup({ m }, ['m'], false);
-    rejects(() => noEngine.connection.call(ModelSetTrainableRequest.method, { model: 'm', paths: ['**'], trainable: false }), FreezeMapErrorCode.noSuchModel, /engine is not loaded/);
+    rejects(
+      () => noEngine.connection.call(ModelSetTrainableRequest.method, { model: 'm', paths: ['**'], trainable: false }),
+      FreezeMapErrorCode.noSuchModel,
+      /engine is not loaded/,
+    );
   });
 
   it('sends models/changed after cells while models exist, once more when the last one goes, then stays quiet', () => {

@@ -3,7 +3,12 @@ import assert from 'node:assert/strict';
 import { join } from 'node:path';
 import { PassThrough } from 'node:stream';
 import { after, before, describe, it } from 'node:test';
-import { createMessageConnection, StreamMessageReader, StreamMessageWriter, type MessageConnection } from 'vscode-jsonrpc/node';
+import {
+  createMessageConnection,
+  StreamMessageReader,
+  StreamMessageWriter,
+  type MessageConnection,
+} from 'vscode-jsonrpc/node';
 import { KernelServer } from '../../../../kernel/server/kernelServer';
 import {
   DisplayNotification,
@@ -27,7 +32,8 @@ describe('kernel protocol over in-memory streams', () => {
   const states: KernelState[] = [];
   const displays: DisplayParams[] = [];
   let ids = 0;
-  const execute = (code: string) => client.sendRequest(ExecuteCellRequest.type, { executionId: `e${++ids}`, code, cellName: `Cell ${ids}` });
+  const execute = (code: string) =>
+    client.sendRequest(ExecuteCellRequest.type, { executionId: `e${++ids}`, code, cellName: `Cell ${ids}` });
 
   before(() => {
     const toKernel = new PassThrough();
@@ -54,12 +60,20 @@ describe('kernel protocol over in-memory streams', () => {
   });
 
   it('answers initialize with its protocol version and pid, and refuses another version', async () => {
-    const info = await client.sendRequest(InitializeRequest.type, { protocolVersion: PROTOCOL_VERSION, notebookDir: repoRoot, backend: 'cpu' });
+    const info = await client.sendRequest(InitializeRequest.type, {
+      protocolVersion: PROTOCOL_VERSION,
+      notebookDir: repoRoot,
+      backend: 'cpu',
+    });
     assert.equal(info.protocolVersion, PROTOCOL_VERSION);
     assert.equal(info.pid, process.pid);
     assert.equal(process.env.TUNEBOOK_BACKEND, 'cpu');
     await assert.rejects(
-      client.sendRequest(InitializeRequest.type, { protocolVersion: PROTOCOL_VERSION + 1, notebookDir: repoRoot, backend: 'cpu' }),
+      client.sendRequest(InitializeRequest.type, {
+        protocolVersion: PROTOCOL_VERSION + 1,
+        notebookDir: repoRoot,
+        backend: 'cpu',
+      }),
       /protocol 1, the client 2/,
     );
   });
@@ -69,7 +83,10 @@ describe('kernel protocol over in-memory streams', () => {
     const result = await execute('const protoA = 20;\nprotoA + 22');
     assert.equal(result.success, true);
     const shown = displays.filter((d) => d.executionId === `e${ids}`);
-    assert.deepEqual(shown.map((d) => d.items), [[{ mime: MIME.text, data: '42' }]]);
+    assert.deepEqual(
+      shown.map((d) => d.items),
+      [[{ mime: MIME.text, data: '42' }]],
+    );
     assert.deepEqual(states, ['busy', 'idle']);
   });
 

@@ -53,7 +53,11 @@ describe('training statistics in model/layers', () => {
     await train(m, data, { maxSteps: 3, batchSize: 4, learningRate: 1e-2, seed: 0, progress: false });
     const perParam = trainingStats(m)!.params;
     const nodes = flatten(layersVia(m, { freeze, unfreeze, trainingStats }));
-    assert.deepEqual(flatten(layersVia(m, undefined)).map((l) => l.trainingStats), nodes.map(() => undefined), 'engine not loaded: no stats');
+    assert.deepEqual(
+      flatten(layersVia(m, undefined)).map((l) => l.trainingStats),
+      nodes.map(() => undefined),
+      'engine not loaded: no stats',
+    );
     let checked = 0;
     for (const node of nodes) {
       const names = [...m.params.keys()].filter((n) => n.startsWith(`${node.path}.`));
@@ -73,9 +77,16 @@ describe('training statistics in model/layers', () => {
       const expectedGrad = Math.sqrt(names.reduce((s, n) => s + perParam.get(n)!.gradNorm ** 2, 0));
       const got = node.trainingStats!;
       // float32 on the engine side: relative tolerance 1e-4
-      assert.ok(Math.abs(got.weightChange - expectedChange) <= 1e-4 * expectedChange + 1e-9, `${node.path}: change ${got.weightChange} vs ${expectedChange}`);
-      assert.ok(Math.abs(got.gradNorm - expectedGrad) <= 1e-6 * expectedGrad + 1e-12, `${node.path}: grad ${got.gradNorm} vs ${expectedGrad}`);
-      if (node.path === 'transformer.h.0' || node.path.startsWith('transformer.h.0.')) assert.deepEqual(got, { gradNorm: 0, weightChange: 0 }, node.path);
+      assert.ok(
+        Math.abs(got.weightChange - expectedChange) <= 1e-4 * expectedChange + 1e-9,
+        `${node.path}: change ${got.weightChange} vs ${expectedChange}`,
+      );
+      assert.ok(
+        Math.abs(got.gradNorm - expectedGrad) <= 1e-6 * expectedGrad + 1e-12,
+        `${node.path}: grad ${got.gradNorm} vs ${expectedGrad}`,
+      );
+      if (node.path === 'transformer.h.0' || node.path.startsWith('transformer.h.0.'))
+        assert.deepEqual(got, { gradNorm: 0, weightChange: 0 }, node.path);
       else assert.ok(got.gradNorm > 0 && got.weightChange > 0, node.path);
       checked++;
     }
@@ -84,8 +95,17 @@ describe('training statistics in model/layers', () => {
   });
 
   it('a node whose parameters all started at zero reports their absolute change', () => {
-    const stats = { steps: 1, params: new Map([['x.bias', { gradNorm: 3, weightChange: 0.5, deltaNorm: 0.5, startNorm: 0 }], ['x.w', { gradNorm: 4, weightChange: 0, deltaNorm: 0, startNorm: 0 }]]) };
-    const [node] = withTrainingStats([{ path: 'x', kind: 'Linear', params: 2, trainableParams: 2, trainable: true }], stats);
+    const stats = {
+      steps: 1,
+      params: new Map([
+        ['x.bias', { gradNorm: 3, weightChange: 0.5, deltaNorm: 0.5, startNorm: 0 }],
+        ['x.w', { gradNorm: 4, weightChange: 0, deltaNorm: 0, startNorm: 0 }],
+      ]),
+    };
+    const [node] = withTrainingStats(
+      [{ path: 'x', kind: 'Linear', params: 2, trainableParams: 2, trainable: true }],
+      stats,
+    );
     assert.deepEqual(node.trainingStats, { gradNorm: 5, weightChange: 0.5 });
   });
 });

@@ -21,7 +21,10 @@ describe('kernel cells', () => {
   });
 
   it('keeps top-level declarations across cells, destructuring, functions and classes included', async () => {
-    await runCell(client, 'const a: number = 1;\nlet { b, c: [d] } = { b: 2, c: [3] };\nfunction sum() { return a + b + d }\nclass Box { constructor(readonly v: number) {} }');
+    await runCell(
+      client,
+      'const a: number = 1;\nlet { b, c: [d] } = { b: 2, c: [3] };\nfunction sum() { return a + b + d }\nclass Box { constructor(readonly v: number) {} }',
+    );
     assert.equal(await valueOf(client, 'sum() + new Box(10).v'), '16');
   });
 
@@ -38,7 +41,10 @@ describe('kernel cells', () => {
   });
 
   it('supports top-level await and displays the final expression, not a trailing declaration', async () => {
-    assert.equal(await valueOf(client, 'const later = await new Promise<number>((r) => setTimeout(() => r(7), 20));\nlater * 6'), '42');
+    assert.equal(
+      await valueOf(client, 'const later = await new Promise<number>((r) => setTimeout(() => r(7), 20));\nlater * 6'),
+      '42',
+    );
     const declaration = await runCell(client, 'const nothingShown = 5');
     assert.deepEqual(declaration.outputs.outputs, []);
     assert.equal(await valueOf(client, '({ nested: { list: [1, 2] } })'), '{ nested: { list: [ 1, 2 ] } }');
@@ -54,7 +60,8 @@ describe('kernel cells', () => {
       },
       {
         onStream: (stream, text) => events.push({ kind: stream, text, at: performance.now() - started }),
-        onDisplay: (_id, _op, items) => events.push({ kind: 'display', text: items[0].data, at: performance.now() - started }),
+        onDisplay: (_id, _op, items) =>
+          events.push({ kind: 'display', text: items[0].data, at: performance.now() - started }),
       },
     );
     assert.equal(result.success, true);
@@ -67,7 +74,10 @@ describe('kernel cells', () => {
         ['stdout', 'fourth'],
       ],
     );
-    assert.ok(events[0].at < result.durationMs - 300, `first line arrived at ${events[0].at} ms, before the 400 ms wait ended`);
+    assert.ok(
+      events[0].at < result.durationMs - 300,
+      `first line arrived at ${events[0].at} ms, before the 400 ms wait ended`,
+    );
   });
 
   it('offers the display API as cell globals, with handles that redraw in place', async () => {
@@ -76,21 +86,33 @@ describe('kernel cells', () => {
       [
         "const md = display.markdown('loading');",
         "display.table([{ k: 'a', v: 1 }]);",
-        "display.image(Uint8Array.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a, 0]));",
-        "display.json({ ok: true });",
+        'display.image(Uint8Array.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a, 0]));',
+        'display.json({ ok: true });',
         "md.update('done');",
         "display('last')",
       ].join('\n'),
     );
     assert.equal(run.result.success, true);
     assert.deepEqual(
-      run.outputs.outputs.map((o) => o.items.map((i) => `${i.mime}:${i.mime === MIME.png ? i.encoding : i.data.slice(0, 12)}`)),
-      [[`${MIME.markdown}:done`], [`${MIME.html}:<table><thea`, `${MIME.text}:k  v\n-  -\na `], [`${MIME.png}:base64`, `${MIME.text}:[PNG image, `], [`${MIME.json}:{\n  "ok": tr`], [`${MIME.text}:last`]],
+      run.outputs.outputs.map((o) =>
+        o.items.map((i) => `${i.mime}:${i.mime === MIME.png ? i.encoding : i.data.slice(0, 12)}`),
+      ),
+      [
+        [`${MIME.markdown}:done`],
+        [`${MIME.html}:<table><thea`, `${MIME.text}:k  v\n-  -\na `],
+        [`${MIME.png}:base64`, `${MIME.text}:[PNG image, `],
+        [`${MIME.json}:{\n  "ok": tr`],
+        [`${MIME.text}:last`],
+      ],
     );
   });
 
   it('reports a thrown error with its message and the cell line it came from', async () => {
-    const run = await runCell(client, 'type T = { x: number };\nconst t: T = { x: 1 };\nfunction fail(): never {\n  throw new RangeError(`bad ${t.x}`);\n}\nfail();', 'Cell 12');
+    const run = await runCell(
+      client,
+      'type T = { x: number };\nconst t: T = { x: 1 };\nfunction fail(): never {\n  throw new RangeError(`bad ${t.x}`);\n}\nfail();',
+      'Cell 12',
+    );
     assert.equal(run.result.success, false);
     assert.deepEqual([run.result.error?.name, run.result.error?.message], ['RangeError', 'bad 1']);
     assert.match(run.result.error!.stack!, /at fail \(Cell 12:4:9\)/);
@@ -119,18 +141,27 @@ describe('kernel cells', () => {
   });
 
   it('imports npm packages from the notebook folder, CommonJS and ES-module-only, static and dynamic', async () => {
-    await runCell(client, "import { greet, version } from 'greeter';\nimport welcome, { greet as hi } from 'esm-greeter';");
-    assert.equal(await valueOf(client, "`${greet('Ada')} ${version} ${hi('Bo')} ${welcome()}`"), "'Hello, Ada! 1.2.3 Hi, Bo. welcome'");
+    await runCell(
+      client,
+      "import { greet, version } from 'greeter';\nimport welcome, { greet as hi } from 'esm-greeter';",
+    );
+    assert.equal(
+      await valueOf(client, "`${greet('Ada')} ${version} ${hi('Bo')} ${welcome()}`"),
+      "'Hello, Ada! 1.2.3 Hi, Bo. welcome'",
+    );
     assert.equal(await valueOf(client, "const { shout } = await import('esm-greeter/shout');\nshout('x')"), "'X'");
     assert.equal(await valueOf(client, "import * as g from 'greeter';\ng.default.greet === g.greet"), 'true');
     assert.equal(await valueOf(client, "require('greeter').version"), "'1.2.3'");
   });
 
-  it('falls back to the kernel\'s own packages, and explains a package that is missing', async () => {
+  it("falls back to the kernel's own packages, and explains a package that is missing", async () => {
     assert.equal(await valueOf(client, "import { Parser } from 'acorn';\ntypeof Parser"), "'function'");
     const missing = await runCell(client, "import x from 'no-such-package-xyz'");
     assert.equal(missing.result.error?.name, 'ImportError');
-    assert.match(missing.result.error!.message, /Cannot find package 'no-such-package-xyz' in the notebook folder .*npm install no-such-package-xyz/);
+    assert.match(
+      missing.result.error!.message,
+      /Cannot find package 'no-such-package-xyz' in the notebook folder .*npm install no-such-package-xyz/,
+    );
   });
 
   it('refuses to replace a global the kernel relies on, and says so', async () => {

@@ -30,7 +30,8 @@ function jobs(scope: Record<string, unknown> = {}, onProgress?: (runner: RlhfJob
   return { runner, progress, scope };
 }
 
-const isCode = (code: number, message: RegExp) => (e: unknown) => e instanceof ResponseError && e.code === code && message.test(e.message);
+const isCode = (code: number, message: RegExp) => (e: unknown) =>
+  e instanceof ResponseError && e.code === code && message.test(e.message);
 
 // 12 lines of three annotators: enough pairs for a few optimiser steps, with some held out.
 const small = () => rankingsFile('small.jsonl', RANKINGS.slice(0, 12));
@@ -52,9 +53,19 @@ describe('rlhf/trainRewardModel', () => {
     assert.equal(result.trainPairs + result.heldOutPairs, pairs);
     assert.equal(result.heldOutPairs, Math.round(pairs * 0.25));
     assert.equal(result.steps, Math.ceil(result.trainPairs / 8));
-    assert.deepEqual(progress.map((p) => p.step), Array.from({ length: result.steps }, (_, i) => i + 1));
-    assert.ok(progress.every((p) => p.jobId === 'job-1' && p.totalSteps === result.steps && Number.isFinite(p.loss) && p.loss > 0));
-    assert.deepEqual(progress.map((p) => p.loss), stored.report.losses);
+    assert.deepEqual(
+      progress.map((p) => p.step),
+      Array.from({ length: result.steps }, (_, i) => i + 1),
+    );
+    assert.ok(
+      progress.every(
+        (p) => p.jobId === 'job-1' && p.totalSteps === result.steps && Number.isFinite(p.loss) && p.loss > 0,
+      ),
+    );
+    assert.deepEqual(
+      progress.map((p) => p.loss),
+      stored.report.losses,
+    );
     assert.equal(result.heldOutAccuracy, stored.report.heldOutAccuracy);
     assert.ok(result.heldOutAccuracy !== null && result.heldOutAccuracy >= 0 && result.heldOutAccuracy <= 1);
     assert.ok(Number.isFinite(stored.score('The ship', ' sailed over the sea')));
@@ -65,13 +76,31 @@ describe('rlhf/trainRewardModel', () => {
     const { runner } = jobs({ notAModel: 1 });
     const allTies = RANKINGS.filter((l) => l.includes('"pairs":[]')).slice(0, 3);
     assert.equal(allTies.length, 3);
-    await assert.rejects(runner.trainRewardModel({ rankingsFile: join(dir, 'missing.jsonl'), jobId: 'j' }), isCode(RlhfJobErrorCode.noRankings, /No rankings yet: .*missing\.jsonl does not exist/));
-    await assert.rejects(runner.trainRewardModel({ rankingsFile: rankingsFile('ties.jsonl', allTies), jobId: 'j' }), isCode(RlhfJobErrorCode.noRankings, /holds no preference pairs/));
+    await assert.rejects(
+      runner.trainRewardModel({ rankingsFile: join(dir, 'missing.jsonl'), jobId: 'j' }),
+      isCode(RlhfJobErrorCode.noRankings, /No rankings yet: .*missing\.jsonl does not exist/),
+    );
+    await assert.rejects(
+      runner.trainRewardModel({ rankingsFile: rankingsFile('ties.jsonl', allTies), jobId: 'j' }),
+      isCode(RlhfJobErrorCode.noRankings, /holds no preference pairs/),
+    );
     const onePair = JSON.stringify({ prompt: 'p', chosen: 'a', rejected: 'b' });
-    await assert.rejects(runner.trainRewardModel({ rankingsFile: rankingsFile('one.jsonl', [onePair]), jobId: 'j' }), isCode(RlhfJobErrorCode.tooFewPairs, /gives 1, at least 4/));
-    await assert.rejects(runner.trainRewardModel({ rankingsFile: small(), jobId: 'j', backbone: 'notAModel' }), isCode(RlhfJobErrorCode.noSuchModel, /No model named "notAModel"/));
-    await assert.rejects(runner.trainRewardModel({ rankingsFile: small(), jobId: 'j', epochs: -1 }), isCode(RlhfJobErrorCode.badParams, /epochs must be a positive number, got -1/));
-    await assert.rejects(runner.trainRewardModel({ rankingsFile: small(), jobId: '' }), isCode(RlhfJobErrorCode.badParams, /needs a jobId/));
+    await assert.rejects(
+      runner.trainRewardModel({ rankingsFile: rankingsFile('one.jsonl', [onePair]), jobId: 'j' }),
+      isCode(RlhfJobErrorCode.tooFewPairs, /gives 1, at least 4/),
+    );
+    await assert.rejects(
+      runner.trainRewardModel({ rankingsFile: small(), jobId: 'j', backbone: 'notAModel' }),
+      isCode(RlhfJobErrorCode.noSuchModel, /No model named "notAModel"/),
+    );
+    await assert.rejects(
+      runner.trainRewardModel({ rankingsFile: small(), jobId: 'j', epochs: -1 }),
+      isCode(RlhfJobErrorCode.badParams, /epochs must be a positive number, got -1/),
+    );
+    await assert.rejects(
+      runner.trainRewardModel({ rankingsFile: small(), jobId: '' }),
+      isCode(RlhfJobErrorCode.badParams, /needs a jobId/),
+    );
     assert.equal(runner.busy, false);
   });
 
@@ -79,7 +108,10 @@ describe('rlhf/trainRewardModel', () => {
     const { runner, progress, scope } = jobs({}, (r) => assert.equal(r.interrupt(), true)); // as if the interrupt came during step 1
     const file = small();
     const running = runner.trainRewardModel({ rankingsFile: file, jobId: 'stop-me', epochs: 3 });
-    await assert.rejects(runner.trainRewardModel({ rankingsFile: file, jobId: 'other' }), isCode(RlhfJobErrorCode.busy, /Another RLHF job is running/));
+    await assert.rejects(
+      runner.trainRewardModel({ rankingsFile: file, jobId: 'other' }),
+      isCode(RlhfJobErrorCode.busy, /Another RLHF job is running/),
+    );
     await assert.rejects(running, isCode(RlhfJobErrorCode.interrupted, /interrupted; nothing was stored/));
     assert.equal(progress.length, 1, 'no step runs after the interrupt');
     assert.ok(progress[0].totalSteps > 1);
@@ -97,14 +129,30 @@ describe('rlhf/optimisePolicy', () => {
     const { runner, progress } = jobs({ policy, other: 3 });
     const file = rankingsFile('dpo.jsonl', RANKINGS.slice(0, 12));
     const pairs = (await engine.preferences(file, { merge: 'majority' })).length;
-    const result = await runner.optimisePolicy({ rankingsFile: file, policy: 'policy', lora: true, jobId: 'dpo-1', epochs: 1 });
+    const result = await runner.optimisePolicy({
+      rankingsFile: file,
+      policy: 'policy',
+      lora: true,
+      jobId: 'dpo-1',
+      epochs: 1,
+    });
     assert.equal(result.pairs, pairs);
-    assert.equal(result.referenceMode, 'adapters-disabled', 'LoRA was added, so the reference is the policy with adapters off');
+    assert.equal(
+      result.referenceMode,
+      'adapters-disabled',
+      'LoRA was added, so the reference is the policy with adapters off',
+    );
     assert.ok([...policy.params.keys()].length > before, 'LoRA parameters were added to the held model');
     assert.equal(result.steps, Math.ceil(pairs / 8));
-    assert.deepEqual(progress.map((p) => p.step), Array.from({ length: result.steps }, (_, i) => i + 1));
+    assert.deepEqual(
+      progress.map((p) => p.step),
+      Array.from({ length: result.steps }, (_, i) => i + 1),
+    );
     assert.ok(result.accuracy >= 0 && result.accuracy <= 1);
     assert.ok(Number.isFinite(result.margin) && Number.isFinite(result.loss));
-    await assert.rejects(runner.optimisePolicy({ rankingsFile: file, policy: 'other', lora: false, jobId: 'j' }), isCode(RlhfJobErrorCode.noSuchModel, /No model named "other"/));
+    await assert.rejects(
+      runner.optimisePolicy({ rankingsFile: file, policy: 'other', lora: false, jobId: 'j' }),
+      isCode(RlhfJobErrorCode.noSuchModel, /No model named "other"/),
+    );
   });
 });

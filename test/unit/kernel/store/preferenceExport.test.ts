@@ -3,7 +3,12 @@ import { describe, it } from 'node:test';
 import { toJsonl, toOpenAiRows, toTrlRows } from '../../../../kernel/store/preferenceExport';
 import { makeRankingRecord, makeRatingRecord } from '../../../../kernel/store/preferenceStore';
 
-const ranking = makeRankingRecord({ prompt: 'Say hi', candidates: ['hello', 'hi there', 'go away'], ranks: [2, 1, 3], annotator: 'a' });
+const ranking = makeRankingRecord({
+  prompt: 'Say hi',
+  candidates: ['hello', 'hi there', 'go away'],
+  ranks: [2, 1, 3],
+  annotator: 'a',
+});
 
 describe('preference exports', () => {
   it('TRL rows: one prompt/chosen/rejected row per pair a ranking implies', () => {
@@ -14,7 +19,7 @@ describe('preference exports', () => {
     ]);
   });
 
-  it("OpenAI preference rows: input messages, preferred_output and non_preferred_output", () => {
+  it('OpenAI preference rows: input messages, preferred_output and non_preferred_output', () => {
     const [first] = toOpenAiRows([ranking]);
     assert.deepEqual(first, {
       input: { messages: [{ role: 'user', content: 'Say hi' }] },
@@ -38,7 +43,9 @@ describe('preference exports', () => {
   });
 
   it('JSONL: one parseable object per line, newlines inside strings escaped', () => {
-    const text = toJsonl(toTrlRows([makeRankingRecord({ prompt: 'a\nb', candidates: ['x\ny', 'z'], ranks: [1, 2], annotator: 'a' })]));
+    const text = toJsonl(
+      toTrlRows([makeRankingRecord({ prompt: 'a\nb', candidates: ['x\ny', 'z'], ranks: [1, 2], annotator: 'a' })]),
+    );
     const lines = text.split('\n');
     assert.equal(lines.length, 2);
     assert.deepEqual(JSON.parse(lines[0]), { prompt: 'a\nb', chosen: 'x\ny', rejected: 'z' });

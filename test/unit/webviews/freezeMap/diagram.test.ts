@@ -7,7 +7,14 @@ import type { Model } from '../../../../kernel/engine/models/model';
 import { create } from '../../../../kernel/engine/models/create';
 import { freeze, unfreeze } from '../../../../kernel/engine/tuners/freeze';
 import { lora } from '../../../../kernel/engine/tuners/lora';
-import { bodyPaths, buildDiagram, freezeUpToPaths, headPaths, itemsInOrder, stateOf } from '../../../../webviews/freezeMap/diagram';
+import {
+  bodyPaths,
+  buildDiagram,
+  freezeUpToPaths,
+  headPaths,
+  itemsInOrder,
+  stateOf,
+} from '../../../../webviews/freezeMap/diagram';
 import { freezeCode } from '../../../../webviews/freezeMap/freezeCode';
 
 const CONFIG = { model_type: 'gpt2', n_layer: 3, n_embd: 16, n_head: 2, vocab_size: 32, n_positions: 16 };
@@ -28,10 +35,22 @@ describe('freeze map diagram', () => {
   it('splits a GPT-2 into embeddings, blocks with their parts, and the head', () => {
     const m = tiny();
     const d = buildDiagram(m.layers());
-    assert.deepEqual(d.embeddings.map((i) => i.path), ['transformer.wte', 'transformer.wpe']);
-    assert.deepEqual(d.blocks.map((b) => b.path), ['transformer.h.0', 'transformer.h.1', 'transformer.h.2']);
-    assert.deepEqual(d.blocks[1].parts.map((p) => p.label), ['ln_1', 'attn', 'ln_2', 'mlp']);
-    assert.deepEqual(d.head.map((i) => i.path), ['transformer.ln_f', 'lm_head']);
+    assert.deepEqual(
+      d.embeddings.map((i) => i.path),
+      ['transformer.wte', 'transformer.wpe'],
+    );
+    assert.deepEqual(
+      d.blocks.map((b) => b.path),
+      ['transformer.h.0', 'transformer.h.1', 'transformer.h.2'],
+    );
+    assert.deepEqual(
+      d.blocks[1].parts.map((p) => p.label),
+      ['ln_1', 'attn', 'ln_2', 'mlp'],
+    );
+    assert.deepEqual(
+      d.head.map((i) => i.path),
+      ['transformer.ln_f', 'lm_head'],
+    );
     let total = 0;
     for (const v of m.params.values()) total += v.size;
     assert.equal(d.params, total);
@@ -53,15 +72,21 @@ describe('freeze map diagram', () => {
     assert.equal(stateOf(0, 0), 'empty');
   });
 
-  it('draws LoRA adapters as their own items, outside their module\'s base counts', () => {
+  it("draws LoRA adapters as their own items, outside their module's base counts", () => {
     const m = tiny();
     lora(m, { r: 2 });
     const d = buildDiagram(m.layers());
     const attn = d.blocks[0].parts.find((p) => p.label === 'attn')!;
-    assert.deepEqual(attn.adapters.map((a) => a.label), ['lora_A', 'lora_B']);
+    assert.deepEqual(
+      attn.adapters.map((a) => a.label),
+      ['lora_A', 'lora_B'],
+    );
     assert.ok(attn.adapters.every((a) => a.isAdapter && a.state === 'trainable'));
     assert.equal(attn.state, 'frozen', 'the base weights under the adapters are frozen by lora()');
-    const raw = m.layers()[0].children!.find((l) => l.kind === 'ModuleList')!.children![0].children!.find((l) => l.path.endsWith('attn'))!;
+    const raw = m
+      .layers()[0]
+      .children!.find((l) => l.kind === 'ModuleList')!
+      .children![0].children!.find((l) => l.path.endsWith('attn'))!;
     assert.equal(attn.params + attn.adapters.reduce((s, a) => s + a.params, 0), raw.params);
     assert.ok(itemsInOrder(d).some((i) => i.path === 'transformer.h.0.attn.c_attn.lora_A'));
   });
@@ -69,15 +94,32 @@ describe('freeze map diagram', () => {
   it('"freeze up to" covers everything from the input to the module, and nothing after it', () => {
     const d = buildDiagram(tiny().layers());
     assert.deepEqual(freezeUpToPaths(d, 'transformer.wpe'), ['transformer.wte', 'transformer.wpe']);
-    assert.deepEqual(freezeUpToPaths(d, 'transformer.h.1'), ['transformer.wte', 'transformer.wpe', 'transformer.h.0', 'transformer.h.1']);
-    assert.deepEqual(freezeUpToPaths(d, 'transformer.h.1.attn'), ['transformer.wte', 'transformer.wpe', 'transformer.h.0', 'transformer.h.1.ln_1', 'transformer.h.1.attn']);
+    assert.deepEqual(freezeUpToPaths(d, 'transformer.h.1'), [
+      'transformer.wte',
+      'transformer.wpe',
+      'transformer.h.0',
+      'transformer.h.1',
+    ]);
+    assert.deepEqual(freezeUpToPaths(d, 'transformer.h.1.attn'), [
+      'transformer.wte',
+      'transformer.wpe',
+      'transformer.h.0',
+      'transformer.h.1.ln_1',
+      'transformer.h.1.attn',
+    ]);
     assert.deepEqual(freezeUpToPaths(d, 'lm_head').slice(-2), ['transformer.ln_f', 'lm_head']);
     assert.deepEqual(freezeUpToPaths(d, 'no.such.module'), []);
   });
 
   it('presets: the body is embeddings and blocks, the head what has parameters after them', () => {
     const d = buildDiagram(tiny().layers());
-    assert.deepEqual(bodyPaths(d), ['transformer.wte', 'transformer.wpe', 'transformer.h.0', 'transformer.h.1', 'transformer.h.2']);
+    assert.deepEqual(bodyPaths(d), [
+      'transformer.wte',
+      'transformer.wpe',
+      'transformer.h.0',
+      'transformer.h.1',
+      'transformer.h.2',
+    ]);
     assert.deepEqual(headPaths(d), ['transformer.ln_f']);
   });
 
@@ -94,7 +136,10 @@ describe('freeze map diagram', () => {
   });
 
   it('generated code for an all-trainable model only unfreezes, and a LoRA map round-trips', () => {
-    assert.equal(freezeCode('model', tiny().layers()), "import { freeze, unfreeze } from 'tunebook';\nunfreeze(model, '**');");
+    assert.equal(
+      freezeCode('model', tiny().layers()),
+      "import { freeze, unfreeze } from 'tunebook';\nunfreeze(model, '**');",
+    );
     const source = tiny();
     lora(source, { r: 2 });
     const target = tiny();

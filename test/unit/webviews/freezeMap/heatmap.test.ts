@@ -9,7 +9,13 @@ import { trainingStats } from '../../../../kernel/engine/train/trainingStats';
 import { freeze } from '../../../../kernel/engine/tuners/freeze';
 import { withTrainingStats } from '../../../../kernel/server/layerTrainingStats';
 import { buildDiagram, itemsInOrder } from '../../../../webviews/freezeMap/diagram';
-import { formatHeat, hasTrainingStats, heatMax, heatShare, type HeatMetric } from '../../../../webviews/freezeMap/heatmap';
+import {
+  formatHeat,
+  hasTrainingStats,
+  heatMax,
+  heatShare,
+  type HeatMetric,
+} from '../../../../webviews/freezeMap/heatmap';
 import { parseMessage } from '../../../../webviews/common/parseMessage';
 import { FreezeMapToWebview } from '../../../../webviews/freezeMap/messages';
 
@@ -35,17 +41,29 @@ describe('freeze map heatmap', () => {
     freeze(m, 'transformer.h.0');
     await train(m, data, { maxSteps: 2, batchSize: 4, learningRate: 1e-2, seed: 0, progress: false });
     const layers = withTrainingStats(m.layers(), trainingStats(m)!);
-    const message = { type: 'freezeMap/show', model: { name: 'm', modelType: 'gpt2', architecture: 'GPT2LMHeadModel', params: 1, trainableParams: 1 }, layers };
-    assert.equal(parseMessage(FreezeMapToWebview, JSON.parse(JSON.stringify(message))).ok, true, 'the kernel answer passes the webview validator');
+    const message = {
+      type: 'freezeMap/show',
+      model: { name: 'm', modelType: 'gpt2', architecture: 'GPT2LMHeadModel', params: 1, trainableParams: 1 },
+      layers,
+    };
+    assert.equal(
+      parseMessage(FreezeMapToWebview, JSON.parse(JSON.stringify(message))).ok,
+      true,
+      'the kernel answer passes the webview validator',
+    );
     const d = buildDiagram(layers);
     assert.equal(hasTrainingStats(d), true);
     for (const metric of ['weightChange', 'gradNorm'] as HeatMetric[]) {
       const max = heatMax(d, metric);
       assert.ok(max > 0, metric);
       const shares = itemsInOrder(d).map((item) => heatShare(item, metric, max));
-      assert.ok(shares.some((s) => s === 1), `${metric}: the hottest item has share 1`);
+      assert.ok(
+        shares.some((s) => s === 1),
+        `${metric}: the hottest item has share 1`,
+      );
       assert.equal(heatShare(d.blocks[0], metric, max), 0, `${metric}: frozen block 0`);
-      for (const part of d.blocks[0].parts) assert.equal(heatShare(part, metric, max) ?? 0, 0, `${metric}: ${part.path}`);
+      for (const part of d.blocks[0].parts)
+        assert.equal(heatShare(part, metric, max) ?? 0, 0, `${metric}: ${part.path}`);
       assert.ok(heatShare(d.blocks[1], metric, max)! > 0, `${metric}: trained block 1`);
       assert.ok(shares.every((s) => s === undefined || (s >= 0 && s <= 1)));
     }

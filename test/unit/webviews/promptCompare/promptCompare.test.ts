@@ -11,13 +11,24 @@ describe('prompt templates', () => {
     assert.equal(applyTemplate('Q: {{input}}\nA:', 'why?'), 'Q: why?\nA:');
     assert.equal(applyTemplate('{{ input }} and {{input}}', 'x'), 'x and x');
     assert.equal(applyTemplate('Translate: ', 'hi'), 'Translate: hi');
-    assert.equal(applyTemplate('{{input}}', "$& $1 $$"), "$& $1 $$");
+    assert.equal(applyTemplate('{{input}}', '$& $1 $$'), '$& $1 $$');
   });
 });
 
 describe('comparison rows from JSONL', () => {
   it('reads strings and {input|prompt, expected} objects, reporting bad lines', () => {
-    const { rows, errors } = parseCompareRows(['"plain"', '{"input":"a","expected":"b"}', '{"prompt":"c"}', '{"input":1}', 'oops', '{"input":"d","expected":3}', ''].join('\n'), 'in.jsonl');
+    const { rows, errors } = parseCompareRows(
+      [
+        '"plain"',
+        '{"input":"a","expected":"b"}',
+        '{"prompt":"c"}',
+        '{"input":1}',
+        'oops',
+        '{"input":"d","expected":3}',
+        '',
+      ].join('\n'),
+      'in.jsonl',
+    );
     assert.deepEqual(rows, [{ input: 'plain' }, { input: 'a', expected: 'b' }, { input: 'c' }]);
     assert.deepEqual(errors, [
       'in.jsonl line 4: expected a string or an object with a string "input"',
@@ -54,13 +65,29 @@ describe('scores', () => {
       { done: true, latencyMs: 20, tokens: 0 },
     ]);
     assert.deepEqual(stats, { score: 0.5, meanLatencyMs: 20, meanTokens: 4, totalTokens: 12, done: 3 });
-    assert.deepEqual(columnStats([]), { score: undefined, meanLatencyMs: undefined, meanTokens: undefined, totalTokens: 0, done: 0 });
+    assert.deepEqual(columnStats([]), {
+      score: undefined,
+      meanLatencyMs: undefined,
+      meanTokens: undefined,
+      totalTokens: 0,
+      done: 0,
+    });
   });
 });
 
 describe('grid export', () => {
   const rows = [
-    { variant: 'A', template: 'Q: {{input}}', model: 'tiny', input: 'say "hi", please', expected: '4', output: 'line1\nline2', score: 1, latencyMs: 12.3456, tokens: 5 },
+    {
+      variant: 'A',
+      template: 'Q: {{input}}',
+      model: 'tiny',
+      input: 'say "hi", please',
+      expected: '4',
+      output: 'line1\nline2',
+      score: 1,
+      latencyMs: 12.3456,
+      tokens: 5,
+    },
     { variant: 'B', template: '{{input}}', model: 'tiny', input: '=SUM(A1)', output: ' padded ', error: 'boom' },
   ];
   it('CSV: header, RFC 4180 quoting, formula-looking cells defused, CRLF line ends', () => {
@@ -68,11 +95,17 @@ describe('grid export', () => {
     const lines = csv.split('\r\n');
     assert.equal(lines[0], 'variant,model,template,input,expected,output,score,latencyMs,tokens,error');
     assert.equal(lines[1], 'A,tiny,Q: {{input}},"say ""hi"", please",4,"line1\nline2",1,12.346,5,');
-    assert.equal(lines[2], "B,tiny,{{input}},'=SUM(A1),,\" padded \",,,,boom");
+    assert.equal(lines[2], 'B,tiny,{{input}},\'=SUM(A1),," padded ",,,,boom');
     assert.equal(lines[3], '');
   });
   it('JSONL: one object per cell, round-trips', () => {
     const text = gridToJsonl(rows);
-    assert.deepEqual(text.trimEnd().split('\n').map((l) => JSON.parse(l)), rows);
+    assert.deepEqual(
+      text
+        .trimEnd()
+        .split('\n')
+        .map((l) => JSON.parse(l)),
+      rows,
+    );
   });
 });

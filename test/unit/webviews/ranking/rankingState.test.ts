@@ -2,9 +2,23 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { rankingKeyAction } from '../../../../webviews/ranking/rankingKeys';
-import { assignRank, displayOrder, initialRanking, isComplete, moveCandidate, nextUnranked, undo } from '../../../../webviews/ranking/rankingState';
+import {
+  assignRank,
+  displayOrder,
+  initialRanking,
+  isComplete,
+  moveCandidate,
+  nextUnranked,
+  undo,
+} from '../../../../webviews/ranking/rankingState';
 
-const key = (k: string, mods: Partial<{ ctrlKey: boolean; metaKey: boolean; altKey: boolean }> = {}) => ({ key: k, ctrlKey: false, metaKey: false, altKey: false, ...mods });
+const key = (k: string, mods: Partial<{ ctrlKey: boolean; metaKey: boolean; altKey: boolean }> = {}) => ({
+  key: k,
+  ctrlKey: false,
+  metaKey: false,
+  altKey: false,
+  ...mods,
+});
 
 describe('ranking state', () => {
   it('assigns places with ties, toggles a place off, and completes when every candidate has one', () => {
@@ -65,7 +79,7 @@ describe('ranking keys', () => {
     assert.deepEqual(rankingKeyAction(key('Enter'), 3), { kind: 'submit' });
     assert.deepEqual(rankingKeyAction(key('ArrowDown'), 3), { kind: 'focus', delta: 1 });
     assert.deepEqual(rankingKeyAction(key('ArrowUp'), 3), { kind: 'focus', delta: -1 });
-    assert.deepEqual(rankingKeyAction(key('s', { ctrlKey: true }), 3), { kind: 'none' }, 'Ctrl+S stays VS Code\'s');
+    assert.deepEqual(rankingKeyAction(key('s', { ctrlKey: true }), 3), { kind: 'none' }, "Ctrl+S stays VS Code's");
     assert.deepEqual(rankingKeyAction(key('1', { altKey: true }), 3), { kind: 'none' });
   });
 });

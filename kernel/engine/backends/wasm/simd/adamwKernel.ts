@@ -6,7 +6,23 @@
 import { f32, f32x4, forRange, FunctionBuilder, get, i32, i32c, set, type Bytes } from './wasmEncoder';
 
 export function buildAdamW(): FunctionBuilder {
-  const f = new FunctionBuilder('adamw', ['i32', 'i32', 'i32', 'i32', 'i32', 'i32', 'i32', 'i32', 'f32', 'f32', 'f32', 'f32', 'f32', 'f32', 'f32']);
+  const f = new FunctionBuilder('adamw', [
+    'i32',
+    'i32',
+    'i32',
+    'i32',
+    'i32',
+    'i32',
+    'i32',
+    'i32',
+    'f32',
+    'f32',
+    'f32',
+    'f32',
+    'f32',
+    'f32',
+    'f32',
+  ]);
   const [p, m, v, g, outP, outM, outV, n, keep, w1, beta2, w2, stepSize, bc2Sqrt, eps] = f.params.map((_, i) => i);
   const i = f.local('i32');
   const n4 = f.local('i32');
@@ -17,7 +33,9 @@ export function buildAdamW(): FunctionBuilder {
     const load = vector ? f32x4.load : f32.load;
     const store = vector ? f32x4.store : f32.store;
     const c = (param: number): Bytes => (vector ? f32x4.splat(get(param)) : get(param));
-    const [gi, mi, vi] = vector ? [f.local('v128'), f.local('v128'), f.local('v128')] : [f.local('f32'), f.local('f32'), f.local('f32')];
+    const [gi, mi, vi] = vector
+      ? [f.local('v128'), f.local('v128'), f.local('v128')]
+      : [f.local('f32'), f.local('f32'), f.local('f32')];
     return [
       set(gi, load(at(g))),
       set(mi, load(at(m))),
@@ -29,7 +47,10 @@ export function buildAdamW(): FunctionBuilder {
         at(outP),
         ops.sub(
           ops.mul(load(at(p)), c(keep)),
-          ops.div(ops.mul(c(stepSize), get(mi)), ops.add(ops.div(vector ? f32x4.sqrt(get(vi)) : f32.sqrt(get(vi)), c(bc2Sqrt)), c(eps))),
+          ops.div(
+            ops.mul(c(stepSize), get(mi)),
+            ops.add(ops.div(vector ? f32x4.sqrt(get(vi)) : f32.sqrt(get(vi)), c(bc2Sqrt)), c(eps)),
+          ),
         ),
       ),
     ];

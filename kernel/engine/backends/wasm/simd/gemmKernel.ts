@@ -11,7 +11,19 @@
  * tiles for the last m mod 4 rows and lane-wise stores for the last partial column tile.
  */
 import {
-  f32, f32c, f32x4, forRange, FunctionBuilder, get, i32, i32c, ifThen, ifValue, loadSplat, set, type Bytes,
+  f32,
+  f32c,
+  f32x4,
+  forRange,
+  FunctionBuilder,
+  get,
+  i32,
+  i32c,
+  ifThen,
+  ifValue,
+  loadSplat,
+  set,
+  type Bytes,
 } from './wasmEncoder';
 
 export function buildGemm(): FunctionBuilder {
@@ -38,11 +50,22 @@ export function buildGemm(): FunctionBuilder {
   const byteAddr = (base: number, elements: Bytes): Bytes => i32.add(get(base), i32.shl(elements, i32c(2)));
 
   // packed[kk·np + j] = B(kk, j) for j < n, 0 up to np.
-  const packB = forRange(kk, i32c(0), get(k), 1,
+  const packB = forRange(
+    kk,
+    i32c(0),
+    get(k),
+    1,
     set(src, byteAddr(b, i32.mul(get(kk), get(bRow)))),
     set(dst, byteAddr(packed, i32.mul(get(kk), get(np)))),
-    forRange(j, i32c(0), get(np), 1,
-      f32.store(get(dst), ifValue('f32', i32.ltS(get(j), get(n)), f32.load(byteAddr(src, i32.mul(get(j), get(bCol)))), f32c(0))),
+    forRange(
+      j,
+      i32c(0),
+      get(np),
+      1,
+      f32.store(
+        get(dst),
+        ifValue('f32', i32.ltS(get(j), get(n)), f32.load(byteAddr(src, i32.mul(get(j), get(bCol)))), f32c(0)),
+      ),
       set(dst, i32.add(get(dst), i32c(4))),
     ),
   );
@@ -70,9 +93,11 @@ export function buildGemm(): FunctionBuilder {
       const full = [f32x4.store(rowStart(), get(acc[r][0])), f32x4.store(rowStart(), get(acc[r][1]), 16)];
       const partial: Bytes[] = [];
       for (let lane = 0; lane < 8; lane++) {
-        partial.push(ifThen(i32.ltS(i32.add(get(j0), i32c(lane)), get(n)), [
-          f32.store(rowStart(), f32x4.extractLane(get(acc[r][lane >> 2]), lane & 3), lane * 4),
-        ]));
+        partial.push(
+          ifThen(i32.ltS(i32.add(get(j0), i32c(lane)), get(n)), [
+            f32.store(rowStart(), f32x4.extractLane(get(acc[r][lane >> 2]), lane & 3), lane * 4),
+          ]),
+        );
       }
       code.push(ifThen(i32.leS(i32.add(get(j0), i32c(8)), get(n)), full, partial));
     }
@@ -84,7 +109,11 @@ export function buildGemm(): FunctionBuilder {
     set(mFull, i32.sub(get(m), i32.and(get(m), i32c(3)))),
     set(stepA, i32.shl(get(aCol), i32c(2))),
     set(stepB, i32.shl(get(np), i32c(2))),
-    forRange(bi, i32c(0), get(batch), 1,
+    forRange(
+      bi,
+      i32c(0),
+      get(batch),
+      1,
       packB,
       forRange(i0, i32c(0), get(mFull), 4, forRange(j0, i32c(0), get(np), 8, tile(4))),
       // forRange re-initialises i0 from its current value: the remaining rows, one at a time.

@@ -48,7 +48,9 @@ function compile(backend: BackendWasm): SimdKernels | null {
   const shared = typeof SharedArrayBuffer === 'function' && memory.buffer instanceof SharedArrayBuffer;
   let exports: Record<string, unknown>;
   try {
-    const module = new wasmApi.Module(encodeModule([buildGemm(), ...buildBinaryKernels(), buildTanh(), buildCube(), buildAdamW()], shared));
+    const module = new wasmApi.Module(
+      encodeModule([buildGemm(), ...buildBinaryKernels(), buildTanh(), buildCube(), buildAdamW()], shared),
+    );
     exports = new wasmApi.Instance(module, { env: { memory } }).exports;
   } catch {
     return null;
@@ -68,8 +70,20 @@ function compile(backend: BackendWasm): SimdKernels | null {
       const bRow = s.transposeB ? 1 : s.n;
       const bCol = s.transposeB ? s.k : 1;
       gemm(
-        byteOffsetOf(backend, a), byteOffsetOf(backend, b), byteOffsetOf(backend, out), packed,
-        s.batch, s.m, s.n, s.k, s.aBatchStride, s.bBatchStride, aRow, aCol, bRow, bCol,
+        byteOffsetOf(backend, a),
+        byteOffsetOf(backend, b),
+        byteOffsetOf(backend, out),
+        packed,
+        s.batch,
+        s.m,
+        s.n,
+        s.k,
+        s.aBatchStride,
+        s.bBatchStride,
+        aRow,
+        aCol,
+        bRow,
+        bCol,
       );
     },
   };

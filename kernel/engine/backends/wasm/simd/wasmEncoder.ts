@@ -63,7 +63,9 @@ export function f32c(v: number): Bytes {
 export const drop = (value: Bytes): Bytes => [...value, 0x1a];
 
 // ---- i32 ----
-const bin = (op: number) => (a: Bytes, b: Bytes): Bytes => [...a, ...b, op];
+const bin =
+  (op: number) =>
+  (a: Bytes, b: Bytes): Bytes => [...a, ...b, op];
 export const i32 = {
   add: bin(0x6a),
   sub: bin(0x6b),
@@ -102,7 +104,9 @@ export const f32 = {
 
 // ---- f32x4 / v128 ----
 const simd = (op: number): Bytes => [0xfd, ...uleb(op)];
-const vbin = (op: number) => (a: Bytes, b: Bytes): Bytes => [...a, ...b, ...simd(op)];
+const vbin =
+  (op: number) =>
+  (a: Bytes, b: Bytes): Bytes => [...a, ...b, ...simd(op)];
 export const f32x4 = {
   add: vbin(228),
   sub: vbin(229),
@@ -129,9 +133,19 @@ export const loop = (...body: Bytes[]): Bytes => [0x03, 0x40, ...cat(...body), 0
 export const brIf = (depth: number, cond: Bytes): Bytes => [...cond, 0x0d, ...uleb(depth)];
 export const br = (depth: number): Bytes => [0x0c, ...uleb(depth)];
 export const ifThen = (cond: Bytes, then: Bytes[], otherwise?: Bytes[]): Bytes =>
-  otherwise ? [...cond, 0x04, 0x40, ...cat(...then), 0x05, ...cat(...otherwise), 0x0b] : [...cond, 0x04, 0x40, ...cat(...then), 0x0b];
+  otherwise
+    ? [...cond, 0x04, 0x40, ...cat(...then), 0x05, ...cat(...otherwise), 0x0b]
+    : [...cond, 0x04, 0x40, ...cat(...then), 0x0b];
 /** cond ? yes : no, evaluating only the branch taken. */
-export const ifValue = (type: ValType, cond: Bytes, yes: Bytes, no: Bytes): Bytes => [...cond, 0x04, VALTYPE[type], ...yes, 0x05, ...no, 0x0b];
+export const ifValue = (type: ValType, cond: Bytes, yes: Bytes, no: Bytes): Bytes => [
+  ...cond,
+  0x04,
+  VALTYPE[type],
+  ...yes,
+  0x05,
+  ...no,
+  0x0b,
+];
 
 /** for (local = from; local < to; local += step) body — `to` is evaluated every iteration. */
 export function forRange(local: number, from: Bytes, to: Bytes, step: number, ...body: Bytes[]): Bytes {
@@ -175,7 +189,14 @@ export function encodeModule(functions: FunctionBuilder[], sharedMemory: boolean
   const memoryLimits = sharedMemory ? [0x03, ...uleb(1), ...uleb(65536)] : [0x00, ...uleb(1)];
   const imports = vec([[...name('env'), ...name('memory'), 0x02, ...memoryLimits]]);
   const bytes = [
-    0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0x00,
+    0x00,
+    0x61,
+    0x73,
+    0x6d,
+    0x01,
+    0x00,
+    0x00,
+    0x00,
     ...section(1, vec(types)),
     ...section(2, imports),
     ...section(3, vec(functions.map((_, i) => uleb(i)))),

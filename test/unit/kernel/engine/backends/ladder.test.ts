@@ -1,7 +1,12 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import * as tf from '@tensorflow/tfjs-core';
-import { backend, backendChoiceFromEnv, ensureBackend, initBackend } from '../../../../../kernel/engine/backends/ladder';
+import {
+  backend,
+  backendChoiceFromEnv,
+  ensureBackend,
+  initBackend,
+} from '../../../../../kernel/engine/backends/ladder';
 import { BackendError } from '../../../../../kernel/engine/backends/backendError';
 import { wantedThreads } from '../../../../../kernel/engine/backends/wasm/wasmLoader';
 import { nativeSkipReason } from './native/nativeHarness';
@@ -16,7 +21,10 @@ function installed(name: string): boolean {
 }
 
 test('backend() before any start says how to start one', () => {
-  assert.throws(() => backend(), (e: unknown) => e instanceof BackendError && /await initBackend\(\)/.test(e.message));
+  assert.throws(
+    () => backend(),
+    (e: unknown) => e instanceof BackendError && /await initBackend\(\)/.test(e.message),
+  );
 });
 
 test('TUNEBOOK_BACKEND picks the choice; unset means auto; anything else is a clear error', () => {
@@ -24,7 +32,10 @@ test('TUNEBOOK_BACKEND picks the choice; unset means auto; anything else is a cl
   assert.equal(backendChoiceFromEnv({ TUNEBOOK_BACKEND: ' wasm ' }), 'wasm');
   assert.equal(backendChoiceFromEnv({ TUNEBOOK_BACKEND: 'tensorflow-gpu' }), 'tensorflow-gpu');
   assert.equal(backendChoiceFromEnv({ TUNEBOOK_BACKEND: 'webgpu' }), 'webgpu');
-  assert.throws(() => backendChoiceFromEnv({ TUNEBOOK_BACKEND: 'metal' }), (e: unknown) => e instanceof BackendError && /"metal" is not a backend.*webgpu.*wasm/.test(e.message));
+  assert.throws(
+    () => backendChoiceFromEnv({ TUNEBOOK_BACKEND: 'metal' }),
+    (e: unknown) => e instanceof BackendError && /"metal" is not a backend.*webgpu.*wasm/.test(e.message),
+  );
 });
 
 test('TUNEBOOK_THREADS sets the wasm thread count, capped at 8; nonsense is refused', () => {
@@ -35,7 +46,8 @@ test('TUNEBOOK_THREADS sets the wasm thread count, capped at 8; nonsense is refu
 });
 
 test('auto climbs past the missing tensorflow packages to native (wasm when the addon is not built) and says why', async () => {
-  const listenersBefore = process.listeners('uncaughtException').length + process.listeners('unhandledRejection').length;
+  const listenersBefore =
+    process.listeners('uncaughtException').length + process.listeners('unhandledRejection').length;
   const report = await initBackend('auto');
   const gpu = installed('@tensorflow/tfjs-node-gpu');
   const native = installed('@tensorflow/tfjs-node');
@@ -66,10 +78,19 @@ test('auto climbs past the missing tensorflow packages to native (wasm when the 
   );
 });
 
-test('forcing a backend that is not installed is a BackendError naming the package', { skip: installed('@tensorflow/tfjs-node') }, async () => {
-  await assert.rejects(initBackend('tensorflow'), (e: unknown) => e instanceof BackendError && /tensorflow backend was requested.*@tensorflow\/tfjs-node is not installed/.test(e.message));
-  assert.notEqual(tf.getBackend(), 'tensorflow');
-});
+test(
+  'forcing a backend that is not installed is a BackendError naming the package',
+  { skip: installed('@tensorflow/tfjs-node') },
+  async () => {
+    await assert.rejects(
+      initBackend('tensorflow'),
+      (e: unknown) =>
+        e instanceof BackendError &&
+        /tensorflow backend was requested.*@tensorflow\/tfjs-node is not installed/.test(e.message),
+    );
+    assert.notEqual(tf.getBackend(), 'tensorflow');
+  },
+);
 
 test('cpu and wasm can be forced and switched between; tensors keep working', async () => {
   const cpu = await initBackend('cpu');

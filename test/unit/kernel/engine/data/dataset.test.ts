@@ -12,13 +12,23 @@ test('seeded shuffles are reproducible, differ between seeds and keep every item
   const a = [...data.shuffle(1)];
   assert.deepEqual([...data.shuffle(1)], a);
   assert.notDeepEqual([...data.shuffle(2)], a);
-  assert.deepEqual([...a].sort((x, y) => x - y), numbers);
+  assert.deepEqual(
+    [...a].sort((x, y) => x - y),
+    numbers,
+  );
   assert.deepEqual([...data], numbers, 'the source is untouched');
 });
 
 test('batches: sizes, dropLast, per-epoch reshuffling from one generator, resumable via RNG state', () => {
   const data = new Dataset(numbers.slice(0, 10));
-  assert.deepEqual([...data.batches(4)], [[0, 1, 2, 3], [4, 5, 6, 7], [8, 9]]);
+  assert.deepEqual(
+    [...data.batches(4)],
+    [
+      [0, 1, 2, 3],
+      [4, 5, 6, 7],
+      [8, 9],
+    ],
+  );
   assert.deepEqual([...data.batches(4, { dropLast: true })].length, 2);
   assert.equal(data.numBatches(4), 3);
   const rng = Rng.fromSeed(5);
@@ -26,7 +36,11 @@ test('batches: sizes, dropLast, per-epoch reshuffling from one generator, resuma
   const saved = rng.getState();
   const epoch2 = [...data.batches(3, { shuffle: rng })].flat();
   assert.notDeepEqual(epoch1, epoch2);
-  assert.deepEqual([...data.batches(3, { shuffle: Rng.fromState(saved) })].flat(), epoch2, 'resuming from saved state replays epoch 2');
+  assert.deepEqual(
+    [...data.batches(3, { shuffle: Rng.fromState(saved) })].flat(),
+    epoch2,
+    'resuming from saved state replays epoch 2',
+  );
   assert.throws(() => [...data.batches(0)], /batchSize must be an integer >= 1/);
 });
 
@@ -34,7 +48,10 @@ test('train/eval split: seeded, disjoint, complete, sized like sklearn (ceil)', 
   const split = trainEvalSplit(numbers, { evalFraction: 0.15, seed: 3 });
   assert.equal(split.eval.length, 15);
   assert.equal(split.train.length, 85);
-  assert.deepEqual([...split.train, ...split.eval].sort((x, y) => x - y), numbers);
+  assert.deepEqual(
+    [...split.train, ...split.eval].sort((x, y) => x - y),
+    numbers,
+  );
   assert.deepEqual(trainEvalSplit(numbers, { evalFraction: 0.15, seed: 3 }), split);
   assert.notDeepEqual(trainEvalSplit(numbers, { evalFraction: 0.15, seed: 4 }).eval, split.eval);
   assert.equal(trainEvalSplit(numbers, { evalSize: 7 }).eval.length, 7);
@@ -46,15 +63,31 @@ test('train/eval split: seeded, disjoint, complete, sized like sklearn (ceil)', 
 
 test('stratified split keeps class shares (largest remainder) in the eval set', () => {
   // 60 a, 30 b, 10 c; 20% eval -> 12 a, 6 b, 2 c exactly.
-  const items = [...Array(60).fill('a'), ...Array(30).fill('b'), ...Array(10).fill('c')].map((label, id) => ({ id, label }));
-  const { train, eval: evaluation } = new Dataset(items).split({ evalFraction: 0.2, seed: 11, stratify: (x) => x.label });
+  const items = [...Array(60).fill('a'), ...Array(30).fill('b'), ...Array(10).fill('c')].map((label, id) => ({
+    id,
+    label,
+  }));
+  const { train, eval: evaluation } = new Dataset(items).split({
+    evalFraction: 0.2,
+    seed: 11,
+    stratify: (x) => x.label,
+  });
   const count = (xs: readonly { label: string }[], l: string) => xs.filter((x) => x.label === l).length;
-  assert.deepEqual(['a', 'b', 'c'].map((l) => count([...evaluation], l)), [12, 6, 2]);
-  assert.deepEqual(['a', 'b', 'c'].map((l) => count([...train], l)), [48, 24, 8]);
+  assert.deepEqual(
+    ['a', 'b', 'c'].map((l) => count([...evaluation], l)),
+    [12, 6, 2],
+  );
+  assert.deepEqual(
+    ['a', 'b', 'c'].map((l) => count([...train], l)),
+    [48, 24, 8],
+  );
   // 7 eval of 10 items in classes of 5/3/2 -> quotas 3.5/2.1/1.4 -> 3/2/1 plus the largest remainder (a) -> 4/2/1.
   const small = [...'aaaaabbbcc'].map((label, id) => ({ id, label }));
   const s = trainEvalSplit(small, { evalSize: 7, seed: 1, stratify: (x) => x.label });
-  assert.deepEqual(['a', 'b', 'c'].map((l) => count(s.eval, l)), [4, 2, 1]);
+  assert.deepEqual(
+    ['a', 'b', 'c'].map((l) => count(s.eval, l)),
+    [4, 2, 1],
+  );
 });
 
 test('label maps: strings sorted (numbers by value), integers are ids, fixed names, HF config form', () => {
@@ -70,7 +103,10 @@ test('label maps: strings sorted (numbers by value), integers are ids, fixed nam
   const fixed = LabelMap.fromNames(['negative', 'positive']);
   assert.equal(fixed.idOf('positive'), 1);
   assert.equal(fixed.idOf(0), 0);
-  assert.deepEqual(fixed.toConfig(), { id2label: { 0: 'negative', 1: 'positive' }, label2id: { negative: 0, positive: 1 } });
+  assert.deepEqual(fixed.toConfig(), {
+    id2label: { 0: 'negative', 1: 'positive' },
+    label2id: { negative: 0, positive: 1 },
+  });
   assert.deepEqual(LabelMap.fromConfig(fixed.toConfig()).names, ['negative', 'positive']);
   assert.equal(LabelMap.fromLabels([1, 'b']).idOf(1), 0, 'mixed int/string labels are all names');
   assert.throws(() => LabelMap.fromLabels([5_000_000]), /class ids 0..n-1/);

@@ -20,7 +20,16 @@ test('special-token frames are found for encoder, Llama and GPT-2 style tokenize
 });
 
 test('classification text is truncated at the end but keeps [CLS] and [SEP]', () => {
-  assert.deepEqual(encodeText(bert, 'the cat sat on the mat'), [2, B('the'), B('cat'), B('sat'), B('on'), B('the'), B('mat'), 3]);
+  assert.deepEqual(encodeText(bert, 'the cat sat on the mat'), [
+    2,
+    B('the'),
+    B('cat'),
+    B('sat'),
+    B('on'),
+    B('the'),
+    B('mat'),
+    3,
+  ]);
   assert.deepEqual(encodeText(bert, 'the cat sat on the mat', { maxLength: 5 }), [2, B('the'), B('cat'), B('sat'), 3]);
   assert.deepEqual(encodeText(bert, 'the cat', { maxLength: 5 }), [2, B('the'), B('cat'), 3]);
   assert.deepEqual(encodeText(bert, 'the cat sat', { maxLength: 2, addSpecialTokens: false }), [B('the'), B('cat')]);
@@ -49,7 +58,11 @@ test('SFT truncation drops the start of the prompt first and keeps the whole com
   assert.deepEqual(example.inputIds, [2, B('the'), B('mat'), B('yes'), 3]);
   assert.deepEqual(example.labels, [X, X, X, B('yes'), 3]);
   const longCompletion = encodeSft(llama, 'q', 'a dog ran on the mat', { maxLength: 4 });
-  assert.deepEqual(longCompletion.inputIds, [2, B('a'), B('dog'), B('ran')], 'prompt dropped, completion cut at its end');
+  assert.deepEqual(
+    longCompletion.inputIds,
+    [2, B('a'), B('dog'), B('ran')],
+    'prompt dropped, completion cut at its end',
+  );
   assert.deepEqual(longCompletion.labels, [X, B('a'), B('dog'), B('ran')]);
   for (const maxLength of [2, 3, 6, 9, 20]) {
     const e = encodeSft(llama, 'the cat sat on the mat', 'a dog ran', { maxLength });
@@ -63,7 +76,10 @@ test('SFT truncation drops the start of the prompt first and keeps the whole com
 test('preference pairs share the prompt; labels only on each response', () => {
   const pair = encodePreference(llama, 'q why', 'because', 'no');
   assert.equal(pair.promptLength, 3);
-  assert.deepEqual(pair.chosen, { inputIds: [2, B('q'), B('why'), B('because'), 3], labels: [X, X, X, B('because'), 3] });
+  assert.deepEqual(pair.chosen, {
+    inputIds: [2, B('q'), B('why'), B('because'), 3],
+    labels: [X, X, X, B('because'), 3],
+  });
   assert.deepEqual(pair.rejected, { inputIds: [2, B('q'), B('why'), B('no'), 3], labels: [X, X, X, B('no'), 3] });
 });
 
@@ -71,9 +87,21 @@ test('preference truncation: prompt cut from the left, keeping at least half the
   const fitsAfterPromptCut = encodePreference(llama, 'the cat sat on the mat', 'yes', 'no because', { maxLength: 7 });
   assert.deepEqual(fitsAfterPromptCut.chosen.inputIds, [2, B('on'), B('the'), B('mat'), B('yes'), 3]);
   assert.deepEqual(fitsAfterPromptCut.rejected.inputIds, [2, B('on'), B('the'), B('mat'), B('no'), B('because'), 3]);
-  const longResponses = encodePreference(llama, 'the cat sat on the mat', 'a dog ran on the mat', 'no', { maxLength: 9 });
+  const longResponses = encodePreference(llama, 'the cat sat on the mat', 'a dog ran on the mat', 'no', {
+    maxLength: 9,
+  });
   assert.equal(longResponses.promptLength, 1 + 4, 'prompt keeps floor(8 / 2) tokens');
-  assert.deepEqual(longResponses.chosen.inputIds, [2, B('sat'), B('on'), B('the'), B('mat'), B('a'), B('dog'), B('ran'), B('on')]);
+  assert.deepEqual(longResponses.chosen.inputIds, [
+    2,
+    B('sat'),
+    B('on'),
+    B('the'),
+    B('mat'),
+    B('a'),
+    B('dog'),
+    B('ran'),
+    B('on'),
+  ]);
   assert.deepEqual(longResponses.rejected.inputIds, [2, B('sat'), B('on'), B('the'), B('mat'), B('no'), 3]);
   const capped = encodePreference(llama, 'the cat sat on the mat', 'yes', 'no', { maxPromptLength: 2 });
   assert.equal(capped.promptLength, 3);

@@ -10,7 +10,34 @@ import { JsonlParser } from '../../../../../kernel/engine/data/readers/jsonl';
 import type { ChunkParser, RawRecord } from '../../../../../kernel/engine/data/readers/rawRecord';
 import { Rng } from '../../../../../kernel/engine/train/rng';
 
-const ALPHABET = ['"', '""', ',', '\n', '\r', '\r\n', '{', '}', '[', ']', ':', '\\', '\\"', ' ', '\t', 'a', 'Z', '1', '-', '.', 'é', '😀', '\uFEFF', '\u0000', 'null', 'true'];
+const ALPHABET = [
+  '"',
+  '""',
+  ',',
+  '\n',
+  '\r',
+  '\r\n',
+  '{',
+  '}',
+  '[',
+  ']',
+  ':',
+  '\\',
+  '\\"',
+  ' ',
+  '\t',
+  'a',
+  'Z',
+  '1',
+  '-',
+  '.',
+  'é',
+  '😀',
+  '\uFEFF',
+  '\u0000',
+  'null',
+  'true',
+];
 
 type Outcome = { records: RawRecord[] } | { error: string };
 
@@ -22,7 +49,10 @@ function run(make: () => ChunkParser, text: string, chunkSize: number): Outcome 
     records.push(...parser.end());
     return { records };
   } catch (e) {
-    if (!(e instanceof DataError)) throw new Error(`non-DataError ${(e as Error)?.name}: ${(e as Error)?.message} for input ${JSON.stringify(text)}`);
+    if (!(e instanceof DataError))
+      throw new Error(
+        `non-DataError ${(e as Error)?.name}: ${(e as Error)?.message} for input ${JSON.stringify(text)}`,
+      );
     return { error: e.message };
   }
 }
@@ -55,7 +85,8 @@ function randomText(rng: Rng, maxLength: number): string {
 }
 
 const SEEDS = {
-  jsonl: '{"text": "hello, \\"world\\"", "label": "spam"}\n{"text": "a\\nb", "label": 1}\r\n\n{"prompt": "q", "completion": "ans"}\n',
+  jsonl:
+    '{"text": "hello, \\"world\\"", "label": "spam"}\n{"text": "a\\nb", "label": 1}\r\n\n{"prompt": "q", "completion": "ans"}\n',
   csv: 'text,label\r\n"Hello, ""world""",spam\n"multi\nline",ham\nplain,1\n',
   json: '[{"text": "a ] }", "label": "x"},\n {"text": "b", "nested": [1, {"k": "v"}], "label": 2}]\n',
 };
@@ -73,7 +104,11 @@ for (const kind of Object.keys(SEEDS) as (keyof typeof SEEDS)[]) {
       const text = i < 1500 ? mutate(rng, SEEDS[kind]) : randomText(rng, 40);
       const whole = run(PARSERS[kind], text, Math.max(1, text.length));
       const chunkSize = 1 + rng.nextInt(7);
-      assert.deepEqual(run(PARSERS[kind], text, chunkSize), whole, `chunk size ${chunkSize} changed the outcome for ${JSON.stringify(text)}`);
+      assert.deepEqual(
+        run(PARSERS[kind], text, chunkSize),
+        whole,
+        `chunk size ${chunkSize} changed the outcome for ${JSON.stringify(text)}`,
+      );
       if ('error' in whole) {
         errors++;
         assert.match(whole.error, /^f\.(jsonl|csv|json)(:\d+(:\d+)?)?: \S/);
@@ -98,7 +133,8 @@ test('CSV: 300 random tables written per RFC 4180 read back exactly', () => {
     const header = Array.from({ length: columns }, (_, c) => `c${c}`);
     const body = Array.from({ length: rng.nextInt(6) }, () => Array.from({ length: columns }, () => randomField(rng)));
     const lineEnd = rng.nextInt(2) ? '\r\n' : '\n';
-    const text = [header, ...body].map((row) => row.map(csvQuote).join(',')).join(lineEnd) + (rng.nextInt(2) ? lineEnd : '');
+    const text =
+      [header, ...body].map((row) => row.map(csvQuote).join(',')).join(lineEnd) + (rng.nextInt(2) ? lineEnd : '');
     const outcome = run(() => new CsvParser('t.csv'), text, 1 + rng.nextInt(9));
     assert.ok('records' in outcome, `valid CSV rejected: ${JSON.stringify(text)}`);
     assert.deepEqual(
@@ -112,7 +148,11 @@ test('CSV: 300 random tables written per RFC 4180 read back exactly', () => {
 test('JSONL and JSON arrays: 300 random object lists read back exactly', () => {
   const rng = Rng.fromSeed(7);
   for (let t = 0; t < 300; t++) {
-    const objects = Array.from({ length: rng.nextInt(5) }, () => ({ text: randomField(rng), label: rng.nextInt(3), extra: { list: [randomField(rng)] } }));
+    const objects = Array.from({ length: rng.nextInt(5) }, () => ({
+      text: randomField(rng),
+      label: rng.nextInt(3),
+      extra: { list: [randomField(rng)] },
+    }));
     const jsonl = objects.map((o) => JSON.stringify(o)).join(rng.nextInt(2) ? '\r\n' : '\n');
     const jsonlOutcome = run(() => new JsonlParser('t.jsonl'), jsonl, 1 + rng.nextInt(9));
     assert.ok('records' in jsonlOutcome);

@@ -2,7 +2,25 @@
 // Every whitespace-separated word of WORDS is one token; anything else is [UNK]/<unk>.
 import { Tokenizer } from '../../../../../kernel/engine/io/tokenizer';
 
-export const WORDS = ['the', 'cat', 'sat', 'on', 'mat', 'a', 'dog', 'ran', 'is', 'good', 'bad', 'q', 'ans', 'yes', 'no', 'why', 'because'];
+export const WORDS = [
+  'the',
+  'cat',
+  'sat',
+  'on',
+  'mat',
+  'a',
+  'dog',
+  'ran',
+  'is',
+  'good',
+  'bad',
+  'q',
+  'ans',
+  'yes',
+  'no',
+  'why',
+  'because',
+];
 
 function added(id: number, content: string) {
   return { id, content, special: true, normalized: false, lstrip: false, rstrip: false, single_word: false };
@@ -26,9 +44,16 @@ function wordPiece(specials: string[], unk: string, postProcessor: object | null
 export function bertLike(): Tokenizer {
   const json = wordPiece(['[PAD]', '[UNK]', '[CLS]', '[SEP]'], '[UNK]', {
     type: 'TemplateProcessing',
-    single: [{ SpecialToken: { id: '[CLS]', type_id: 0 } }, { Sequence: { id: 'A', type_id: 0 } }, { SpecialToken: { id: '[SEP]', type_id: 0 } }],
+    single: [
+      { SpecialToken: { id: '[CLS]', type_id: 0 } },
+      { Sequence: { id: 'A', type_id: 0 } },
+      { SpecialToken: { id: '[SEP]', type_id: 0 } },
+    ],
     pair: [{ Sequence: { id: 'A', type_id: 0 } }, { Sequence: { id: 'B', type_id: 1 } }],
-    special_tokens: { '[CLS]': { id: '[CLS]', ids: [2], tokens: ['[CLS]'] }, '[SEP]': { id: '[SEP]', ids: [3], tokens: ['[SEP]'] } },
+    special_tokens: {
+      '[CLS]': { id: '[CLS]', ids: [2], tokens: ['[CLS]'] },
+      '[SEP]': { id: '[SEP]', ids: [3], tokens: ['[SEP]'] },
+    },
   });
   return Tokenizer.fromJson(json, { cls_token: '[CLS]', sep_token: '[SEP]', pad_token: '[PAD]', unk_token: '[UNK]' });
 }

@@ -22,7 +22,10 @@ for (const p of golden.problems) {
     const clf = logisticRegression(p.features, p.labels, { C: p.C });
     assert.equal(clf.converged, true);
     assert.deepEqual(clf.classes, p.classes);
-    assert.ok(maxDiff(clf.coef.flat(), p.coef.flat()) < 1e-4, `coef ${JSON.stringify(clf.coef)} vs ${JSON.stringify(p.coef)}`);
+    assert.ok(
+      maxDiff(clf.coef.flat(), p.coef.flat()) < 1e-4,
+      `coef ${JSON.stringify(clf.coef)} vs ${JSON.stringify(p.coef)}`,
+    );
     assert.ok(maxDiff(clf.intercept, p.intercept) < 1e-4, `intercept ${clf.intercept} vs ${p.intercept}`);
     assert.ok(maxDiff(clf.predictProba(p.test_features).flat(), p.test_proba.flat()) < 1e-5);
     assert.deepEqual(clf.predict(p.test_features), p.test_predict);

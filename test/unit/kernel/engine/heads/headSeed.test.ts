@@ -28,15 +28,25 @@ test('addClassificationHead / addScalarHead: same (default) seed → identical h
   assert.deepEqual(a, b);
   const c = values(addClassificationHead(backbone, { numLabels: 3, seed: 5 }), names);
   assert.notDeepEqual(c[1], a[1]);
-  assert.deepEqual(values(addScalarHead(backbone), ['classifier.weight']), values(addScalarHead(backbone), ['classifier.weight']));
+  assert.deepEqual(
+    values(addScalarHead(backbone), ['classifier.weight']),
+    values(addScalarHead(backbone), ['classifier.weight']),
+  );
   backbone.dispose();
 });
 
 test('load() with a new text head: the fresh classifier is the same on every load unless the seed changes', async () => {
   const opts = { architecture: 'DistilBertForSequenceClassification', id2label: { 0: 'ham', 1: 'spam' } };
-  const [a, b, c] = await Promise.all([load('tunebook/tiny-distilbert', opts), load('tunebook/tiny-distilbert', opts), load('tunebook/tiny-distilbert', { ...opts, seed: 8 })]);
+  const [a, b, c] = await Promise.all([
+    load('tunebook/tiny-distilbert', opts),
+    load('tunebook/tiny-distilbert', opts),
+    load('tunebook/tiny-distilbert', { ...opts, seed: 8 }),
+  ]);
   const names = ['pre_classifier.weight', 'classifier.weight'];
-  assert.ok(names.every((n) => a.loadReport!.initialized.includes(n)), `fresh: ${a.loadReport!.initialized.join(', ')}`);
+  assert.ok(
+    names.every((n) => a.loadReport!.initialized.includes(n)),
+    `fresh: ${a.loadReport!.initialized.join(', ')}`,
+  );
   assert.deepEqual(values(a, names), values(b, names));
   assert.notDeepEqual(values(c, names)[1], values(a, names)[1]);
   // the pretrained weights do not depend on the seed

@@ -18,7 +18,15 @@ before(useTestBackend);
 const scratch = mkdtempSync(join(tmpdir(), 'tunebook-heads-'));
 after(() => rmSync(scratch, { recursive: true, force: true }));
 
-const TINY_BERT = { model_type: 'bert', num_hidden_layers: 1, num_attention_heads: 2, hidden_size: 16, intermediate_size: 32, vocab_size: 24, max_position_embeddings: 32 };
+const TINY_BERT = {
+  model_type: 'bert',
+  num_hidden_layers: 1,
+  num_attention_heads: 2,
+  hidden_size: 16,
+  intermediate_size: 32,
+  vocab_size: 24,
+  max_position_embeddings: 32,
+};
 const ids = [
   [5, 6, 7, 8],
   [9, 10, 0, 0],
@@ -46,19 +54,33 @@ test('GPT-2 head: [batch, numLabels] from the last non-padding token, HF names, 
   assert.equal(model.architecture, 'GPT2ForSequenceClassification');
   assert.equal(model.numLabels, 3);
   const names = [...model.params.keys()];
-  assert.deepEqual(names.filter((n) => !n.startsWith('transformer.')), ['score.weight']);
+  assert.deepEqual(
+    names.filter((n) => !n.startsWith('transformer.')),
+    ['score.weight'],
+  );
   assert.deepEqual(model.params.get('score.weight')!.shape, [3, 16]);
-  assert.deepEqual(model.layers().map((l) => [l.path, l.params]), [['transformer', [...lm.params.values()].reduce((n, v) => n + v.size, 0)], ['score', 48]]);
+  assert.deepEqual(
+    model.layers().map((l) => [l.path, l.params]),
+    [
+      ['transformer', [...lm.params.values()].reduce((n, v) => n + v.size, 0)],
+      ['score', 48],
+    ],
+  );
 
   const before = tf.memory().numTensors;
   const logits = model.logits(ids, { attentionMask });
   assert.deepEqual(logits.shape, [2, 3]);
   const hidden = lm.hidden(ids, { attentionMask });
   const h = hidden.arraySync() as number[][][];
-  const expected = [linear(h[0][3], model.params.get('score.weight')!), linear(h[1][1], model.params.get('score.weight')!)];
+  const expected = [
+    linear(h[0][3], model.params.get('score.weight')!),
+    linear(h[1][1], model.params.get('score.weight')!),
+  ];
   assert.ok(maxAbsDiff(logits.dataSync(), expected.flat()) < 1e-5);
   // padding more does not change the result
-  const padded = model.logits([...ids.map((r) => [...r, 0, 0])], { attentionMask: attentionMask.map((r) => [...r, 0, 0]) });
+  const padded = model.logits([...ids.map((r) => [...r, 0, 0])], {
+    attentionMask: attentionMask.map((r) => [...r, 0, 0]),
+  });
   assert.ok(maxAbsDiff(padded.dataSync(), logits.dataSync()) < 1e-5);
   tf.dispose([logits, hidden, padded]);
   assert.equal(tf.memory().numTensors, before);
@@ -91,11 +113,22 @@ test('replacing a loaded DistilBERT head leaves every backbone weight untouched;
   }
   assert.deepEqual(model.params.get('classifier.weight')!.shape, [5, 16]);
   assert.notEqual(model.params.get('classifier.weight'), base.params.get('classifier.weight'));
-  assert.deepEqual(model.layers().map((l) => l.path), ['distilbert', 'pre_classifier', 'classifier']);
+  assert.deepEqual(
+    model.layers().map((l) => l.path),
+    ['distilbert', 'pre_classifier', 'classifier'],
+  );
 
   // CLS pooling → pre_classifier → ReLU → classifier, computed by hand
   const h = model.hidden(ids, { attentionMask }).arraySync() as number[][][];
-  const expected = h.map((seq) => linear(linear(seq[0], model.params.get('pre_classifier.weight')!, model.params.get('pre_classifier.bias')!).map((v) => Math.max(0, v)), model.params.get('classifier.weight')!, model.params.get('classifier.bias')!));
+  const expected = h.map((seq) =>
+    linear(
+      linear(seq[0], model.params.get('pre_classifier.weight')!, model.params.get('pre_classifier.bias')!).map((v) =>
+        Math.max(0, v),
+      ),
+      model.params.get('classifier.weight')!,
+      model.params.get('classifier.bias')!,
+    ),
+  );
   const logits = model.logits(ids, { attentionMask });
   assert.ok(maxAbsDiff(logits.dataSync(), expected.flat()) < 1e-5);
 
@@ -104,7 +137,11 @@ test('replacing a loaded DistilBERT head leaves every backbone weight untouched;
   const folder = await readHfFolder(dir);
   assert.deepEqual(folder.config.architectures, ['DistilBertForSequenceClassification']);
   assert.equal(folder.config.num_labels, 5);
-  assert.ok(folder.weights.has('pre_classifier.weight') && folder.weights.has('classifier.bias') && folder.weights.has('distilbert.embeddings.word_embeddings.weight'));
+  assert.ok(
+    folder.weights.has('pre_classifier.weight') &&
+      folder.weights.has('classifier.bias') &&
+      folder.weights.has('distilbert.embeddings.word_embeddings.weight'),
+  );
   assert.ok(folder.tokenizerJson);
   const reloaded = await load(dir);
   assert.deepEqual(reloaded.loadReport?.initialized, []);
@@ -173,7 +210,18 @@ test('scalar head: logits [batch]; mean pooling equals the masked mean of hidden
 });
 
 test('ViT: a classifier on the class token saves as ViTForImageClassification and round-trips', async () => {
-  const vit = create({ model_type: 'vit', image_size: 8, patch_size: 4, hidden_size: 16, num_hidden_layers: 1, num_attention_heads: 2, intermediate_size: 32 }, { seed: 2, architecture: 'ViTModel' });
+  const vit = create(
+    {
+      model_type: 'vit',
+      image_size: 8,
+      patch_size: 4,
+      hidden_size: 16,
+      num_hidden_layers: 1,
+      num_attention_heads: 2,
+      intermediate_size: 32,
+    },
+    { seed: 2, architecture: 'ViTModel' },
+  );
   const model = addClassificationHead(vit, { id2label: ['a', 'b', 'c'], seed: 3 });
   const pixels = tf.randomNormal([2, 8, 8, 3], 0, 1, 'float32', 4);
   const logits = model.logits(pixels);

@@ -43,16 +43,30 @@ test('label scores are the summed log-likelihood of each verbaliser, also with c
   const before = tf.memory().numTensors;
   const scores = scoreContinuations(model, prompt, candidates, 0);
   assert.equal(tf.memory().numTensors, before);
-  candidates.forEach((c, i) => assert.ok(Math.abs(scores[i] - handScore(model, prompt, c)) < TOL, `candidate ${i}: ${scores[i]}`));
+  candidates.forEach((c, i) =>
+    assert.ok(Math.abs(scores[i] - handScore(model, prompt, c)) < TOL, `candidate ${i}: ${scores[i]}`),
+  );
   assert.ok(scores.every((s) => s < 0));
   assert.throws(() => scoreContinuations(model, prompt, [[]]), /no tokens/);
 });
 
 test('prompts follow the template: demonstrations filled, the query cut before its label, trailing space moved to the label', () => {
-  const p = buildFewShotPrompt('Q: {text}\nA: {label}', [{ text: 'the cat', label: 'yes' }, { text: 'a dog', label: 'no' }], 'the mat');
+  const p = buildFewShotPrompt(
+    'Q: {text}\nA: {label}',
+    [
+      { text: 'the cat', label: 'yes' },
+      { text: 'a dog', label: 'no' },
+    ],
+    'the mat',
+  );
   assert.equal(p.prompt, 'Q: the cat\nA: yes\n\nQ: a dog\nA: no\n\nQ: the mat\nA:');
   assert.equal(p.labelPrefix, ' ');
-  const f = buildFewShotPrompt(({ text, label }) => `${text} =${label === undefined ? '' : ` ${label}`}`, [{ text: 'x', label: 'yes' }], 'y', '\n');
+  const f = buildFewShotPrompt(
+    ({ text, label }) => `${text} =${label === undefined ? '' : ` ${label}`}`,
+    [{ text: 'x', label: 'yes' }],
+    'y',
+    '\n',
+  );
   assert.equal(f.prompt, 'x = yes\ny =');
   assert.throws(() => buildFewShotPrompt('no slots', [], 'q'), /no \{text\} slot/);
   assert.throws(() => buildFewShotPrompt('{text} and no label', [], 'q'), /no \{label\} slot/);
@@ -78,7 +92,15 @@ test('fewShotClassify predicts the label with the highest hand-computed score an
   const tok = model.tokenizer!;
   const verbalizers = { pos: 'yes', neg: 'no' };
   const before = tf.memory().numTensors;
-  const result = await fewShotClassify(model, { train, dev, template: 'q {text} ans {label}', k: 2, selection: 'random', seed: 5, verbalizers });
+  const result = await fewShotClassify(model, {
+    train,
+    dev,
+    template: 'q {text} ans {label}',
+    k: 2,
+    selection: 'random',
+    seed: 5,
+    verbalizers,
+  });
   assert.equal(tf.memory().numTensors, before);
   assert.equal(result.n, dev.length);
   let correct = 0;
@@ -97,8 +119,20 @@ test('fewShotClassify predicts the label with the highest hand-computed score an
     if (p.predicted === dev[i].label) correct++;
   });
   assert.equal(result.accuracy, correct / dev.length);
-  const again = await fewShotClassify(model, { train, dev, template: 'q {text} ans {label}', k: 2, selection: 'random', seed: 5, verbalizers });
-  assert.deepEqual(again.predictions.map((p) => p.demonstrations), result.predictions.map((p) => p.demonstrations), 'same seed, same draws');
+  const again = await fewShotClassify(model, {
+    train,
+    dev,
+    template: 'q {text} ans {label}',
+    k: 2,
+    selection: 'random',
+    seed: 5,
+    verbalizers,
+  });
+  assert.deepEqual(
+    again.predictions.map((p) => p.demonstrations),
+    result.predictions.map((p) => p.demonstrations),
+    'same seed, same draws',
+  );
 });
 
 test('nearest-neighbour selection picks the training texts closest by cosine of mean-pooled hidden states', async () => {
@@ -111,7 +145,8 @@ test('nearest-neighbour selection picks the training texts closest by cosine of 
     const h = tf.tidy(() => model.hidden([tok.encode(text)]).arraySync() as number[][][])[0];
     return h[0].map((_, c) => h.reduce((s, row) => s + row[c], 0) / h.length);
   };
-  const cosine = (a: number[], b: number[]) => a.reduce((s, x, i) => s + x * b[i], 0) / (Math.hypot(...a) * Math.hypot(...b));
+  const cosine = (a: number[], b: number[]) =>
+    a.reduce((s, x, i) => s + x * b[i], 0) / (Math.hypot(...a) * Math.hypot(...b));
   const trainVectors = texts.map(meanVector);
   queries.forEach((q, qi) => {
     const qv = meanVector(q);
@@ -124,14 +159,27 @@ test('nearest-neighbour selection picks the training texts closest by cosine of 
     assert.deepEqual(chosen[qi], expected, `query ${qi}`);
   });
   assert.equal(chosen[0][2], 1, 'an identical training text is the closest demonstration, placed last');
-  const result = await fewShotClassify(model, { train, dev, template: 'q {text} ans {label}', k: 3, selection: 'nearest', verbalizers: { pos: 'yes', neg: 'no' } });
+  const result = await fewShotClassify(model, {
+    train,
+    dev,
+    template: 'q {text} ans {label}',
+    k: 3,
+    selection: 'nearest',
+    verbalizers: { pos: 'yes', neg: 'no' },
+  });
   assert.equal(result.predictions[1].demonstrations.at(-1), 1);
 });
 
 test('bad input gets specific errors', async () => {
   const model = tinyGpt2();
-  await assert.rejects(fewShotClassify(model, { train, dev, template: 'q {text} ans {label}', k: 7 }), /only 6 examples/);
-  await assert.rejects(fewShotClassify(model, { train, dev, template: 'q {text} ans {label}', verbalizers: { pos: 'yes' } }), /"neg" has no verbaliser/);
+  await assert.rejects(
+    fewShotClassify(model, { train, dev, template: 'q {text} ans {label}', k: 7 }),
+    /only 6 examples/,
+  );
+  await assert.rejects(
+    fewShotClassify(model, { train, dev, template: 'q {text} ans {label}', verbalizers: { pos: 'yes' } }),
+    /"neg" has no verbaliser/,
+  );
   await assert.rejects(fewShotClassify(model, { train, dev: [], template: 'q {text} ans {label}' }), /dev must hold/);
   await assert.rejects(fewShotClassify(model, { train, dev, template: 'q {text}' }), /no \{label\} slot/);
 });

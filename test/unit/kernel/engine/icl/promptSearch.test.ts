@@ -26,9 +26,13 @@ test('promptSearch ranks templates by dev accuracy, then mean margin, with displ
     { text: 'a bad dog', label: 0 },
   ];
   const verbalizers = { 0: 'no', 1: 'yes' };
-  const templates = ['{text} is {label}', 'q {text} ans {label}', function why({ text, label }: { text: string; label?: string }) {
-    return `why ${text} because${label === undefined ? '' : ` ${label}`}`;
-  }];
+  const templates = [
+    '{text} is {label}',
+    'q {text} ans {label}',
+    function why({ text, label }: { text: string; label?: string }) {
+      return `why ${text} because${label === undefined ? '' : ` ${label}`}`;
+    },
+  ];
   const search = await promptSearch(model, { templates, train, dev, k: 2, seed: 1, verbalizers });
   assert.equal(search.ranked.length, 3);
   for (const entry of search.ranked) {
@@ -38,9 +42,15 @@ test('promptSearch ranks templates by dev accuracy, then mean margin, with displ
   }
   for (let i = 1; i < search.ranked.length; i++) {
     const [a, b] = [search.ranked[i - 1], search.ranked[i]];
-    assert.ok(a.accuracy > b.accuracy || (a.accuracy === b.accuracy && a.meanMargin >= b.meanMargin), `row ${i} out of order`);
+    assert.ok(
+      a.accuracy > b.accuracy || (a.accuracy === b.accuracy && a.meanMargin >= b.meanMargin),
+      `row ${i} out of order`,
+    );
   }
-  assert.deepEqual(search.rows.map((r) => r.rank), [1, 2, 3]);
+  assert.deepEqual(
+    search.rows.map((r) => r.rank),
+    [1, 2, 3],
+  );
   assert.ok(search.rows.some((r) => r.template === 'why()'));
   assert.equal(search.best, search.ranked[0]);
   const rendered = (search as unknown as Record<symbol, () => Array<{ mime: string; data: string }>>)[DISPLAY_SYMBOL]();

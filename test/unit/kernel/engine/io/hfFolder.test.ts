@@ -10,7 +10,9 @@ import type { TensorEntry } from '../../../../../kernel/engine/io/safetensors';
 
 // test/fixtures/io/sharded was written by scripts/make_io_fixtures.py (Python, by hand from the format spec).
 const SHARDED = join(__dirname, '../../../../fixtures/io/sharded');
-const expected = JSON.parse(readFileSync(join(__dirname, '../../../../fixtures/io/sharded.expected.json'), 'utf8')) as Record<string, { shape: number[]; f32_bits: string[] }>;
+const expected = JSON.parse(
+  readFileSync(join(__dirname, '../../../../fixtures/io/sharded.expected.json'), 'utf8'),
+) as Record<string, { shape: number[]; f32_bits: string[] }>;
 
 function bitsOf(values: Float32Array): string[] {
   return Array.from(new Uint32Array(values.slice().buffer), (v) => v.toString(16).padStart(8, '0'));
@@ -49,16 +51,33 @@ test('write then read keeps everything, single file and sharded', async () => {
   for (const maxShardBytes of [undefined, 200]) {
     const dir = mkdtempSync(join(tmpdir(), 'tunebook-hf-'));
     try {
-      await writeHfFolder(dir, { config: source.config, weights, tokenizerJson: source.tokenizerJson, tokenizerConfig: source.tokenizerConfig, preprocessorConfig: source.preprocessorConfig }, { maxShardBytes });
+      await writeHfFolder(
+        dir,
+        {
+          config: source.config,
+          weights,
+          tokenizerJson: source.tokenizerJson,
+          tokenizerConfig: source.tokenizerConfig,
+          preprocessorConfig: source.preprocessorConfig,
+        },
+        { maxShardBytes },
+      );
       const files = readdirSync(dir).sort();
-      if (maxShardBytes === undefined) assert.ok(files.includes('model.safetensors') && !files.includes('model.safetensors.index.json'));
-      else assert.ok(files.includes('model.safetensors.index.json') && files.filter((f) => /^model-\d{5}-of-\d{5}\.safetensors$/.test(f)).length >= 2, files.join());
+      if (maxShardBytes === undefined)
+        assert.ok(files.includes('model.safetensors') && !files.includes('model.safetensors.index.json'));
+      else
+        assert.ok(
+          files.includes('model.safetensors.index.json') &&
+            files.filter((f) => /^model-\d{5}-of-\d{5}\.safetensors$/.test(f)).length >= 2,
+          files.join(),
+        );
       assert.ok(!files.some((f) => f.includes('.tmp-')), 'no temporary files left');
       const back = await readHfFolder(dir);
       assert.deepEqual(back.config, source.config);
       assert.deepEqual(back.tokenizerJson, source.tokenizerJson);
       assert.deepEqual(back.preprocessorConfig, source.preprocessorConfig);
-      for (const [name, want] of Object.entries(expected)) assert.deepEqual(bitsOf(back.weights.get(name)!.data as Float32Array), want.f32_bits, name);
+      for (const [name, want] of Object.entries(expected))
+        assert.deepEqual(bitsOf(back.weights.get(name)!.data as Float32Array), want.f32_bits, name);
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }
@@ -82,23 +101,71 @@ test('re-saving a sharded folder as one file removes the stale shards and index'
 test('clear errors: missing folder, config, shard, tensor, weights; bad JSON; corrupt shard', async () => {
   await assertFolderError(join(tmpdir(), 'tunebook-no-such-folder-xyz'), /does not exist/);
   const cases: Array<[string, (dir: string) => void, RegExp, string | undefined]> = [
-    ['missing config', (d) => unlinkSync(join(d, 'config.json')), /not found: a Hugging Face model folder needs config\.json/, 'config.json'],
-    ['bad config JSON', (d) => writeFileSync(join(d, 'config.json'), '{"model_type": '), /is not valid JSON/, 'config.json'],
-    ['config not an object', (d) => writeFileSync(join(d, 'config.json'), '[1]'), /is not a JSON object/, 'config.json'],
-    ['missing shard', (d) => unlinkSync(join(d, 'model-00002-of-00002.safetensors')), /is missing but model\.safetensors\.index\.json lists 4 tensor\(s\) in it .*incomplete/, 'model-00002-of-00002.safetensors'],
-    ['tensor in index but absent', (d) => {
-      const index = JSON.parse(readFileSync(join(d, 'model.safetensors.index.json'), 'utf8'));
-      index.weight_map['lm_head.weight'] = 'model-00001-of-00002.safetensors';
-      writeFileSync(join(d, 'model.safetensors.index.json'), JSON.stringify(index));
-    }, /says tensor "lm_head\.weight" is in this shard, but it is not/, 'model-00001-of-00002.safetensors'],
-    ['tensor in the wrong shard', (d) => {
-      const index = JSON.parse(readFileSync(join(d, 'model.safetensors.index.json'), 'utf8'));
-      index.weight_map['transformer.ln_f.bias'] = 'model-00001-of-00002.safetensors';
-      writeFileSync(join(d, 'model.safetensors.index.json'), JSON.stringify(index));
-    }, /says tensor "transformer\.ln_f\.bias" is in this shard, but it is not/, 'model-00001-of-00002.safetensors'],
-    ['index without weight_map', (d) => writeFileSync(join(d, 'model.safetensors.index.json'), '{"metadata":{}}'), /has no "weight_map" object/, 'model.safetensors.index.json'],
-    ['shard path escapes the folder', (d) => writeFileSync(join(d, 'model.safetensors.index.json'), '{"weight_map":{"w":"../x.safetensors"}}'), /not a file name in this folder/, 'model.safetensors.index.json'],
-    ['no weights at all', (d) => { for (const f of readdirSync(d)) if (f.includes('safetensors')) unlinkSync(join(d, f)); writeFileSync(join(d, 'pytorch_model.bin'), ''); }, /no weights: expected model\.safetensors .*found pytorch_model\.bin/, undefined],
+    [
+      'missing config',
+      (d) => unlinkSync(join(d, 'config.json')),
+      /not found: a Hugging Face model folder needs config\.json/,
+      'config.json',
+    ],
+    [
+      'bad config JSON',
+      (d) => writeFileSync(join(d, 'config.json'), '{"model_type": '),
+      /is not valid JSON/,
+      'config.json',
+    ],
+    [
+      'config not an object',
+      (d) => writeFileSync(join(d, 'config.json'), '[1]'),
+      /is not a JSON object/,
+      'config.json',
+    ],
+    [
+      'missing shard',
+      (d) => unlinkSync(join(d, 'model-00002-of-00002.safetensors')),
+      /is missing but model\.safetensors\.index\.json lists 4 tensor\(s\) in it .*incomplete/,
+      'model-00002-of-00002.safetensors',
+    ],
+    [
+      'tensor in index but absent',
+      (d) => {
+        const index = JSON.parse(readFileSync(join(d, 'model.safetensors.index.json'), 'utf8'));
+        index.weight_map['lm_head.weight'] = 'model-00001-of-00002.safetensors';
+        writeFileSync(join(d, 'model.safetensors.index.json'), JSON.stringify(index));
+      },
+      /says tensor "lm_head\.weight" is in this shard, but it is not/,
+      'model-00001-of-00002.safetensors',
+    ],
+    [
+      'tensor in the wrong shard',
+      (d) => {
+        const index = JSON.parse(readFileSync(join(d, 'model.safetensors.index.json'), 'utf8'));
+        index.weight_map['transformer.ln_f.bias'] = 'model-00001-of-00002.safetensors';
+        writeFileSync(join(d, 'model.safetensors.index.json'), JSON.stringify(index));
+      },
+      /says tensor "transformer\.ln_f\.bias" is in this shard, but it is not/,
+      'model-00001-of-00002.safetensors',
+    ],
+    [
+      'index without weight_map',
+      (d) => writeFileSync(join(d, 'model.safetensors.index.json'), '{"metadata":{}}'),
+      /has no "weight_map" object/,
+      'model.safetensors.index.json',
+    ],
+    [
+      'shard path escapes the folder',
+      (d) => writeFileSync(join(d, 'model.safetensors.index.json'), '{"weight_map":{"w":"../x.safetensors"}}'),
+      /not a file name in this folder/,
+      'model.safetensors.index.json',
+    ],
+    [
+      'no weights at all',
+      (d) => {
+        for (const f of readdirSync(d)) if (f.includes('safetensors')) unlinkSync(join(d, f));
+        writeFileSync(join(d, 'pytorch_model.bin'), '');
+      },
+      /no weights: expected model\.safetensors .*found pytorch_model\.bin/,
+      undefined,
+    ],
   ];
   for (const [label, breakIt, pattern, file] of cases) {
     const dir = scratchCopy();

@@ -2,14 +2,25 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { loadImage, loadImages, preprocessImage, type PreprocessorConfig } from '../../../../../kernel/engine/io/preprocess';
+import {
+  loadImage,
+  loadImages,
+  preprocessImage,
+  type PreprocessorConfig,
+} from '../../../../../kernel/engine/io/preprocess';
 import { decodeImage, readImage } from '../../../../../kernel/engine/io/image';
 import { ImageError } from '../../../../../kernel/engine/io/imageError';
 
 // Golden: scripts/make_io_fixtures.py runs PIL (convert RGB, Image.resize) + numpy rescale/normalise in float32,
 // as transformers' image processors do.
 const DIR = join(__dirname, '../../../../fixtures/io/images');
-interface GoldenCase { file: string; label: string; config: PreprocessorConfig; shape: number[]; f32_le_base64: string }
+interface GoldenCase {
+  file: string;
+  label: string;
+  config: PreprocessorConfig;
+  shape: number[];
+  f32_le_base64: string;
+}
 const golden = JSON.parse(readFileSync(join(DIR, 'golden.json'), 'utf8')) as GoldenCase[];
 
 function expectedValues(c: GoldenCase): Float32Array {
@@ -42,7 +53,10 @@ test('PNG cases match PIL + numpy within 1e-5 (decode, alpha, palette, tRNS, res
 // (mean 0.53), 4:2:0 max 24 levels (mean 4.6). Tolerances are in 8-bit levels, converted through std 0.5.
 test('JPEG cases stay within the stated tolerance of PIL (decoders differ)', async () => {
   const level = 1 / 255 / 0.5;
-  for (const [label, maxLevels, meanLevels] of [['jpeg 4:4:4', 4, 1], ['jpeg 4:2:0', 32, 6]] as const) {
+  for (const [label, maxLevels, meanLevels] of [
+    ['jpeg 4:4:4', 4, 1],
+    ['jpeg 4:2:0', 32, 6],
+  ] as const) {
     const c = golden.find((g) => g.label === label)!;
     const out = await loadImage(join(DIR, c.file), c.config);
     const want = expectedValues(c);
@@ -60,12 +74,19 @@ test('a batch stacks images NHWC and refuses mixed sizes', async () => {
   assert.deepEqual(batch.shape, [2, 8, 8, 3]);
   const second = await loadImage(files[1], config);
   assert.deepEqual(batch.data.subarray(8 * 8 * 3), second.data);
-  await assert.rejects(loadImages(files, { do_resize: false }), (e: unknown) => e instanceof ImageError && /gray\.png.*16x16 but the first image gives 29x37/.test(e.message));
+  await assert.rejects(
+    loadImages(files, { do_resize: false }),
+    (e: unknown) => e instanceof ImageError && /gray\.png.*16x16 but the first image gives 29x37/.test(e.message),
+  );
 });
 
 test('shortest_edge resize then centre crop equals cropping the explicit resize', async () => {
   const image = await readImage(join(DIR, 'rgb.png')); // 37 wide, 29 high
-  const cropped = preprocessImage(image, { size: { shortest_edge: 20 }, do_center_crop: true, crop_size: { height: 16, width: 16 } });
+  const cropped = preprocessImage(image, {
+    size: { shortest_edge: 20 },
+    do_center_crop: true,
+    crop_size: { height: 16, width: 16 },
+  });
   const full = preprocessImage(image, { size: { height: 20, width: 25 } }); // 25 = trunc(20 * 37 / 29)
   assert.deepEqual(cropped.shape, [16, 16, 3]);
   const top = 2;
@@ -78,18 +99,36 @@ test('shortest_edge resize then centre crop equals cropping the explicit resize'
 
 test('unreadable files and unusable configs give an ImageError naming the file', async () => {
   const missing = join(DIR, 'no-such-image.png');
-  await assert.rejects(loadImage(missing), (e: unknown) => e instanceof ImageError && e.file === missing && /cannot be read \(ENOENT\)/.test(e.message));
-  assert.throws(() => decodeImage(new TextEncoder().encode('hello'), 'notes.txt'), /image notes\.txt: is neither PNG nor JPEG/);
+  await assert.rejects(
+    loadImage(missing),
+    (e: unknown) => e instanceof ImageError && e.file === missing && /cannot be read \(ENOENT\)/.test(e.message),
+  );
+  assert.throws(
+    () => decodeImage(new TextEncoder().encode('hello'), 'notes.txt'),
+    /image notes\.txt: is neither PNG nor JPEG/,
+  );
   const png = readFileSync(join(DIR, 'rgb.png'));
-  assert.throws(() => decodeImage(png.subarray(0, png.length - 40), 'cut.png'), (e: unknown) => e instanceof ImageError && /cut\.png: is not a readable PNG/.test(e.message));
+  assert.throws(
+    () => decodeImage(png.subarray(0, png.length - 40), 'cut.png'),
+    (e: unknown) => e instanceof ImageError && /cut\.png: is not a readable PNG/.test(e.message),
+  );
   const jpg = readFileSync(join(DIR, 'photo444.jpg'));
   const corrupt = Buffer.from(jpg);
   corrupt.fill(0, 20, 400);
-  assert.throws(() => decodeImage(corrupt, 'bad.jpg'), (e: unknown) => e instanceof ImageError && /bad\.jpg: is not a readable JPEG/.test(e.message));
+  assert.throws(
+    () => decodeImage(corrupt, 'bad.jpg'),
+    (e: unknown) => e instanceof ImageError && /bad\.jpg: is not a readable JPEG/.test(e.message),
+  );
   const image = decodeImage(png, 'rgb.png');
   assert.throws(() => preprocessImage(image, { resample: 7 }, 'rgb.png'), /resample 7 is not one of PIL's filters/);
   assert.throws(() => preprocessImage(image, { image_std: [0.5, 0, 0.5] }, 'rgb.png'), /image_std contains 0/);
-  assert.throws(() => preprocessImage(image, { image_mean: [1, 2] }, 'rgb.png'), /image_mean must be a number or 3 numbers/);
+  assert.throws(
+    () => preprocessImage(image, { image_mean: [1, 2] }, 'rgb.png'),
+    /image_mean must be a number or 3 numbers/,
+  );
   assert.throws(() => preprocessImage(image, { size: {} }, 'rgb.png'), /neither height\+width nor shortest_edge/);
-  assert.throws(() => preprocessImage(image, { do_resize: false, do_center_crop: true, crop_size: 64 }, 'rgb.png'), /crop 64x64 is larger/);
+  assert.throws(
+    () => preprocessImage(image, { do_resize: false, do_center_crop: true, crop_size: 64 }, 'rgb.png'),
+    /crop 64x64 is larger/,
+  );
 });

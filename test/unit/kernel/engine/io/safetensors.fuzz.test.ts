@@ -19,19 +19,33 @@ function rng(seed: number): () => number {
 
 const seeds: Uint8Array[] = [
   new Uint8Array(readFileSync(join(__dirname, '../../../../fixtures/io/golden.safetensors'))),
-  serializeSafetensors([
-    { name: 'a', dtype: 'BF16', shape: [2, 2], data: new Float32Array([1, -2, 3, 4]) },
-    { name: 'b', dtype: 'I64', shape: [1], data: new BigInt64Array([7n]) },
-    { name: 'c', dtype: 'U8', shape: [0], data: new Uint8Array(0) },
-  ], { k: 'v' }),
+  serializeSafetensors(
+    [
+      { name: 'a', dtype: 'BF16', shape: [2, 2], data: new Float32Array([1, -2, 3, 4]) },
+      { name: 'b', dtype: 'I64', shape: [1], data: new BigInt64Array([7n]) },
+      { name: 'c', dtype: 'U8', shape: [0], data: new Uint8Array(0) },
+    ],
+    { k: 'v' },
+  ),
 ];
 
 const HEADER_EDITS: Array<[RegExp, string]> = [
-  [/"F32"/, '"F16"'], [/"F16"/, '"X9"'], [/\[2,3\]/, '[3,2,1]'], [/\[2,3\]/, '[-2,3]'], [/\d+\]/, '1e999]'],
-  [/"data_offsets":\[\d+/, '"data_offsets":[1'], [/,\d+\]/, ',99999999]'], [/"shape":\[/, '"shape":["1",'],
-  [/\{"dtype"/, '{"dtype":null,"x"'], [/"__metadata__":\{/, '"__metadata__":{"n":3,'], [/\}/, ''], [/"/, ''],
-  [/"data_offsets":\[(\d+),(\d+)\]/, '"data_offsets":[$2,$1]'], [/"shape":\[[^\]]*\]/, '"shape":[]'],
-  [/"shape":\[[^\]]*\]/, '"shape":[9007199254740993,9007199254740993]'], [/"dtype":"[A-Z0-9]+"/, '"dtype":"I64"'],
+  [/"F32"/, '"F16"'],
+  [/"F16"/, '"X9"'],
+  [/\[2,3\]/, '[3,2,1]'],
+  [/\[2,3\]/, '[-2,3]'],
+  [/\d+\]/, '1e999]'],
+  [/"data_offsets":\[\d+/, '"data_offsets":[1'],
+  [/,\d+\]/, ',99999999]'],
+  [/"shape":\[/, '"shape":["1",'],
+  [/\{"dtype"/, '{"dtype":null,"x"'],
+  [/"__metadata__":\{/, '"__metadata__":{"n":3,'],
+  [/\}/, ''],
+  [/"/, ''],
+  [/"data_offsets":\[(\d+),(\d+)\]/, '"data_offsets":[$2,$1]'],
+  [/"shape":\[[^\]]*\]/, '"shape":[]'],
+  [/"shape":\[[^\]]*\]/, '"shape":[9007199254740993,9007199254740993]'],
+  [/"dtype":"[A-Z0-9]+"/, '"dtype":"I64"'],
 ];
 
 function mutate(base: Uint8Array, random: () => number): Uint8Array {
@@ -49,13 +63,23 @@ function mutate(base: Uint8Array, random: () => number): Uint8Array {
       return bytes.subarray(0, pick(bytes.length));
     case 3: // append garbage
       return new Uint8Array([...bytes, ...Array.from({ length: pick(16) + 1 }, () => pick(256))]);
-    case 4: { // rewrite the header length
+    case 4: {
+      // rewrite the header length
       const view = new DataView(bytes.buffer);
-      const choices = [0n, 1n, BigInt(headerEnd - 9), BigInt(headerEnd - 7), BigInt(bytes.length), 2n ** 64n - 1n, BigInt(pick(2 ** 31))];
+      const choices = [
+        0n,
+        1n,
+        BigInt(headerEnd - 9),
+        BigInt(headerEnd - 7),
+        BigInt(bytes.length),
+        2n ** 64n - 1n,
+        BigInt(pick(2 ** 31)),
+      ];
       view.setBigUint64(0, choices[pick(choices.length)], true);
       return bytes;
     }
-    default: { // a structured edit of the JSON header, keeping the length field consistent
+    default: {
+      // a structured edit of the JSON header, keeping the length field consistent
       const header = new TextDecoder().decode(bytes.subarray(8, headerEnd));
       const [pattern, replacement] = HEADER_EDITS[pick(HEADER_EDITS.length)];
       const edited = new TextEncoder().encode(header.replace(pattern, replacement));
@@ -77,10 +101,16 @@ test('5000 seeded mutations either parse or throw SafetensorsError, quickly', ()
     const input = mutate(seeds[i % seeds.length], random);
     try {
       const { tensors } = parseSafetensors(input, `case-${i}`);
-      for (const t of tensors.values()) assert.equal(t.data.length, t.shape.reduce((a, b) => a * b, 1), `case ${i}`);
+      for (const t of tensors.values())
+        assert.equal(
+          t.data.length,
+          t.shape.reduce((a, b) => a * b, 1),
+          `case ${i}`,
+        );
       parsed++;
     } catch (e) {
-      if (!(e instanceof SafetensorsError)) assert.fail(`case ${i}: expected SafetensorsError, got ${(e as Error)?.stack ?? String(e)}`);
+      if (!(e instanceof SafetensorsError))
+        assert.fail(`case ${i}: expected SafetensorsError, got ${(e as Error)?.stack ?? String(e)}`);
       assert.match(e.message, new RegExp(`case-${i}`));
       rejected++;
     }

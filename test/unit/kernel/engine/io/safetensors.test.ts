@@ -2,14 +2,29 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { parseSafetensors, serializeSafetensors, type SafetensorsDType, type TensorToWrite } from '../../../../../kernel/engine/io/safetensors';
+import {
+  parseSafetensors,
+  serializeSafetensors,
+  type SafetensorsDType,
+  type TensorToWrite,
+} from '../../../../../kernel/engine/io/safetensors';
 import { SafetensorsError } from '../../../../../kernel/engine/io/safetensorsError';
 
 // Golden data: scripts/make_io_fixtures.py writes the file by hand from the spec (numpy F16, torch BF16 rounding).
 const FIXTURES = join(__dirname, '../../../../fixtures/io');
 const goldenBytes = new Uint8Array(readFileSync(join(FIXTURES, 'golden.safetensors')));
-interface GoldenTensor { dtype: SafetensorsDType; shape: number[]; input_f32_bits?: string[]; decoded_f32_bits?: string[]; stored_bits?: string[]; values?: Array<number | string> }
-const golden = JSON.parse(readFileSync(join(FIXTURES, 'golden.json'), 'utf8')) as { metadata: Record<string, string>; tensors: Record<string, GoldenTensor> };
+interface GoldenTensor {
+  dtype: SafetensorsDType;
+  shape: number[];
+  input_f32_bits?: string[];
+  decoded_f32_bits?: string[];
+  stored_bits?: string[];
+  values?: Array<number | string>;
+}
+const golden = JSON.parse(readFileSync(join(FIXTURES, 'golden.json'), 'utf8')) as {
+  metadata: Record<string, string>;
+  tensors: Record<string, GoldenTensor>;
+};
 
 function floatsFromBits(bits: string[]): Float32Array {
   return new Float32Array(new Uint32Array(bits.map((b) => parseInt(b, 16))).buffer);
@@ -20,11 +35,15 @@ function bitsOf(values: Float32Array): string[] {
 function goldenInputs(): TensorToWrite[] {
   return Object.entries(golden.tensors).map(([name, t]) => {
     const data =
-      t.input_f32_bits !== undefined ? floatsFromBits(t.input_f32_bits)
-      : t.dtype === 'I8' ? Int8Array.from(t.values as number[])
-      : t.dtype === 'U8' ? Uint8Array.from(t.values as number[])
-      : t.dtype === 'I32' ? Int32Array.from(t.values as number[])
-      : BigInt64Array.from((t.values as string[]).map((v) => BigInt(v)));
+      t.input_f32_bits !== undefined
+        ? floatsFromBits(t.input_f32_bits)
+        : t.dtype === 'I8'
+          ? Int8Array.from(t.values as number[])
+          : t.dtype === 'U8'
+            ? Uint8Array.from(t.values as number[])
+            : t.dtype === 'I32'
+              ? Int32Array.from(t.values as number[])
+              : BigInt64Array.from((t.values as string[]).map((v) => BigInt(v)));
     return { name, dtype: t.dtype, shape: t.shape, data };
   });
 }
@@ -58,10 +77,16 @@ test('the writer reproduces the Python-written bytes exactly, F16/BF16 rounding 
 test('the writer rounds F16 and BF16 like numpy and torch (stored bits)', () => {
   for (const name of ['h.0.f16', 'h.0.bf16']) {
     const t = golden.tensors[name];
-    const bytes = serializeSafetensors([{ name, dtype: t.dtype, shape: t.shape, data: floatsFromBits(t.input_f32_bits!) }]);
+    const bytes = serializeSafetensors([
+      { name, dtype: t.dtype, shape: t.shape, data: floatsFromBits(t.input_f32_bits!) },
+    ]);
     const headerLength = Number(new DataView(bytes.buffer).getBigUint64(0, true));
     const halves = new Uint16Array(bytes.slice(8 + headerLength).buffer);
-    assert.deepEqual(Array.from(halves, (h) => h.toString(16).padStart(4, '0')), t.stored_bits, name);
+    assert.deepEqual(
+      Array.from(halves, (h) => h.toString(16).padStart(4, '0')),
+      t.stored_bits,
+      name,
+    );
   }
 });
 
@@ -123,11 +148,19 @@ test('each broken file gets its own specific error naming file and tensor', () =
   assertError(rawFile({ w: ok }, 4), /data_offsets \[0, 8\] run past the 4-byte data section/, 'w');
   assertError(rawFile({ w: ok }, 12), /cover 8 bytes but the data section has 12/);
   assertError(rawFile({ w: { ...ok, dtype: 'F64' } }, 8), /unsupported dtype "F64"/, 'w');
-  assertError(rawFile({ w: { ...ok, shape: [3] } }, 8), /shape \[3\] of F32 needs 12 bytes but data_offsets \[0, 8\] span 8/, 'w');
+  assertError(
+    rawFile({ w: { ...ok, shape: [3] } }, 8),
+    /shape \[3\] of F32 needs 12 bytes but data_offsets \[0, 8\] span 8/,
+    'w',
+  );
   assertError(rawFile({ w: { ...ok, shape: [-1] } }, 8), /shape \[-1\] is not a list of non-negative integers/, 'w');
   assertError(rawFile({ w: { ...ok, data_offsets: [8, 0] } }, 8), /end before they begin/, 'w');
   assertError(rawFile({ w: { ...ok, data_offsets: [0] } }, 8), /is not a pair/, 'w');
-  assertError(rawFile({ w: ok, v: { dtype: 'F32', shape: [1], data_offsets: [4, 8] } }, 8), /overlap the previous tensor, which ends at 8/, 'v');
+  assertError(
+    rawFile({ w: ok, v: { dtype: 'F32', shape: [1], data_offsets: [4, 8] } }, 8),
+    /overlap the previous tensor, which ends at 8/,
+    'v',
+  );
   assertError(rawFile({ w: { ...ok, shape: [1], data_offsets: [4, 8] } }, 8), /leave a gap: bytes 0\.\.4/, 'w');
   assertError(rawFile({ w: 'x' }, 0), /header entry is not an object/, 'w');
   assertError(rawFile({ __metadata__: { a: 1 } }, 0), /__metadata__ value for "a" is not a string/);
@@ -144,9 +177,21 @@ test('each broken file gets its own specific error naming file and tensor', () =
 });
 
 test('the writer refuses inconsistent tensors with the tensor named', () => {
-  const write = (t: Partial<TensorToWrite>) => () => serializeSafetensors([{ name: 'w', dtype: 'F32', shape: [2], data: new Float32Array(2), ...t } as TensorToWrite]);
-  assert.throws(write({ shape: [3] }), (e: unknown) => e instanceof SafetensorsError && e.tensor === 'w' && /3 elements but the data has 2/.test(e.message));
+  const write = (t: Partial<TensorToWrite>) => () =>
+    serializeSafetensors([{ name: 'w', dtype: 'F32', shape: [2], data: new Float32Array(2), ...t } as TensorToWrite]);
+  assert.throws(
+    write({ shape: [3] }),
+    (e: unknown) =>
+      e instanceof SafetensorsError && e.tensor === 'w' && /3 elements but the data has 2/.test(e.message),
+  );
   assert.throws(write({ dtype: 'I32' }), /dtype I32 needs a Int32Array, got Float32Array/);
   assert.throws(write({ dtype: 'F64' as SafetensorsDType }), /unsupported dtype "F64"/);
-  assert.throws(() => serializeSafetensors([{ name: 'a', dtype: 'U8', shape: [0], data: new Uint8Array(0) }, { name: 'a', dtype: 'U8', shape: [0], data: new Uint8Array(0) }]), /two tensors have this name/);
+  assert.throws(
+    () =>
+      serializeSafetensors([
+        { name: 'a', dtype: 'U8', shape: [0], data: new Uint8Array(0) },
+        { name: 'a', dtype: 'U8', shape: [0], data: new Uint8Array(0) },
+      ]),
+    /two tensors have this name/,
+  );
 });

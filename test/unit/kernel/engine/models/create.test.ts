@@ -59,14 +59,29 @@ describe('create', () => {
   test('equal seeds give equal weights', () => {
     const a = create(tinyGpt2, { seed: 5 });
     const b = create(tinyGpt2, { seed: 5 });
-    assert.deepEqual(a.params.get('transformer.h.1.mlp.c_fc.weight')!.dataSync(), b.params.get('transformer.h.1.mlp.c_fc.weight')!.dataSync());
+    assert.deepEqual(
+      a.params.get('transformer.h.1.mlp.c_fc.weight')!.dataSync(),
+      b.params.get('transformer.h.1.mlp.c_fc.weight')!.dataSync(),
+    );
     a.dispose();
     b.dispose();
   });
 
   test('BERT: padding row of the word embeddings is zero; classifier size from id2label', () => {
-    const m = create({ model_type: 'bert', vocab_size: 30, hidden_size: 16, num_hidden_layers: 1, num_attention_heads: 2, intermediate_size: 32, max_position_embeddings: 12, pad_token_id: 3, id2label: { 0: 'a', 1: 'b', 2: 'c', 3: 'd' } });
-    const row = tf.tidy(() => tf.slice(m.params.get('bert.embeddings.word_embeddings.weight')!, [3, 0], [1, -1]).dataSync());
+    const m = create({
+      model_type: 'bert',
+      vocab_size: 30,
+      hidden_size: 16,
+      num_hidden_layers: 1,
+      num_attention_heads: 2,
+      intermediate_size: 32,
+      max_position_embeddings: 12,
+      pad_token_id: 3,
+      id2label: { 0: 'a', 1: 'b', 2: 'c', 3: 'd' },
+    });
+    const row = tf.tidy(() =>
+      tf.slice(m.params.get('bert.embeddings.word_embeddings.weight')!, [3, 0], [1, -1]).dataSync(),
+    );
     assert.ok(row.every((x) => x === 0));
     assert.deepEqual(m.params.get('classifier.weight')!.shape, [4, 16]);
     tf.tidy(() => assert.deepEqual(m.logits([[1, 2, 3]]).shape, [1, 4]));
@@ -74,7 +89,16 @@ describe('create', () => {
   });
 
   test('DistilBERT with sinusoidal positions: HF table, frozen', () => {
-    const m = create({ model_type: 'distilbert', vocab_size: 30, dim: 8, n_layers: 1, n_heads: 2, hidden_dim: 16, max_position_embeddings: 10, sinusoidal_pos_embds: true });
+    const m = create({
+      model_type: 'distilbert',
+      vocab_size: 30,
+      dim: 8,
+      n_layers: 1,
+      n_heads: 2,
+      hidden_dim: 16,
+      max_position_embeddings: 10,
+      sinusoidal_pos_embds: true,
+    });
     const pos = m.params.get('distilbert.embeddings.position_embeddings.weight')!;
     assert.equal(pos.trainable, false);
     const table = pos.arraySync() as number[][];
@@ -85,7 +109,16 @@ describe('create', () => {
   });
 
   test('ViT: shapes from image and patch size; NHWC input', () => {
-    const m = create({ model_type: 'vit', image_size: 8, patch_size: 4, hidden_size: 16, num_hidden_layers: 1, num_attention_heads: 2, intermediate_size: 32, num_labels: 7 });
+    const m = create({
+      model_type: 'vit',
+      image_size: 8,
+      patch_size: 4,
+      hidden_size: 16,
+      num_hidden_layers: 1,
+      num_attention_heads: 2,
+      intermediate_size: 32,
+      num_labels: 7,
+    });
     assert.deepEqual(m.params.get('vit.embeddings.position_embeddings')!.shape, [1, 5, 16]);
     tf.tidy(() => {
       assert.deepEqual(m.logits(tf.zeros([2, 8, 8, 3])).shape, [2, 7]);
@@ -107,10 +140,16 @@ describe('layers()', () => {
   test('paths mirror HF names, counts add up, trainable follows the variables', () => {
     const m = create(tinyGpt2, { seed: 1 });
     const layers = m.layers();
-    assert.deepEqual(layers.map((l) => l.path), ['transformer', 'lm_head']);
+    assert.deepEqual(
+      layers.map((l) => l.path),
+      ['transformer', 'lm_head'],
+    );
     const attn = find(layers, 'transformer.h.1.attn')!;
     assert.equal(attn.kind, 'GPT2Attention');
-    assert.deepEqual(attn.children!.map((c) => c.path), ['transformer.h.1.attn.c_attn', 'transformer.h.1.attn.c_proj']);
+    assert.deepEqual(
+      attn.children!.map((c) => c.path),
+      ['transformer.h.1.attn.c_attn', 'transformer.h.1.attn.c_proj'],
+    );
     assert.equal(find(layers, 'transformer.h.1.attn.c_attn')!.params, 24 * 72 + 72);
     assert.equal(layers[0].params, total(m));
     assert.equal(find(layers, 'lm_head')!.params, 0, 'the tied head owns no parameters');
@@ -127,17 +166,38 @@ describe('layers()', () => {
 
 describe('config errors', () => {
   test('unsupported model types, heads, activations and settings are refused clearly', () => {
-    assert.throws(() => create({ model_type: 'llama' }), (e: Error) => e instanceof ModelConfigError && /model_type "llama" is not supported; supported: gpt2/.test(e.message));
-    assert.throws(() => create({ ...tinyGpt2 }, { architecture: 'GPT2ForTokenClassification' }), /not available for gpt2/);
-    assert.throws(() => create({ ...tinyGpt2, activation_function: 'gelu_magic' }), /activation_function "gelu_magic" is not supported/);
+    assert.throws(
+      () => create({ model_type: 'llama' }),
+      (e: Error) =>
+        e instanceof ModelConfigError && /model_type "llama" is not supported; supported: gpt2/.test(e.message),
+    );
+    assert.throws(
+      () => create({ ...tinyGpt2 }, { architecture: 'GPT2ForTokenClassification' }),
+      /not available for gpt2/,
+    );
+    assert.throws(
+      () => create({ ...tinyGpt2, activation_function: 'gelu_magic' }),
+      /activation_function "gelu_magic" is not supported/,
+    );
     assert.throws(() => create({ ...tinyGpt2, n_head: 5 }), /n_embd \/ n_head: 24 is not divisible by 5/);
-    assert.throws(() => create({ model_type: 'bert', position_embedding_type: 'relative_key' }), /position_embedding_type/);
+    assert.throws(
+      () => create({ model_type: 'bert', position_embedding_type: 'relative_key' }),
+      /position_embedding_type/,
+    );
     assert.throws(() => create({ model_type: 'bert', num_labels: 0 }), /num_labels must be a positive integer/);
     assert.throws(() => create(null as never), /needs a config object/);
   });
 
   test('model_type is inferred from architectures', () => {
-    const m = create({ architectures: ['DistilBertModel'], vocab_size: 20, dim: 8, n_layers: 1, n_heads: 2, hidden_dim: 8, max_position_embeddings: 8 });
+    const m = create({
+      architectures: ['DistilBertModel'],
+      vocab_size: 20,
+      dim: 8,
+      n_layers: 1,
+      n_heads: 2,
+      hidden_dim: 8,
+      max_position_embeddings: 8,
+    });
     assert.equal(m.modelType, 'distilbert');
     assert.equal(m.architecture, 'DistilBertModel');
     m.dispose();

@@ -21,7 +21,11 @@ before(async () => {
 });
 
 describe('greedy generation', () => {
-  for (const [name, model] of [['gpt2', () => gpt2], ['gpt2_untied', () => untied], ['gpt2_noprefix', undefined]] as const) {
+  for (const [name, model] of [
+    ['gpt2', () => gpt2],
+    ['gpt2_untied', () => untied],
+    ['gpt2_noprefix', undefined],
+  ] as const) {
     test(`${name}: token-identical to the reference`, async () => {
       const m = model ? model() : await load(fixtureDir(name));
       const g = expected(name).generate;
@@ -107,8 +111,13 @@ describe('sampling', () => {
     const a = await gpt2.generate(prompt(), { maxNewTokens: 12, temperature: 1.5, seed: 7 });
     const b = await gpt2.generate(prompt(), { maxNewTokens: 12, temperature: 1.5, seed: 7 });
     assert.deepEqual(a.ids, b.ids);
-    const others = await Promise.all([8, 9, 10].map((seed) => gpt2.generate(prompt(), { maxNewTokens: 12, temperature: 1.5, seed })));
-    assert.ok(others.some((o) => o.ids.join() !== a.ids.join()), 'other seeds should give another sequence');
+    const others = await Promise.all(
+      [8, 9, 10].map((seed) => gpt2.generate(prompt(), { maxNewTokens: 12, temperature: 1.5, seed })),
+    );
+    assert.ok(
+      others.some((o) => o.ids.join() !== a.ids.join()),
+      'other seeds should give another sequence',
+    );
   });
 
   test('topK 1 and a tiny topP reduce sampling to greedy', async () => {
@@ -173,7 +182,10 @@ describe('text prompts (tokenizer.json present)', () => {
 describe('generation errors', () => {
   test('text without a tokenizer, bad options, encoder models', async () => {
     const noTok = await load(fixtureDir('gpt2_untied'));
-    await assert.rejects(noTok.generate('hello'), (e: Error) => e instanceof ModelInputError && /tokenizer/.test(e.message));
+    await assert.rejects(
+      noTok.generate('hello'),
+      (e: Error) => e instanceof ModelInputError && /tokenizer/.test(e.message),
+    );
     assert.throws(() => noTok.logits('hello'), /no tokenizer\.json/);
     await assert.rejects(noTok.generate([1], { stop: 'x' }), /stop strings need a tokenizer/);
     await assert.rejects(noTok.generate([1], { temperature: -1 }), /temperature/);

@@ -41,7 +41,12 @@ export function maxAbsDiff(actual: tf.Tensor, want: GoldenTensor, include?: (fla
   return worst;
 }
 
-export function assertClose(actual: tf.Tensor, want: GoldenTensor, what: string, include?: (i: number) => boolean): void {
+export function assertClose(
+  actual: tf.Tensor,
+  want: GoldenTensor,
+  what: string,
+  include?: (i: number) => boolean,
+): void {
   const diff = maxAbsDiff(actual, want, include);
   assert.ok(diff <= TOLERANCE, `${what}: max abs difference ${diff} exceeds ${TOLERANCE}`);
 }

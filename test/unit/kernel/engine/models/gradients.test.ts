@@ -14,7 +14,14 @@ before(useTestBackend);
 function lmLoss(logits: tf.Tensor, ids: number[][]): tf.Scalar {
   const [B, T, V] = logits.shape;
   const inputs = tf.slice(logits, [0, 0, 0], [B, T - 1, V]);
-  const targets = tf.oneHot(tf.tensor2d(ids.map((r) => r.slice(1)), undefined, 'int32'), V);
+  const targets = tf.oneHot(
+    tf.tensor2d(
+      ids.map((r) => r.slice(1)),
+      undefined,
+      'int32',
+    ),
+    V,
+  );
   return tf.neg(tf.mean(tf.sum(tf.mul(targets, tf.logSoftmax(inputs)), -1))) as tf.Scalar;
 }
 
@@ -56,13 +63,19 @@ test('bert: analytic gradient matches a central finite difference', async () => 
   };
   const numeric = (at(eps) - at(-eps)) / (2 * eps);
   v.assign(tf.tensor(original, v.shape));
-  assert.ok(Math.abs(numeric - analytic) < 1e-3 * Math.max(1, Math.abs(analytic)), `numeric ${numeric} vs analytic ${analytic}`);
+  assert.ok(
+    Math.abs(numeric - analytic) < 1e-3 * Math.max(1, Math.abs(analytic)),
+    `numeric ${numeric} vs analytic ${analytic}`,
+  );
   tf.dispose(Object.values(grads));
   model.dispose();
 });
 
 test('frozen parameters are left out of trainableVariables()', () => {
-  const model = create({ model_type: 'gpt2', vocab_size: 20, n_positions: 8, n_embd: 8, n_layer: 1, n_head: 2 }, { seed: 3 });
+  const model = create(
+    { model_type: 'gpt2', vocab_size: 20, n_positions: 8, n_embd: 8, n_layer: 1, n_head: 2 },
+    { seed: 3 },
+  );
   for (const [name, v] of model.params) if (!name.includes('.h.0.mlp.')) v.trainable = false;
   const trainable = model.trainableVariables();
   assert.equal(trainable.length, 4);
@@ -73,7 +86,10 @@ test('frozen parameters are left out of trainableVariables()', () => {
 });
 
 test('dropout acts only with training: true', () => {
-  const model = create({ model_type: 'gpt2', vocab_size: 20, n_positions: 8, n_embd: 8, n_layer: 1, n_head: 2, resid_pdrop: 0.5 }, { seed: 4 });
+  const model = create(
+    { model_type: 'gpt2', vocab_size: 20, n_positions: 8, n_embd: 8, n_layer: 1, n_head: 2, resid_pdrop: 0.5 },
+    { seed: 4 },
+  );
   tf.tidy(() => {
     const a = model.logits([[1, 2, 3]]).dataSync();
     assert.deepEqual(model.logits([[1, 2, 3]]).dataSync(), a, 'inference is deterministic');

@@ -13,8 +13,30 @@ let vit: Model;
 before(async () => {
   await useTestBackend();
   gpt2 = create({ model_type: 'gpt2', vocab_size: 50, n_positions: 8, n_embd: 8, n_layer: 1, n_head: 2 }, { seed: 1 });
-  bert = create({ model_type: 'bert', vocab_size: 50, hidden_size: 8, num_hidden_layers: 1, num_attention_heads: 2, intermediate_size: 16, max_position_embeddings: 8 }, { seed: 1 });
-  vit = create({ model_type: 'vit', image_size: 8, patch_size: 4, hidden_size: 8, num_hidden_layers: 1, num_attention_heads: 2, intermediate_size: 16 }, { seed: 1 });
+  bert = create(
+    {
+      model_type: 'bert',
+      vocab_size: 50,
+      hidden_size: 8,
+      num_hidden_layers: 1,
+      num_attention_heads: 2,
+      intermediate_size: 16,
+      max_position_embeddings: 8,
+    },
+    { seed: 1 },
+  );
+  vit = create(
+    {
+      model_type: 'vit',
+      image_size: 8,
+      patch_size: 4,
+      hidden_size: 8,
+      num_hidden_layers: 1,
+      num_attention_heads: 2,
+      intermediate_size: 16,
+    },
+    { seed: 1 },
+  );
 });
 after(() => [gpt2, bert, vit].forEach((m) => m.dispose()));
 
@@ -38,7 +60,10 @@ describe('token input errors', () => {
   });
 
   test('masks and extra ids must match the input shape and the architecture', () => {
-    rejects(() => bert.logits([[1, 2, 3]], { attentionMask: [[1, 1]] }), /attentionMask has shape \[1,2\], the input ids \[1, 3\]/);
+    rejects(
+      () => bert.logits([[1, 2, 3]], { attentionMask: [[1, 1]] }),
+      /attentionMask has shape \[1,2\], the input ids \[1, 3\]/,
+    );
     rejects(() => bert.logits([[1, 2, 3]], { attentionMask: [[1, 1, 2]] }), /attentionMask\[0\]\[2\] = 2/);
     rejects(() => gpt2.logits([[1, 2, 3]], { tokenTypeIds: [[0, 0, 0]] }), /tokenTypeIds are only used by BERT/);
   });

@@ -21,7 +21,10 @@ after(() => rmSync(scratch, { recursive: true, force: true }));
 function variant(
   fixture: string,
   name: string,
-  edit: { config?: (c: Record<string, any>) => Record<string, any>; weights?: (w: Map<string, TensorEntry>) => Map<string, TensorEntry> },
+  edit: {
+    config?: (c: Record<string, any>) => Record<string, any>;
+    weights?: (w: Map<string, TensorEntry>) => Map<string, TensorEntry>;
+  },
 ): string {
   const dir = join(scratch, name);
   cpSync(fixtureDir(fixture), dir, { recursive: true });
@@ -32,7 +35,10 @@ function variant(
   if (edit.weights) {
     const { tensors } = parseSafetensors(readFileSync(join(dir, 'model.safetensors')));
     const edited = edit.weights(tensors);
-    writeFileSync(join(dir, 'model.safetensors'), serializeSafetensors([...edited.entries()].map(([n, t]) => ({ ...t, name: n }))));
+    writeFileSync(
+      join(dir, 'model.safetensors'),
+      serializeSafetensors([...edited.entries()].map(([n, t]) => ({ ...t, name: n }))),
+    );
   }
   return dir;
 }
@@ -49,7 +55,10 @@ function renamed(w: Map<string, TensorEntry>, rename: (name: string) => string |
 describe('naming variants', () => {
   test('legacy BERT LayerNorm.gamma / LayerNorm.beta load to the same logits', async () => {
     const dir = variant('bert', 'bert-gamma', {
-      weights: (w) => renamed(w, (n) => n.replace(/LayerNorm\.weight$/, 'LayerNorm.gamma').replace(/LayerNorm\.bias$/, 'LayerNorm.beta')),
+      weights: (w) =>
+        renamed(w, (n) =>
+          n.replace(/LayerNorm\.weight$/, 'LayerNorm.gamma').replace(/LayerNorm\.bias$/, 'LayerNorm.beta'),
+        ),
     });
     const model = await load(dir);
     const exp = expected('bert');
@@ -96,20 +105,33 @@ describe('heads', () => {
 
 describe('errors', () => {
   test('a missing backbone tensor names the tensor and frees what was allocated', async () => {
-    const dir = variant('gpt2', 'gpt2-missing', { weights: (w) => renamed(w, (n) => (n === 'transformer.h.1.ln_2.bias' ? undefined : n)) });
+    const dir = variant('gpt2', 'gpt2-missing', {
+      weights: (w) => renamed(w, (n) => (n === 'transformer.h.1.ln_2.bias' ? undefined : n)),
+    });
     const before = tf.memory().numTensors;
-    await assert.rejects(load(dir), (e: Error) => e instanceof CheckpointError && /lacks 1 tensor.*transformer\.h\.1\.ln_2\.bias/.test(e.message));
+    await assert.rejects(
+      load(dir),
+      (e: Error) => e instanceof CheckpointError && /lacks 1 tensor.*transformer\.h\.1\.ln_2\.bias/.test(e.message),
+    );
     assert.equal(tf.memory().numTensors, before);
   });
 
   test('a shape mismatch names checkpoint and config shapes', async () => {
     const dir = variant('gpt2', 'gpt2-shape', { config: (c) => ({ ...c, n_inner: 64 }) });
-    await assert.rejects(load(dir), (e: Error) => e instanceof CheckpointError && /mlp\.c_fc\.weight: checkpoint \[32, 128\], config needs \[32, 64\]/.test(e.message));
+    await assert.rejects(
+      load(dir),
+      (e: Error) =>
+        e instanceof CheckpointError &&
+        /mlp\.c_fc\.weight: checkpoint \[32, 128\], config needs \[32, 64\]/.test(e.message),
+    );
   });
 
   test('unknown model_type and an unknown head are config errors', async () => {
     const dir = variant('gpt2', 'gpt2-llama', { config: (c) => ({ ...c, model_type: 'llama' }) });
-    await assert.rejects(load(dir), (e: Error) => e instanceof ModelConfigError && /model_type "llama"/.test(e.message));
+    await assert.rejects(
+      load(dir),
+      (e: Error) => e instanceof ModelConfigError && /model_type "llama"/.test(e.message),
+    );
     await assert.rejects(load(fixtureDir('gpt2'), { architecture: 'BertModel' }), /not available for gpt2/);
   });
 });

@@ -31,7 +31,12 @@ test('gpt2: 10 generations (greedy, sampled, stopped, failing) leave no tensors 
   const prompt = expected('gpt2').generate.prompt;
   const before = tf.memory().numTensors;
   for (let i = 0; i < 10; i++) {
-    await model.generate(prompt, { maxNewTokens: 8, temperature: i % 2 ? 1 : 0, seed: i, stop: i === 4 ? [prompt[0]] : undefined });
+    await model.generate(prompt, {
+      maxNewTokens: 8,
+      temperature: i % 2 ? 1 : 0,
+      seed: i,
+      stop: i === 4 ? [prompt[0]] : undefined,
+    });
   }
   await assert.rejects(model.generate(prompt, { topK: -1 }));
   assert.equal(tf.memory().numTensors, before);

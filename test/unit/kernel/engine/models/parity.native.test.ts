@@ -5,5 +5,6 @@ import { nativeSkipReason } from '../backends/native/nativeHarness';
 import { parityTests } from './parityCases';
 
 const skip = nativeSkipReason();
-if (skip) describe('parity (native)', () => test('GPT-2, BERT, DistilBERT and ViT parity on native', { skip }, () => {}));
+if (skip)
+  describe('parity (native)', () => test('GPT-2, BERT, DistilBERT and ViT parity on native', { skip }, () => {}));
 else parityTests('native');

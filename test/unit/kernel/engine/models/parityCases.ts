@@ -9,7 +9,10 @@ import type { TransformerModel } from '../../../../../kernel/engine/models/trans
 import { assertClose, expected, fixtureDir, goldenTensor, maskedPositions } from './golden';
 import { initBackend, type BackendChoice } from '../../../../../kernel/engine/backends/ladder';
 
-async function withModel(name: string, run: (model: TransformerModel, exp: Record<string, any>) => void | Promise<void>) {
+async function withModel(
+  name: string,
+  run: (model: TransformerModel, exp: Record<string, any>) => void | Promise<void>,
+) {
   const model = (await load(fixtureDir(name))) as TransformerModel;
   try {
     await run(model, expected(name));
@@ -72,7 +75,10 @@ export function parityTests(backend: BackendChoice): void {
           const implicit = model.logits(ids, { attentionMask });
           const explicit = model.logits(ids, { attentionMask, positionIds: arange });
           assert.equal(tf.max(tf.abs(tf.sub(implicit, explicit))).dataSync()[0], 0);
-          const shifted = model.logits(ids, { attentionMask, positionIds: arange.map((r: number[]) => r.map((p) => Math.max(0, p - 3))) });
+          const shifted = model.logits(ids, {
+            attentionMask,
+            positionIds: arange.map((r: number[]) => r.map((p) => Math.max(0, p - 3))),
+          });
           assert.ok(tf.max(tf.abs(tf.sub(implicit, shifted))).dataSync()[0] > 1e-3, 'position ids must matter');
         });
       }));
@@ -86,7 +92,11 @@ export function parityTests(backend: BackendChoice): void {
         const { ids, attentionMask, tokenTypeIds } = exp.inputs;
         tf.tidy(() => {
           assertClose(model.hidden(ids, { attentionMask }), exp.hiddenMasked, 'bert masked hidden');
-          assertClose(model.logits(ids, { attentionMask, tokenTypeIds }), exp.logitsMaskedTokenTypes, 'bert token types');
+          assertClose(
+            model.logits(ids, { attentionMask, tokenTypeIds }),
+            exp.logitsMaskedTokenTypes,
+            'bert token types',
+          );
         });
       }));
 
@@ -108,7 +118,13 @@ export function parityTests(backend: BackendChoice): void {
     test('DistilBertForSequenceClassification: logits and hidden, with and without padding', () =>
       withModel('distilbert', (model, exp) => {
         checkLogits(model, exp, 'distilbert');
-        tf.tidy(() => assertClose(model.hidden(exp.inputs.ids, { attentionMask: exp.inputs.attentionMask }), exp.hiddenMasked, 'distilbert masked hidden'));
+        tf.tidy(() =>
+          assertClose(
+            model.hidden(exp.inputs.ids, { attentionMask: exp.inputs.attentionMask }),
+            exp.hiddenMasked,
+            'distilbert masked hidden',
+          ),
+        );
       }));
   });
 

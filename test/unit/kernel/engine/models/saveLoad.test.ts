@@ -96,7 +96,18 @@ describe('save → load', () => {
   });
 
   test('a created model round-trips', async () => {
-    const model = create({ model_type: 'distilbert', vocab_size: 50, dim: 16, n_layers: 1, n_heads: 2, hidden_dim: 32, max_position_embeddings: 20 }, { seed: 1 });
+    const model = create(
+      {
+        model_type: 'distilbert',
+        vocab_size: 50,
+        dim: 16,
+        n_layers: 1,
+        n_heads: 2,
+        hidden_dim: 32,
+        max_position_embeddings: 20,
+      },
+      { seed: 1 },
+    );
     await model.save(join(scratch, 'created'));
     const again = await load(join(scratch, 'created'));
     assertSameParams(model, again);

@@ -9,7 +9,15 @@ import * as tf from '@tensorflow/tfjs-core';
 import { useTestBackend } from '../models/testBackend';
 import { load } from '../../../../../kernel/engine/models/load';
 import { lora } from '../../../../../kernel/engine/tuners/lora';
-import { dpo, evaluatePolicy, ppo, preferences, referencePolicy, rewardModel, type RewardModel } from '../../../../../kernel/engine/rlhf';
+import {
+  dpo,
+  evaluatePolicy,
+  ppo,
+  preferences,
+  referencePolicy,
+  rewardModel,
+  type RewardModel,
+} from '../../../../../kernel/engine/rlhf';
 
 const ROOT = join(__dirname, '../../../../..');
 const MODEL_DIR = join(ROOT, 'kernel/assets/models/tiny-gpt2');
@@ -32,7 +40,14 @@ test.before(async () => {
 
 test('reward model reaches ≥ 0.9 pairwise accuracy on held-out pairs', async () => {
   const prefs = await preferences(join(ROOT, 'examples/data/rlhf-rankings.jsonl'));
-  rm = await rewardModel(await load(MODEL_DIR), prefs.pairs, { pooling: 'mean', lr: 1e-3, epochs: 3, heldOut: 0.25, seed: 1, progress: false });
+  rm = await rewardModel(await load(MODEL_DIR), prefs.pairs, {
+    pooling: 'mean',
+    lr: 1e-3,
+    epochs: 3,
+    heldOut: 0.25,
+    seed: 1,
+    progress: false,
+  });
   assert.ok(rm.report.heldOutPairs >= 20, `${rm.report.heldOutPairs} held-out pairs`);
   assert.ok(rm.report.heldOutAccuracy >= MIN_RM_ACCURACY, `held-out accuracy ${rm.report.heldOutAccuracy}`);
   assert.ok(rm.score('The ship', ' sailed over the sea') > rm.score('The ship', ' sailed over a sea'));
@@ -57,7 +72,10 @@ test('DPO raises the mean reward of fresh samples on held-out prompts, within th
   assert.ok(result.train.margin > 0, `implicit-reward margin ${result.train.margin}`);
   const after = await evaluatePolicy(policy, rm, EVAL_PROMPTS, { ...EVAL, reference });
   assert.ok(Math.abs(before.kl) < 1e-4, `KL before training ${before.kl}`);
-  assert.ok(after.meanReward - before.meanReward >= MIN_DPO_GAIN, `DPO reward ${before.meanReward} → ${after.meanReward}`);
+  assert.ok(
+    after.meanReward - before.meanReward >= MIN_DPO_GAIN,
+    `DPO reward ${before.meanReward} → ${after.meanReward}`,
+  );
   assert.ok(after.kl < MAX_KL, `KL after DPO ${after.kl}`);
   policy.dispose();
 });
@@ -67,12 +85,25 @@ test('PPO raises the mean reward of fresh samples on held-out prompts, within th
   const reference = referencePolicy(policy);
   const before = await evaluatePolicy(policy, rm, EVAL_PROMPTS, { ...EVAL, reference });
   const tensors = tf.memory().numTensors;
-  const result = await ppo(policy, rm, prompts.train, { iterations: 10, batchSize: 8, miniBatchSize: 4, ppoEpochs: 4, lr: 5e-3, kl: 0.2, seed: 4, progress: false });
+  const result = await ppo(policy, rm, prompts.train, {
+    iterations: 10,
+    batchSize: 8,
+    miniBatchSize: 4,
+    ppoEpochs: 4,
+    lr: 5e-3,
+    kl: 0.2,
+    seed: 4,
+    progress: false,
+  });
   assert.equal(result.log.length, 10);
   assert.equal(tf.memory().numTensors, tensors, 'PPO leaves no tensors behind');
-  for (const e of result.log) for (const v of [e.meanReward, e.kl, e.entropy, e.clipFraction, e.valueLoss]) assert.ok(Number.isFinite(v));
+  for (const e of result.log)
+    for (const v of [e.meanReward, e.kl, e.entropy, e.clipFraction, e.valueLoss]) assert.ok(Number.isFinite(v));
   const after = await evaluatePolicy(policy, rm, EVAL_PROMPTS, { ...EVAL, reference });
-  assert.ok(after.meanReward - before.meanReward >= MIN_PPO_GAIN, `PPO reward ${before.meanReward} → ${after.meanReward}`);
+  assert.ok(
+    after.meanReward - before.meanReward >= MIN_PPO_GAIN,
+    `PPO reward ${before.meanReward} → ${after.meanReward}`,
+  );
   assert.ok(after.kl < MAX_KL, `KL after PPO ${after.kl}`);
   policy.dispose();
   rm.dispose();

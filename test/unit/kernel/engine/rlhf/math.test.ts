@@ -4,10 +4,16 @@ import assert from 'node:assert/strict';
 import * as tf from '@tensorflow/tfjs-core';
 import { useTestBackend } from '../models/testBackend';
 import { gae, whiten } from '../../../../../kernel/engine/rlhf/advantages';
-import { bradleyTerryLoss, clippedSurrogate, clippedValueLoss, dpoLoss } from '../../../../../kernel/engine/rlhf/losses';
+import {
+  bradleyTerryLoss,
+  clippedSurrogate,
+  clippedValueLoss,
+  dpoLoss,
+} from '../../../../../kernel/engine/rlhf/losses';
 import { KlController } from '../../../../../kernel/engine/rlhf/klController';
 
-const close = (actual: number, expected: number, tol = 1e-6) => assert.ok(Math.abs(actual - expected) <= tol, `${actual} != ${expected} (tol ${tol})`);
+const close = (actual: number, expected: number, tol = 1e-6) =>
+  assert.ok(Math.abs(actual - expected) <= tol, `${actual} != ${expected} (tol ${tol})`);
 const value = (t: tf.Tensor) => t.dataSync()[0];
 
 test.before(async () => {
@@ -25,7 +31,10 @@ test('GAE matches a hand-computed three-step example', () => {
 
 test('GAE with λ = 1, γ = 1 is the reward-to-go minus the value', () => {
   const { advantages } = gae([0, 0, 3], [1, 2, 0], 1, 1);
-  assert.deepEqual(advantages.map((a) => Math.round(a * 1e9) / 1e9), [2, 1, 3]);
+  assert.deepEqual(
+    advantages.map((a) => Math.round(a * 1e9) / 1e9),
+    [2, 1, 3],
+  );
   assert.throws(() => gae([1], [1, 2], 1, 1), /1 rewards but 2 values/);
 });
 
@@ -66,14 +75,26 @@ test('clipped surrogate gradient is zero where the ratio is clipped', () => {
 test('clipped value loss takes the worse of the clipped and unclipped errors', () => {
   // V = 2, V_old = 1, R = 3, clip 0.5 → clipped V = 1.5; max((2−3)², (1.5−3)²) = 2.25; ½·2.25 = 1.125
   // second token: V = 1, V_old = 1, R = 0 → max(1, 1) = 1 → 0.5; mean = 0.8125
-  const loss = clippedValueLoss(tf.tensor2d([[2, 1]]), tf.tensor2d([[1, 1]]), tf.tensor2d([[3, 0]]), tf.tensor2d([[1, 1]]), 0.5);
+  const loss = clippedValueLoss(
+    tf.tensor2d([[2, 1]]),
+    tf.tensor2d([[1, 1]]),
+    tf.tensor2d([[3, 0]]),
+    tf.tensor2d([[1, 1]]),
+    0.5,
+  );
   close(value(loss), 0.8125, 1e-6);
 });
 
 test('DPO sigmoid loss, implicit rewards and Bradley–Terry loss match hand-computed values', () => {
   // β = 0.5. Pair 1: rewards 0.5·(−3+4) = 0.5, 0.5·(−5+4) = −0.5 → −log σ(1) = log(1 + e^−1)
   // Pair 2: rewards 0.5·(−2+2) = 0, 0.5·(−1+2) = 0.5 → −log σ(−0.5) = log(1 + e^0.5)
-  const parts = dpoLoss(tf.tensor1d([-3, -2]), tf.tensor1d([-5, -1]), tf.tensor1d([-4, -2]), tf.tensor1d([-4, -2]), 0.5);
+  const parts = dpoLoss(
+    tf.tensor1d([-3, -2]),
+    tf.tensor1d([-5, -1]),
+    tf.tensor1d([-4, -2]),
+    tf.tensor1d([-4, -2]),
+    0.5,
+  );
   close(value(parts.loss), (Math.log(1 + Math.exp(-1)) + Math.log(1 + Math.exp(0.5))) / 2, 1e-6);
   assert.deepEqual(Array.from(parts.chosenRewards.dataSync()), [0.5, 0]);
   assert.deepEqual(Array.from(parts.rejectedRewards.dataSync()), [-0.5, 0.5]);
@@ -108,7 +129,10 @@ test('the value head reads hidden states through a stop-gradient and frees its v
   const before = tf.memory().numTensors;
   const head = new ValueHead(3);
   const hidden = tf.tidy(() => tf.variable(tf.ones([1, 2, 3])));
-  const { value: loss, grads } = tf.variableGrads(() => tf.sum(head.forward(hidden as unknown as tf.Tensor3D)) as tf.Scalar, [hidden, head.bias]);
+  const { value: loss, grads } = tf.variableGrads(
+    () => tf.sum(head.forward(hidden as unknown as tf.Tensor3D)) as tf.Scalar,
+    [hidden, head.bias],
+  );
   assert.deepEqual(Array.from(grads[hidden.name].dataSync()), [0, 0, 0, 0, 0, 0]); // no gradient into the policy
   close(grads[head.bias.name].dataSync()[0], 2, 1e-9); // d/db of Σ over two positions
   tf.dispose([loss, ...Object.values(grads)]);

@@ -20,7 +20,10 @@ test.before(async () => {
 
 function batchFor(model: Model) {
   const tok = model.tokenizer!;
-  return collateSequences([encodeSequence(tok, 'The ship', ' sailed on the sea', 32), encodeSequence(tok, 'Call me', ' Ishmael', 32)], tok.eosTokenId ?? 0);
+  return collateSequences(
+    [encodeSequence(tok, 'The ship', ' sailed on the sea', 32), encodeSequence(tok, 'Call me', ' Ishmael', 32)],
+    tok.eosTokenId ?? 0,
+  );
 }
 
 function weightBytes(model: Model): number {
@@ -47,7 +50,10 @@ test('LoRA reference: KL to the untrained policy is 0, and the reference adds no
   const b = [...policy.params].find(([n]) => n.includes('lora_B'))![1];
   tf.tidy(() => b.assign(tf.randomNormal(b.shape, 0, 0.5, 'float32', 3)));
   const moved = sequenceKl(policy, reference, batch);
-  assert.ok(moved.some((k) => Math.abs(k) > 1e-3), `KL after changing the adapter is ${moved}`);
+  assert.ok(
+    moved.some((k) => Math.abs(k) > 1e-3),
+    `KL after changing the adapter is ${moved}`,
+  );
   reference.dispose();
   policy.dispose();
 });
@@ -61,8 +67,13 @@ test('full-model reference: a frozen copy (one more copy of the weights), KL 0 u
   const reference = referencePolicy(policy);
   assert.equal(reference.mode, 'frozen-copy');
   const grown = tf.memory().numBytes - bytesBefore;
-  assert.ok(grown >= 0.99 * base && grown <= 1.01 * base, `the frozen copy took ${grown} bytes, the weights are ${base}`);
-  sequenceKl(policy, reference, batch).forEach((k) => assert.ok(Math.abs(k) < 1e-6, `KL of identical policies is ${k}`));
+  assert.ok(
+    grown >= 0.99 * base && grown <= 1.01 * base,
+    `the frozen copy took ${grown} bytes, the weights are ${base}`,
+  );
+  sequenceKl(policy, reference, batch).forEach((k) =>
+    assert.ok(Math.abs(k) < 1e-6, `KL of identical policies is ${k}`),
+  );
   const w = policy.params.get('transformer.h.0.mlp.c_fc.weight')!;
   tf.tidy(() => w.assign(tf.add(w, tf.randomNormal(w.shape, 0, 0.2, 'float32', 5))));
   assert.ok(sequenceKl(policy, reference, batch).some((k) => Math.abs(k) > 1e-3));

@@ -23,7 +23,11 @@ import type { Model } from '../../../../../kernel/engine/models/model';
 import { dpo } from '../../../../../kernel/engine/rlhf/dpo';
 import { ppo } from '../../../../../kernel/engine/rlhf/ppo';
 import { rewardModel, type RewardModel } from '../../../../../kernel/engine/rlhf/rewardModel';
-import { KERNEL_BRIDGE_KEY, type DisplayFunction, type KernelBridge } from '../../../../../kernel/engine/runtime/kernelBridge';
+import {
+  KERNEL_BRIDGE_KEY,
+  type DisplayFunction,
+  type KernelBridge,
+} from '../../../../../kernel/engine/runtime/kernelBridge';
 import { sweepFreeze } from '../../../../../kernel/engine/sweep/freezeSweep';
 import { trainImageClassifier } from '../../../../../kernel/engine/train/imageTrainer';
 import { train } from '../../../../../kernel/engine/train/trainer';
@@ -82,7 +86,11 @@ interface Interrupted<T> {
  * Starts `job` in a simulated cell and interrupts it once it has run RUN_BEFORE_ABORT_MS and `ready()` holds
  * (training jobs: a weight has changed, i.e. a step was applied); measures how fast it settles after the abort.
  */
-async function interruptMidRun<T>(model: Model, job: () => Promise<T>, ready: () => boolean = () => true): Promise<Interrupted<T>> {
+async function interruptMidRun<T>(
+  model: Model,
+  job: () => Promise<T>,
+  ready: () => boolean = () => true,
+): Promise<Interrupted<T>> {
   const kernel = fakeKernel();
   const reason = new Error('interrupted by the test');
   const startedAt = performance.now();
@@ -104,21 +112,28 @@ async function interruptMidRun<T>(model: Model, job: () => Promise<T>, ready: ()
     clearInterval(poll);
   }
   const settledAt = performance.now();
-  assert.ok(abortedAt > 0, `the job finished before the interrupt (${String(outcome.error ?? 'no error')}); give it more work`);
+  assert.ok(
+    abortedAt > 0,
+    `the job finished before the interrupt (${String(outcome.error ?? 'no error')}); give it more work`,
+  );
   return { ...outcome, stopMs: settledAt - abortedAt, reason, atAbort };
 }
 
 /** True once some weight of `model` differs from `initial` (a training step was applied). */
 function changedFrom(model: Model, initial: Weights): () => boolean {
-  return () => [...model.params].some(([name, v]) => {
-    const start = initial.get(name)!;
-    return (v.dataSync() as Float32Array).some((x, i) => x !== start[i]);
-  });
+  return () =>
+    [...model.params].some(([name, v]) => {
+      const start = initial.get(name)!;
+      return (v.dataSync() as Float32Array).some((x, i) => x !== start[i]);
+    });
 }
 
 function assertStoppedQuickly(run: Interrupted<unknown>, t: TestContext): void {
   t.diagnostic(`stopped ${run.stopMs.toFixed(1)} ms after the interrupt`);
-  assert.ok(run.stopMs <= STOP_WITHIN_MS, `stopped ${run.stopMs.toFixed(1)} ms after the interrupt (bound ${STOP_WITHIN_MS} ms)`);
+  assert.ok(
+    run.stopMs <= STOP_WITHIN_MS,
+    `stopped ${run.stopMs.toFixed(1)} ms after the interrupt (bound ${STOP_WITHIN_MS} ms)`,
+  );
 }
 
 function assertRejectedWithReason(run: Interrupted<unknown>): void {
@@ -141,10 +156,17 @@ function assertSameWeights(actual: Weights, expected: Weights, what: string): vo
 }
 
 /** The interrupt kept the steps before it and applied none after it. */
-function assertTrainedUpToTheInterrupt(model: Model, initial: Weights, run: Interrupted<unknown>, trained: (name: string) => boolean): void {
+function assertTrainedUpToTheInterrupt(
+  model: Model,
+  initial: Weights,
+  run: Interrupted<unknown>,
+  trained: (name: string) => boolean,
+): void {
   const now = weightsOf(model);
   assertSameWeights(now, run.atAbort, 'no update after the interrupt');
-  const moved = [...now].filter(([name, values]) => trained(name) && values.some((x, i) => x !== initial.get(name)![i]));
+  const moved = [...now].filter(
+    ([name, values]) => trained(name) && values.some((x, i) => x !== initial.get(name)![i]),
+  );
   assert.ok(moved.length > 0, 'the steps before the interrupt were kept (some trained weight changed)');
 }
 
@@ -156,13 +178,22 @@ function assertHeatmapHasData(model: Model, trained: (name: string) => boolean):
   const trainedStats = [...stats.params].filter(([name]) => trained(name));
   assert.ok(trainedStats.length > 0, 'trained parameters are listed');
   assert.ok(trainedStats.every(([, s]) => Number.isFinite(s.gradNorm) && Number.isFinite(s.weightChange)));
-  assert.ok(trainedStats.some(([, s]) => s.gradNorm > 0), 'a trained parameter has a nonzero gradient norm');
-  assert.ok(trainedStats.some(([, s]) => s.weightChange > 0), 'a trained parameter has a nonzero weight change');
+  assert.ok(
+    trainedStats.some(([, s]) => s.gradNorm > 0),
+    'a trained parameter has a nonzero gradient norm',
+  );
+  assert.ok(
+    trainedStats.some(([, s]) => s.weightChange > 0),
+    'a trained parameter has a nonzero weight change',
+  );
   const layers = withTrainingStats(model.layers() as unknown as ModelLayer[], stats);
   const flat = (nodes: readonly ModelLayer[]): ModelLayer[] => nodes.flatMap((n) => [n, ...flat(n.children ?? [])]);
   const shown = flat(layers).filter((n) => n.trainingStats !== undefined);
   assert.ok(shown.length > 0, 'the layer tree carries trainingStats');
-  assert.ok(shown.some((n) => n.trainingStats!.weightChange > 0 && n.trainingStats!.gradNorm > 0), 'some layer shows a nonzero change and gradient');
+  assert.ok(
+    shown.some((n) => n.trainingStats!.weightChange > 0 && n.trainingStats!.gradNorm > 0),
+    'some layer shows a nonzero change and gradient',
+  );
 }
 
 function tinyLm(seed = 1): Model {
@@ -182,139 +213,232 @@ const pairs = subjects.flatMap((s) => [
 ]);
 const all = () => true;
 
-test('train(): interrupted within 200 ms, returns interrupted with the weights of the last completed step; heatmap has data', { timeout: JOB_TIMEOUT_MS }, async (t) => {
-  const model = tinyLm(2);
-  const initial = weightsOf(model);
-  const lmData = Array.from({ length: 16 }, (_, i) => ({ inputIds: Array.from({ length: 6 }, (_, t) => (5 * i + 3 * t) % 19) }));
-  const run = await interruptMidRun(model, () => train(model, lmData, { maxSteps: 100_000, batchSize: 2, gradientAccumulationSteps: 2, learningRate: 1e-2, progress: false }), changedFrom(model, initial));
-  assertStoppedQuickly(run, t);
-  assert.equal(run.error, undefined);
-  assert.equal(run.value!.interrupted, true);
-  assert.ok(run.value!.steps > 0 && run.value!.steps < 100_000, `steps ${run.value!.steps}`);
-  assertTrainedUpToTheInterrupt(model, initial, run, all);
-  assertUsable(model);
-  assertHeatmapHasData(model, all);
-  model.dispose();
-});
+test(
+  'train(): interrupted within 200 ms, returns interrupted with the weights of the last completed step; heatmap has data',
+  { timeout: JOB_TIMEOUT_MS },
+  async (t) => {
+    const model = tinyLm(2);
+    const initial = weightsOf(model);
+    const lmData = Array.from({ length: 16 }, (_, i) => ({
+      inputIds: Array.from({ length: 6 }, (_, t) => (5 * i + 3 * t) % 19),
+    }));
+    const run = await interruptMidRun(
+      model,
+      () =>
+        train(model, lmData, {
+          maxSteps: 100_000,
+          batchSize: 2,
+          gradientAccumulationSteps: 2,
+          learningRate: 1e-2,
+          progress: false,
+        }),
+      changedFrom(model, initial),
+    );
+    assertStoppedQuickly(run, t);
+    assert.equal(run.error, undefined);
+    assert.equal(run.value!.interrupted, true);
+    assert.ok(run.value!.steps > 0 && run.value!.steps < 100_000, `steps ${run.value!.steps}`);
+    assertTrainedUpToTheInterrupt(model, initial, run, all);
+    assertUsable(model);
+    assertHeatmapHasData(model, all);
+    model.dispose();
+  },
+);
 
-test('trainImageClassifier(): interrupted within 200 ms with the weights of the last completed step; heatmap has data', { timeout: JOB_TIMEOUT_MS }, async (t) => {
-  const model = await load('tunebook/tiny-vit', { id2label: { 0: 'high', 1: 'low' } });
-  const data = await ImageDataset.fromFolder(join(DIGITS, 'train'), { preprocessor: model.preprocessorConfig, seed: 1 });
-  const initial = weightsOf(model);
-  const run = await interruptMidRun(model, () => trainImageClassifier(model, data, { epochs: 10_000, batchSize: 1, learningRate: 1e-3, progress: false }), changedFrom(model, initial));
-  assertStoppedQuickly(run, t);
-  assert.equal(run.error, undefined);
-  assert.equal(run.value!.status, 'interrupted');
-  assert.ok(run.value!.steps > 0, `steps ${run.value!.steps}`);
-  assertTrainedUpToTheInterrupt(model, initial, run, all);
-  const batch = (await data.batches(2)[Symbol.asyncIterator]().next()).value as { pixels: tf.Tensor };
-  assertUsable(model, batch.pixels);
-  batch.pixels.dispose();
-  assertHeatmapHasData(model, all);
-  model.dispose();
-});
+test(
+  'trainImageClassifier(): interrupted within 200 ms with the weights of the last completed step; heatmap has data',
+  { timeout: JOB_TIMEOUT_MS },
+  async (t) => {
+    const model = await load('tunebook/tiny-vit', { id2label: { 0: 'high', 1: 'low' } });
+    const data = await ImageDataset.fromFolder(join(DIGITS, 'train'), {
+      preprocessor: model.preprocessorConfig,
+      seed: 1,
+    });
+    const initial = weightsOf(model);
+    const run = await interruptMidRun(
+      model,
+      () => trainImageClassifier(model, data, { epochs: 10_000, batchSize: 1, learningRate: 1e-3, progress: false }),
+      changedFrom(model, initial),
+    );
+    assertStoppedQuickly(run, t);
+    assert.equal(run.error, undefined);
+    assert.equal(run.value!.status, 'interrupted');
+    assert.ok(run.value!.steps > 0, `steps ${run.value!.steps}`);
+    assertTrainedUpToTheInterrupt(model, initial, run, all);
+    const batch = (await data.batches(2)[Symbol.asyncIterator]().next()).value as { pixels: tf.Tensor };
+    assertUsable(model, batch.pixels);
+    batch.pixels.dispose();
+    assertHeatmapHasData(model, all);
+    model.dispose();
+  },
+);
 
-test('rewardModel(): interrupted within 200 ms, rejects with the reason; the backbone keeps its weights; heatmap has data', { timeout: JOB_TIMEOUT_MS }, async (t) => {
-  const backbone = tinyLm(3);
-  const initial = weightsOf(backbone);
-  const many = Array.from({ length: 50 }, () => pairs).flat();
-  const run = await interruptMidRun(backbone, () => rewardModel(backbone, many, { epochs: 1000, batchSize: 4, heldOut: 0, progress: false }), changedFrom(backbone, initial));
-  assertStoppedQuickly(run, t);
-  assertRejectedWithReason(run);
-  assertTrainedUpToTheInterrupt(backbone, initial, run, all);
-  assertUsable(backbone);
-  assertHeatmapHasData(backbone, all);
-  backbone.dispose();
-});
+test(
+  'rewardModel(): interrupted within 200 ms, rejects with the reason; the backbone keeps its weights; heatmap has data',
+  { timeout: JOB_TIMEOUT_MS },
+  async (t) => {
+    const backbone = tinyLm(3);
+    const initial = weightsOf(backbone);
+    const many = Array.from({ length: 50 }, () => pairs).flat();
+    const run = await interruptMidRun(
+      backbone,
+      () => rewardModel(backbone, many, { epochs: 1000, batchSize: 4, heldOut: 0, progress: false }),
+      changedFrom(backbone, initial),
+    );
+    assertStoppedQuickly(run, t);
+    assertRejectedWithReason(run);
+    assertTrainedUpToTheInterrupt(backbone, initial, run, all);
+    assertUsable(backbone);
+    assertHeatmapHasData(backbone, all);
+    backbone.dispose();
+  },
+);
 
-test('dpo(): interrupted within 200 ms, rejects with the reason, policy keeps the last completed step; heatmap has data', { timeout: JOB_TIMEOUT_MS }, async (t) => {
-  const policy = tinyLm(4);
-  const initial = weightsOf(policy);
-  const run = await interruptMidRun(policy, () => dpo(policy, pairs, { epochs: 100_000, batchSize: 4, lr: 1e-2, progress: false }), changedFrom(policy, initial));
-  assertStoppedQuickly(run, t);
-  assertRejectedWithReason(run);
-  assertTrainedUpToTheInterrupt(policy, initial, run, all);
-  assertUsable(policy);
-  assertHeatmapHasData(policy, all);
-  policy.dispose();
-});
+test(
+  'dpo(): interrupted within 200 ms, rejects with the reason, policy keeps the last completed step; heatmap has data',
+  { timeout: JOB_TIMEOUT_MS },
+  async (t) => {
+    const policy = tinyLm(4);
+    const initial = weightsOf(policy);
+    const run = await interruptMidRun(
+      policy,
+      () => dpo(policy, pairs, { epochs: 100_000, batchSize: 4, lr: 1e-2, progress: false }),
+      changedFrom(policy, initial),
+    );
+    assertStoppedQuickly(run, t);
+    assertRejectedWithReason(run);
+    assertTrainedUpToTheInterrupt(policy, initial, run, all);
+    assertUsable(policy);
+    assertHeatmapHasData(policy, all);
+    policy.dispose();
+  },
+);
 
 let reward: RewardModel | undefined;
 after(() => reward?.dispose());
 
-test('ppo(): interrupted within 200 ms, rejects with the reason, policy keeps its weights; heatmap has data', { timeout: JOB_TIMEOUT_MS }, async (t) => {
-  reward = await rewardModel(tinyLm(5), pairs, { epochs: 1, batchSize: 8, heldOut: 0, progress: false });
-  const policy = tinyLm(6);
-  const initial = weightsOf(policy);
-  const prompts = subjects.map((s) => `q ${s}`);
-  const run = await interruptMidRun(policy, () => ppo(policy, reward!, prompts, { iterations: 100_000, batchSize: 4, miniBatchSize: 2, ppoEpochs: 2, maxNewTokens: 4, lr: 1e-2, progress: false }), changedFrom(policy, initial));
-  assertStoppedQuickly(run, t);
-  assertRejectedWithReason(run);
-  assertTrainedUpToTheInterrupt(policy, initial, run, all);
-  assertUsable(policy);
-  assertHeatmapHasData(policy, all);
-  policy.dispose();
-});
+test(
+  'ppo(): interrupted within 200 ms, rejects with the reason, policy keeps its weights; heatmap has data',
+  { timeout: JOB_TIMEOUT_MS },
+  async (t) => {
+    reward = await rewardModel(tinyLm(5), pairs, { epochs: 1, batchSize: 8, heldOut: 0, progress: false });
+    const policy = tinyLm(6);
+    const initial = weightsOf(policy);
+    const prompts = subjects.map((s) => `q ${s}`);
+    const run = await interruptMidRun(
+      policy,
+      () =>
+        ppo(policy, reward!, prompts, {
+          iterations: 100_000,
+          batchSize: 4,
+          miniBatchSize: 2,
+          ppoEpochs: 2,
+          maxNewTokens: 4,
+          lr: 1e-2,
+          progress: false,
+        }),
+      changedFrom(policy, initial),
+    );
+    assertStoppedQuickly(run, t);
+    assertRejectedWithReason(run);
+    assertTrainedUpToTheInterrupt(policy, initial, run, all);
+    assertUsable(policy);
+    assertHeatmapHasData(policy, all);
+    policy.dispose();
+  },
+);
 
-test('sweepFreeze(): interrupted within 200 ms, rejects with the reason, the model keeps its pretrained weights', { timeout: JOB_TIMEOUT_MS }, async (t) => {
-  const model = tinyLm(7);
-  const initial = weightsOf(model);
-  const data = { train: Array.from({ length: 20 }, () => textData).flat(), eval: textData };
-  const run = await interruptMidRun(model, () => sweepFreeze(model, data, { epochs: 1000, batchSize: 4, learningRate: 1e-2, show: false }));
-  assertStoppedQuickly(run, t);
-  assertRejectedWithReason(run);
-  assertSameWeights(weightsOf(model), initial, 'restored to the pretrained weights');
-  assertUsable(model);
-  model.dispose();
-});
+test(
+  'sweepFreeze(): interrupted within 200 ms, rejects with the reason, the model keeps its pretrained weights',
+  { timeout: JOB_TIMEOUT_MS },
+  async (t) => {
+    const model = tinyLm(7);
+    const initial = weightsOf(model);
+    const data = { train: Array.from({ length: 20 }, () => textData).flat(), eval: textData };
+    const run = await interruptMidRun(model, () =>
+      sweepFreeze(model, data, { epochs: 1000, batchSize: 4, learningRate: 1e-2, show: false }),
+    );
+    assertStoppedQuickly(run, t);
+    assertRejectedWithReason(run);
+    assertSameWeights(weightsOf(model), initial, 'restored to the pretrained weights');
+    assertUsable(model);
+    model.dispose();
+  },
+);
 
-test('embed(): interrupted within 200 ms, rejects with the reason, the model is unchanged', { timeout: JOB_TIMEOUT_MS }, async (t) => {
-  const model = tinyLm(8);
-  const initial = weightsOf(model);
-  const texts = Array.from({ length: 50_000 }, (_, i) => `${subjects[i % subjects.length]} is good ${"the ".repeat(i % 7)} #${i}`); // distinct texts: embed() deduplicates
-  const run = await interruptMidRun(model, () => embed(model, texts, { batchSize: 1 }));
-  assertStoppedQuickly(run, t);
-  assertRejectedWithReason(run);
-  assertSameWeights(weightsOf(model), initial, 'unchanged');
-  assertUsable(model);
-  model.dispose();
-});
+test(
+  'embed(): interrupted within 200 ms, rejects with the reason, the model is unchanged',
+  { timeout: JOB_TIMEOUT_MS },
+  async (t) => {
+    const model = tinyLm(8);
+    const initial = weightsOf(model);
+    const texts = Array.from(
+      { length: 50_000 },
+      (_, i) => `${subjects[i % subjects.length]} is good ${'the '.repeat(i % 7)} #${i}`,
+    ); // distinct texts: embed() deduplicates
+    const run = await interruptMidRun(model, () => embed(model, texts, { batchSize: 1 }));
+    assertStoppedQuickly(run, t);
+    assertRejectedWithReason(run);
+    assertSameWeights(weightsOf(model), initial, 'unchanged');
+    assertUsable(model);
+    model.dispose();
+  },
+);
 
 const verbalizers = { good: 'yes', bad: 'no' };
 const dev = Array.from({ length: 500 }, () => textData).flat();
 
-test('fewShotClassify(): interrupted within 200 ms, rejects with the reason, the model is unchanged', { timeout: JOB_TIMEOUT_MS }, async (t) => {
-  const model = tinyLm(9);
-  const initial = weightsOf(model);
-  const run = await interruptMidRun(model, () => fewShotClassify(model, { train: textData, dev, template: 'q {text} ans {label}', k: 2, seed: 1, verbalizers }));
-  assertStoppedQuickly(run, t);
-  assertRejectedWithReason(run);
-  assertSameWeights(weightsOf(model), initial, 'unchanged');
-  assertUsable(model);
-  model.dispose();
-});
+test(
+  'fewShotClassify(): interrupted within 200 ms, rejects with the reason, the model is unchanged',
+  { timeout: JOB_TIMEOUT_MS },
+  async (t) => {
+    const model = tinyLm(9);
+    const initial = weightsOf(model);
+    const run = await interruptMidRun(model, () =>
+      fewShotClassify(model, { train: textData, dev, template: 'q {text} ans {label}', k: 2, seed: 1, verbalizers }),
+    );
+    assertStoppedQuickly(run, t);
+    assertRejectedWithReason(run);
+    assertSameWeights(weightsOf(model), initial, 'unchanged');
+    assertUsable(model);
+    model.dispose();
+  },
+);
 
-test('promptSearch(): interrupted within 200 ms, rejects with the reason, the model is unchanged', { timeout: JOB_TIMEOUT_MS }, async (t) => {
-  const model = tinyLm(10);
-  const initial = weightsOf(model);
-  const templates = ['q {text} ans {label}', '{text} is {label}', 'why {text} because {label}'];
-  const run = await interruptMidRun(model, () => promptSearch(model, { templates, train: textData, dev, k: 2, seed: 1, verbalizers }));
-  assertStoppedQuickly(run, t);
-  assertRejectedWithReason(run);
-  assertSameWeights(weightsOf(model), initial, 'unchanged');
-  assertUsable(model);
-  model.dispose();
-});
+test(
+  'promptSearch(): interrupted within 200 ms, rejects with the reason, the model is unchanged',
+  { timeout: JOB_TIMEOUT_MS },
+  async (t) => {
+    const model = tinyLm(10);
+    const initial = weightsOf(model);
+    const templates = ['q {text} ans {label}', '{text} is {label}', 'why {text} because {label}'];
+    const run = await interruptMidRun(model, () =>
+      promptSearch(model, { templates, train: textData, dev, k: 2, seed: 1, verbalizers }),
+    );
+    assertStoppedQuickly(run, t);
+    assertRejectedWithReason(run);
+    assertSameWeights(weightsOf(model), initial, 'unchanged');
+    assertUsable(model);
+    model.dispose();
+  },
+);
 
 // A head model and its backbone share the trained variables: both show what learned.
-test('rewardModel() sets trainingStats on the backbone and on the reward head model', { timeout: JOB_TIMEOUT_MS }, async () => {
-  const backbone = tinyLm(11);
-  const rm = await rewardModel(backbone, pairs, { epochs: 2, batchSize: 4, heldOut: 0, progress: false });
-  const onHead = trainingStats(rm.model)!;
-  const onBackbone = trainingStats(backbone)!;
-  assert.equal(onHead.steps, 6);
-  assert.equal(onBackbone.steps, 6);
-  const headOnly = [...onHead.params.keys()].filter((name) => !onBackbone.params.has(name));
-  assert.ok(headOnly.length > 0 && headOnly.every((name) => onHead.params.get(name)!.weightChange > 0), `head parameters moved: ${headOnly.join(', ')}`);
-  rm.dispose();
-});
+test(
+  'rewardModel() sets trainingStats on the backbone and on the reward head model',
+  { timeout: JOB_TIMEOUT_MS },
+  async () => {
+    const backbone = tinyLm(11);
+    const rm = await rewardModel(backbone, pairs, { epochs: 2, batchSize: 4, heldOut: 0, progress: false });
+    const onHead = trainingStats(rm.model)!;
+    const onBackbone = trainingStats(backbone)!;
+    assert.equal(onHead.steps, 6);
+    assert.equal(onBackbone.steps, 6);
+    const headOnly = [...onHead.params.keys()].filter((name) => !onBackbone.params.has(name));
+    assert.ok(
+      headOnly.length > 0 && headOnly.every((name) => onHead.params.get(name)!.weightChange > 0),
+      `head parameters moved: ${headOnly.join(', ')}`,
+    );
+    rm.dispose();
+  },
+);

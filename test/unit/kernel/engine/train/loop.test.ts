@@ -7,7 +7,12 @@ import * as tf from '@tensorflow/tfjs-core';
 import { create } from '../../../../../kernel/engine/models/create';
 import type { Model } from '../../../../../kernel/engine/models/model';
 import { KERNEL_BRIDGE_KEY, type KernelBridge } from '../../../../../kernel/engine/runtime/kernelBridge';
-import { runTrainingLoop, startTrainingLoop, type TrainingLoop, type TrainingLoopOptions } from '../../../../../kernel/engine/train/loop';
+import {
+  runTrainingLoop,
+  startTrainingLoop,
+  type TrainingLoop,
+  type TrainingLoopOptions,
+} from '../../../../../kernel/engine/train/loop';
 import { Rng } from '../../../../../kernel/engine/train/rng';
 import { TrainerError } from '../../../../../kernel/engine/train/trainerError';
 import { trainingStats } from '../../../../../kernel/engine/train/trainingStats';
@@ -29,7 +34,13 @@ function lmLoss(model: Model, batch: number[][], scale: number): tf.Scalar {
   const logits = model.logits(batch) as tf.Tensor3D; // [B, T, V]
   const [B, T, V] = logits.shape;
   const predicted = tf.reshape(tf.slice(logits, [0, 0, 0], [B, T - 1, V]), [B * (T - 1), V]);
-  const targets = tf.oneHot(tf.tensor1d(batch.flatMap((r) => r.slice(1)), 'int32'), V);
+  const targets = tf.oneHot(
+    tf.tensor1d(
+      batch.flatMap((r) => r.slice(1)),
+      'int32',
+    ),
+    V,
+  );
   const nll = tf.neg(tf.sum(tf.mul(targets, tf.logSoftmax(predicted))));
   return tf.mul(nll, scale) as tf.Scalar;
 }
@@ -60,7 +71,10 @@ test('an accumulated step over two micro-batches equals one step on the whole ba
   if (b === 'interrupted') return;
   assert.ok(Math.abs(a.loss - b.loss) <= 1e-6, `loss ${a.loss} vs ${b.loss}`);
   assert.ok(Math.abs(a.gradNorm - b.gradNorm) <= 1e-5 * a.gradNorm, `grad norm ${a.gradNorm} vs ${b.gradNorm}`);
-  assert.ok(maxDiff(weights(whole), weights(split)) <= 1e-6, `weights differ by ${maxDiff(weights(whole), weights(split))}`);
+  assert.ok(
+    maxDiff(weights(whole), weights(split)) <= 1e-6,
+    `weights differ by ${maxDiff(weights(whole), weights(split))}`,
+  );
   whole.dispose();
   split.dispose();
 });
@@ -70,13 +84,26 @@ test('clipping to maxGradNorm equals stepping on the gradients scaled by maxGrad
   const scaled = create(TINY_GPT2, { seed: 4 });
   const free = create(TINY_GPT2, { seed: 4 });
   const maxGradNorm = 1e-2;
-  const losses = [(m: Model, s: number) => lmLoss(m, rows, s / 12), (m: Model, s: number) => lmLoss(m, rows.slice(0, 2), (50 * s) / 6)];
-  const norms = await runTrainingLoop(options(clipped, { maxGradNorm }), async (loop) => losses.map((loss) => loop.step(() => loss(clipped, 1)).gradNorm));
-  assert.ok(norms.every((n) => n > 10 * maxGradNorm), `the norms ${norms} are above the clip`);
+  const losses = [
+    (m: Model, s: number) => lmLoss(m, rows, s / 12),
+    (m: Model, s: number) => lmLoss(m, rows.slice(0, 2), (50 * s) / 6),
+  ];
+  const norms = await runTrainingLoop(options(clipped, { maxGradNorm }), async (loop) =>
+    losses.map((loss) => loop.step(() => loss(clipped, 1)).gradNorm),
+  );
+  assert.ok(
+    norms.every((n) => n > 10 * maxGradNorm),
+    `the norms ${norms} are above the clip`,
+  );
   // the reference: no clipping in the loop, the loss itself scaled by the clip coefficient (scales its gradient)
-  await runTrainingLoop(options(scaled), async (loop) => losses.forEach((loss, i) => loop.step(() => loss(scaled, maxGradNorm / (norms[i] + 1e-6)))));
+  await runTrainingLoop(options(scaled), async (loop) =>
+    losses.forEach((loss, i) => loop.step(() => loss(scaled, maxGradNorm / (norms[i] + 1e-6)))),
+  );
   await runTrainingLoop(options(free), async (loop) => losses.forEach((loss) => loop.step(() => loss(free, 1))));
-  assert.ok(maxDiff(weights(clipped), weights(scaled)) <= 1e-6, `clipped vs scaled differ by ${maxDiff(weights(clipped), weights(scaled))}`);
+  assert.ok(
+    maxDiff(weights(clipped), weights(scaled)) <= 1e-6,
+    `clipped vs scaled differ by ${maxDiff(weights(clipped), weights(scaled))}`,
+  );
   assert.ok(maxDiff(weights(clipped), weights(free)) > 1e-5, 'clipping changed the update');
   for (const m of [clipped, scaled, free]) m.dispose();
 });
@@ -88,11 +115,15 @@ test('a stop between micro-batches applies nothing and rewinds the RNG', async (
   const rng = Rng.fromSeed(9);
   const rngBefore = JSON.stringify(rng.getState());
   const result = await runTrainingLoop(options(model, { signal: controller.signal }), async (loop) =>
-    loop.accumulatedStep(3, (i) => {
-      rng.nextFloat();
-      if (i === 0) controller.abort();
-      return lmLoss(model, rows.slice(i, i + 1), 0.1);
-    }, { rng }),
+    loop.accumulatedStep(
+      3,
+      (i) => {
+        rng.nextFloat();
+        if (i === 0) controller.abort();
+        return lmLoss(model, rows.slice(i, i + 1), 0.1);
+      },
+      { rng },
+    ),
   );
   assert.equal(result, 'interrupted');
   assert.equal(maxDiff(weights(model), before), 0);
@@ -103,7 +134,9 @@ test('a stop between micro-batches applies nothing and rewinds the RNG', async (
 test('the kernel interrupt and options.signal both stop the loop; it rejects with the signal reason, the chart ends as interrupted', async () => {
   const model = create(TINY_GPT2, { seed: 6 });
   const kernel = new AbortController();
-  (globalThis as Record<symbol, unknown>)[KERNEL_BRIDGE_KEY] = { currentSignal: () => kernel.signal } as unknown as KernelBridge;
+  (globalThis as Record<symbol, unknown>)[KERNEL_BRIDGE_KEY] = {
+    currentSignal: () => kernel.signal,
+  } as unknown as KernelBridge;
   try {
     const reason = new Error('stop button');
     let chart: TrainingLoop['progress'];
@@ -123,7 +156,10 @@ test('the kernel interrupt and options.signal both stop the loop; it rejects wit
   }
   const own = new AbortController();
   own.abort(new Error('own signal'));
-  await assert.rejects(runTrainingLoop(options(model, { signal: own.signal }), async (loop) => loop.throwIfStopped()), /own signal/);
+  await assert.rejects(
+    runTrainingLoop(options(model, { signal: own.signal }), async (loop) => loop.throwIfStopped()),
+    /own signal/,
+  );
   model.dispose();
 });
 

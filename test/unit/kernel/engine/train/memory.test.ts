@@ -32,7 +32,11 @@ test('parameter counts by formula equal the built models', () => {
       let total = 0;
       for (const v of model.params.values()) total += v.size;
       assert.equal(shapeOf(config).totalParams, total, `${name} total parameters`);
-      assert.equal(estimateMemory(model, { batchSize: 1, sequenceLength: 8 }).bytes.weights, 4 * total, `${name} weights bytes`);
+      assert.equal(
+        estimateMemory(model, { batchSize: 1, sequenceLength: 8 }).bytes.weights,
+        4 * total,
+        `${name} weights bytes`,
+      );
     } finally {
       model.dispose();
     }
@@ -53,7 +57,10 @@ for (const [name, config] of Object.entries(CONFIGS)) {
         const measured = measureStep(model, { batchSize: BATCH, sequenceLength: T });
         const activations = measured.stepPeakBytes - 4 * measured.trainableParams;
         const ratio = estimate.bytes.activations / activations;
-        assert.ok(ratio <= FACTOR && ratio >= 1 / FACTOR, `activations: estimated ${estimate.bytes.activations} B, measured ${activations} B (ratio ${ratio.toFixed(3)})`);
+        assert.ok(
+          ratio <= FACTOR && ratio >= 1 / FACTOR,
+          `activations: estimated ${estimate.bytes.activations} B, measured ${activations} B (ratio ${ratio.toFixed(3)})`,
+        );
         assert.equal(estimate.bytes.gradients, 4 * measured.trainableParams);
         assert.equal(estimate.bytes.optimizerState, 8 * measured.trainableParams);
       } finally {
@@ -69,7 +76,10 @@ test('GPT-2 small: activations grow with the batch; LoRA and QLoRA shrink what t
   const small = estimateMemory(gpt2, { batchSize: 2, sequenceLength: 128, method: 'full' });
   const twice = estimateMemory(gpt2, { batchSize: 4, sequenceLength: 128, method: 'full' });
   const growth = twice.bytes.activations / small.bytes.activations;
-  assert.ok(growth > 1.7 && growth < 2, `doubling the batch nearly doubles activations (all but the [V, C] term), got ${growth}`);
+  assert.ok(
+    growth > 1.7 && growth < 2,
+    `doubling the batch nearly doubles activations (all but the [V, C] term), got ${growth}`,
+  );
   assert.equal(small.totalParams, 124_439_808, 'GPT-2 small has 124,439,808 parameters');
   const lora = estimateMemory(gpt2, { batchSize: 2, sequenceLength: 128, method: 'lora' });
   assert.equal(lora.trainableParams, 12 * 8 * (768 + 3 * 768), 'LoRA r=8 on c_attn');

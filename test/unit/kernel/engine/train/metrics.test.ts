@@ -2,7 +2,16 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'node:test';
-import { accuracy, argmaxRows, f1Score, perClassScores, perplexity, RunningMean, weightedMean, type ClassLabel } from '../../../../../kernel/engine/train/metrics';
+import {
+  accuracy,
+  argmaxRows,
+  f1Score,
+  perClassScores,
+  perplexity,
+  RunningMean,
+  weightedMean,
+  type ClassLabel,
+} from '../../../../../kernel/engine/train/metrics';
 
 interface GoldenCase {
   name: string;
@@ -32,7 +41,8 @@ test('accuracy, macro/weighted/binary F1 and per-class scores match sklearn', ()
     close(accuracy(c.yTrue, c.yPred), c.accuracy, `${c.name} accuracy`);
     close(f1Score(c.yTrue, c.yPred, { average: 'macro' }), c.macroF1, `${c.name} macro F1`);
     close(f1Score(c.yTrue, c.yPred, { average: 'weighted' }), c.weightedF1, `${c.name} weighted F1`);
-    if (c.binaryF1 !== undefined) close(f1Score(c.yTrue, c.yPred, { average: 'binary', posLabel: c.posLabel }), c.binaryF1, `${c.name} binary F1`);
+    if (c.binaryF1 !== undefined)
+      close(f1Score(c.yTrue, c.yPred, { average: 'binary', posLabel: c.posLabel }), c.binaryF1, `${c.name} binary F1`);
     const scores = perClassScores(c.yTrue, c.yPred);
     assert.deepEqual(
       scores.map((s) => s.label),

@@ -26,7 +26,10 @@ function assertClose(actual: ArrayLike<number>, expected: number[], what: string
   assert.equal(actual.length, expected.length, `${what}: length`);
   for (let i = 0; i < expected.length; i++) {
     const err = Math.abs(actual[i] - expected[i]);
-    assert.ok(err <= ABS_TOL + REL_TOL * Math.abs(expected[i]), `${what}[${i}]: got ${actual[i]}, torch ${expected[i]}`);
+    assert.ok(
+      err <= ABS_TOL + REL_TOL * Math.abs(expected[i]),
+      `${what}[${i}]: got ${actual[i]}, torch ${expected[i]}`,
+    );
   }
 }
 
@@ -53,10 +56,12 @@ for (const backendName of ['cpu', 'wasm'] as const) {
       });
       for (const [s, step] of run.steps.entries()) {
         const grads: tf.NamedTensorMap = {};
-        for (const [name, shape] of Object.entries(golden.shapes)) grads[prefix + name] = tf.tensor(step.grads[name], shape);
+        for (const [name, shape] of Object.entries(golden.shapes))
+          grads[prefix + name] = tf.tensor(step.grads[name], shape);
         opt.applyGradients(grads);
         tf.dispose(Object.values(grads));
-        for (const v of vars) assertClose(v.dataSync(), step.after[v.name.slice(prefix.length)], `step ${s + 1} ${v.name}`);
+        for (const v of vars)
+          assertClose(v.dataSync(), step.after[v.name.slice(prefix.length)], `step ${s + 1} ${v.name}`);
       }
       assert.equal(opt.step, run.steps.length);
       opt.dispose();
@@ -82,7 +87,11 @@ test('AdamW state round-trips: a restored optimizer continues exactly like the o
   apply(opt, 0);
   apply(opt, 1);
   const saved = JSON.parse(JSON.stringify(opt.state(), (_k, x) => (x instanceof Float32Array ? Array.from(x) : x)));
-  saved.moments = saved.moments.map((e: { m: number[]; v: number[] }) => ({ ...e, m: Float32Array.from(e.m), v: Float32Array.from(e.v) }));
+  saved.moments = saved.moments.map((e: { m: number[]; v: number[] }) => ({
+    ...e,
+    m: Float32Array.from(e.m),
+    v: Float32Array.from(e.v),
+  }));
   opt.dispose();
   const restored = new AdamW({ betas: golden.hyper.betas, weightDecay: golden.hyper.weight_decay });
   restored.loadState(saved);
@@ -131,7 +140,15 @@ test('AdamW snapshot uses PyTorch slot names and restores into a fresh optimizer
   // after one step from zero: exp_avg = (1 - 0.9)·g, exp_avg_sq = (1 - 0.999)·g²
   assertClose(slots.exp_avg.dataSync(), Array(6).fill(0.2), 'exp_avg');
   assertClose(slots.exp_avg_sq.dataSync(), Array(6).fill(0.004), 'exp_avg_sq');
-  const fromDisk = new Map([[w.name, { exp_avg: { shape: [2, 3], data: slots.exp_avg.dataSync() }, exp_avg_sq: { shape: [2, 3], data: slots.exp_avg_sq.dataSync() } }]]);
+  const fromDisk = new Map([
+    [
+      w.name,
+      {
+        exp_avg: { shape: [2, 3], data: slots.exp_avg.dataSync() },
+        exp_avg_sq: { shape: [2, 3], data: slots.exp_avg_sq.dataSync() },
+      },
+    ],
+  ]);
   const other = new AdamW();
   other.restore({ name: 'adamw', step: 1, hyperparameters: snap.hyperparameters, slots: fromDisk });
   assert.equal(other.learningRate, 0.5);

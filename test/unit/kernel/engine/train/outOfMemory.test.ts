@@ -6,7 +6,9 @@ import { OutOfMemoryError } from '../../../../../kernel/engine/train/outOfMemory
 const OUT_OF_MEMORY = [
   new RangeError('Array buffer allocation failed'),
   new RangeError('Invalid typed array length: 4294967296'),
-  new Error('XNN status for xnn_create_fully_connected_nc_f32 is not successful. Got status 6. Use -c dbg to see more logs.'),
+  new Error(
+    'XNN status for xnn_create_fully_connected_nc_f32 is not successful. Got status 6. Use -c dbg to see more logs.',
+  ),
   new Error('Cannot enlarge memory, asked to go up to 4294967296 bytes'),
   new Error('Out of memory'),
   new Error('std::bad_alloc'),
@@ -32,10 +34,20 @@ test('each backend out-of-memory failure becomes an OutOfMemoryError naming the 
 });
 
 test('other errors, including XNNPACK statuses other than 6, pass through unchanged', () => {
-  for (const other of [new Error('XNN status for xnn_setup is not successful. Got status 2'), new TypeError('x is undefined'), new RangeError('Maximum call stack size exceeded')]) {
+  for (const other of [
+    new Error('XNN status for xnn_setup is not successful. Got status 2'),
+    new TypeError('x is undefined'),
+    new RangeError('Maximum call stack size exceeded'),
+  ]) {
     assert.equal(isOutOfMemory(other), false, other.message);
-    assert.throws(() => rethrowIfOutOfMemory(other, 'forward'), (err) => err === other);
+    assert.throws(
+      () => rethrowIfOutOfMemory(other, 'forward'),
+      (err) => err === other,
+    );
   }
   const already = new OutOfMemoryError('x', 'forward');
-  assert.throws(() => rethrowIfOutOfMemory(already, 'backward'), (err) => err === already);
+  assert.throws(
+    () => rethrowIfOutOfMemory(already, 'backward'),
+    (err) => err === already,
+  );
 });

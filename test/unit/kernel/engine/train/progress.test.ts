@@ -1,7 +1,14 @@
 import assert from 'node:assert/strict';
 import { after, test } from 'node:test';
 import type { DisplayHandle } from '../../../../../kernel/engine/runtime/kernelBridge';
-import { downsample, escapeXml, renderProgressSvg, TrainingProgress, valueDomain, type ProgressSnapshot } from '../../../../../kernel/engine/train/progress';
+import {
+  downsample,
+  escapeXml,
+  renderProgressSvg,
+  TrainingProgress,
+  valueDomain,
+  type ProgressSnapshot,
+} from '../../../../../kernel/engine/train/progress';
 import { xmlProblems } from './xmlWellFormed';
 
 function recorder() {
@@ -23,7 +30,10 @@ test('redraws at most 4 times per second, in place, with a final redraw at finis
     progress.update({ step, loss: 3 - step / 1000, learningRate: 1e-4 });
   }
   assert.equal(calls[0].op, 'show');
-  assert.ok(calls.slice(1).every((c) => c.op === 'update'), 'one output, redrawn in place');
+  assert.ok(
+    calls.slice(1).every((c) => c.op === 'update'),
+    'one output, redrawn in place',
+  );
   const drawsBeforeFinish = calls.length;
   // Draws at t=2, 252, 502, ... , 1752 => 8 in 2 s, never two within 250 ms.
   assert.equal(drawsBeforeFinish, 8);
@@ -40,7 +50,16 @@ test('throttle window is measured from the last draw; slow steps draw every time
   const { calls, show } = recorder();
   const progress = new TrainingProgress({ totalSteps: 10, now: () => now, show, minIntervalMs: 250 });
   const drew: boolean[] = [];
-  for (const [t, step] of [[0, 1], [100, 2], [249, 3], [250, 4], [499, 5], [500, 6], [1500, 7], [3000, 8]]) {
+  for (const [t, step] of [
+    [0, 1],
+    [100, 2],
+    [249, 3],
+    [250, 4],
+    [499, 5],
+    [500, 6],
+    [1500, 7],
+    [3000, 8],
+  ]) {
     now = t;
     drew.push(progress.update({ step, loss: 1 }));
   }
@@ -78,7 +97,18 @@ test('inside a kernel it draws through the bridge display.html handle', () => {
 });
 
 function snapshot(overrides: Partial<ProgressSnapshot> = {}): ProgressSnapshot {
-  return { title: 'Fine-tune <gpt2> & "friends"', totalSteps: 10, step: 4, status: 'running', elapsedMs: 2000, epoch: 0.4, learningRate: 3e-5, loss: [], metrics: {}, ...overrides };
+  return {
+    title: 'Fine-tune <gpt2> & "friends"',
+    totalSteps: 10,
+    step: 4,
+    status: 'running',
+    elapsedMs: 2000,
+    epoch: 0.4,
+    learningRate: 3e-5,
+    loss: [],
+    metrics: {},
+    ...overrides,
+  };
 }
 
 function attributes(tag: string): Record<string, string> {
@@ -89,22 +119,40 @@ test('the SVG is well-formed XML with user text escaped', () => {
   const svg = renderProgressSvg(
     snapshot({
       loss: [1, 2, 3, 4].map((step) => ({ step, value: 5 - step })),
-      metrics: { eval_loss: [{ step: 2, value: 3.5 }], 'acc<&>': [{ step: 2, value: 0.5 }, { step: 4, value: 0.75 }] },
+      metrics: {
+        eval_loss: [{ step: 2, value: 3.5 }],
+        'acc<&>': [
+          { step: 2, value: 0.5 },
+          { step: 4, value: 0.75 },
+        ],
+      },
       title: 'bad \u0001 chars \uD800 & <tags>',
     }),
   );
   assert.deepEqual(xmlProblems(svg), []);
   assert.ok(svg.includes('bad  chars  &amp; &lt;tags&gt;'));
   assert.ok(svg.includes('data-name="acc&lt;&amp;&gt;"'));
-  assert.deepEqual(xmlProblems('<svg><g></svg>'), ['</svg> closes <g>', 'unclosed elements: svg'], 'the checker itself catches broken XML');
+  assert.deepEqual(
+    xmlProblems('<svg><g></svg>'),
+    ['</svg> closes <g>', 'unclosed elements: svg'],
+    'the checker itself catches broken XML',
+  );
   assert.equal(escapeXml(`a&b<c>"d'`), 'a&amp;b&lt;c&gt;&quot;d&apos;');
 });
 
 test('curve points are scaled into the chart box: x by step over totalSteps, y by value with 5% headroom', () => {
   const losses = [4, 3, 2, 1];
-  const svg = renderProgressSvg(snapshot({ loss: losses.map((value, i) => ({ step: i + 1, value })) }), { width: 600, height: 300 });
+  const svg = renderProgressSvg(snapshot({ loss: losses.map((value, i) => ({ step: i + 1, value })) }), {
+    width: 600,
+    height: 300,
+  });
   const chartRect = attributes(/<g class="chart"[^>]*><rect [^>]*>/.exec(svg)?.[0].split('<rect')[1] ?? '');
-  const box = { left: Number(chartRect.x), top: Number(chartRect.y), width: Number(chartRect.width), height: Number(chartRect.height) };
+  const box = {
+    left: Number(chartRect.x),
+    top: Number(chartRect.y),
+    width: Number(chartRect.width),
+    height: Number(chartRect.height),
+  };
   assert.ok(box.width > 400 && box.height > 100, `one full-width chart: ${JSON.stringify(box)}`);
   const polyline = attributes(/<polyline [^>]*>/.exec(svg)?.[0] ?? '');
   assert.equal(polyline['data-name'], 'train loss');
@@ -114,7 +162,10 @@ test('curve points are scaled into the chart box: x by step over totalSteps, y b
   points.forEach(([x, y], i) => {
     assert.ok(Math.abs(x - (box.left + ((i + 1) / 10) * box.width)) < 0.01, `x of point ${i}`);
     assert.ok(Math.abs(y - (box.top + (1 - (losses[i] - lo) / (hi - lo)) * box.height)) < 0.01, `y of point ${i}`);
-    assert.ok(x >= box.left && x <= box.left + box.width && y >= box.top && y <= box.top + box.height, 'inside the box');
+    assert.ok(
+      x >= box.left && x <= box.left + box.width && y >= box.top && y <= box.top + box.height,
+      'inside the box',
+    );
   });
   const bar = attributes(/<rect class="progress"[^>]*>/.exec(svg)?.[0] ?? '');
   const track = attributes(/<rect x="12" y="44"[^>]*>/.exec(svg)?.[0] ?? '');

@@ -14,7 +14,9 @@ interface GoldenCase {
   finalState: number[];
 }
 // Golden: an independent Python xoshiro128** + splitmix32 (fixtures/gen_rng_golden.py).
-const golden = JSON.parse(readFileSync(join(__dirname, 'fixtures', 'rng_golden.json'), 'utf8')) as { cases: GoldenCase[] };
+const golden = JSON.parse(readFileSync(join(__dirname, 'fixtures', 'rng_golden.json'), 'utf8')) as {
+  cases: GoldenCase[];
+};
 const INT_BOUNDS = [1, 2, 3, 7, 10, 1000, 2 ** 31 + 3, 2 ** 32];
 
 test('the stream matches the independent Python xoshiro128** exactly', () => {
@@ -22,9 +24,21 @@ test('the stream matches the independent Python xoshiro128** exactly', () => {
   for (const c of golden.cases) {
     const rng = Rng.fromSeed(c.seed);
     assert.deepEqual(rng.getState().state, c.initialState, `seed ${c.seed} initial state`);
-    assert.deepEqual(Array.from({ length: 16 }, () => rng.nextUint32()), c.uint32, `seed ${c.seed} uint32`);
-    assert.deepEqual(Array.from({ length: 8 }, () => rng.nextFloat()), c.floats, `seed ${c.seed} floats`);
-    assert.deepEqual(INT_BOUNDS.map((n) => rng.nextInt(n)), c.ints, `seed ${c.seed} ints`);
+    assert.deepEqual(
+      Array.from({ length: 16 }, () => rng.nextUint32()),
+      c.uint32,
+      `seed ${c.seed} uint32`,
+    );
+    assert.deepEqual(
+      Array.from({ length: 8 }, () => rng.nextFloat()),
+      c.floats,
+      `seed ${c.seed} floats`,
+    );
+    assert.deepEqual(
+      INT_BOUNDS.map((n) => rng.nextInt(n)),
+      c.ints,
+      `seed ${c.seed} ints`,
+    );
     assert.deepEqual(rng.permutation(20), c.permutation20, `seed ${c.seed} permutation`);
     assert.deepEqual(rng.getState().state, c.finalState, `seed ${c.seed} final state`);
   }
@@ -36,7 +50,10 @@ test('state saved mid-stream (through JSON, as in trainer_state.json) resumes th
   const saved = JSON.parse(JSON.stringify(rng.getState())) as RngState;
   const expected = [rng.nextUint32(), rng.nextFloat(), rng.nextInt(97), rng.nextNormal(), rng.nextSeed()];
   const resumed = Rng.fromState(saved);
-  assert.deepEqual([resumed.nextUint32(), resumed.nextFloat(), resumed.nextInt(97), resumed.nextNormal(), resumed.nextSeed()], expected);
+  assert.deepEqual(
+    [resumed.nextUint32(), resumed.nextFloat(), resumed.nextInt(97), resumed.nextNormal(), resumed.nextSeed()],
+    expected,
+  );
   const other = Rng.fromSeed(99);
   other.setState(saved);
   assert.equal(other.nextUint32(), expected[0]);
@@ -96,7 +113,10 @@ test('invalid seeds and states are rejected', () => {
   assert.throws(() => Rng.fromSeed(-1), /seed must be an integer/);
   assert.throws(() => Rng.fromSeed(1.5), /seed must be an integer/);
   assert.throws(() => Rng.fromState({ algorithm: 'xoshiro128**', state: [0, 0, 0, 0] }), /not all zero/);
-  assert.throws(() => Rng.fromState({ algorithm: 'xoshiro128**', state: [1, 2, 3] as never }), /four unsigned 32-bit integers/);
+  assert.throws(
+    () => Rng.fromState({ algorithm: 'xoshiro128**', state: [1, 2, 3] as never }),
+    /four unsigned 32-bit integers/,
+  );
   assert.throws(() => Rng.fromState({ algorithm: 'mt19937' as never, state: [1, 2, 3, 4] }), /algorithm xoshiro128/);
   assert.throws(() => Rng.fromSeed(1).nextInt(0), /bound must be an integer/);
 });

@@ -16,12 +16,17 @@ test('outside a kernel: only the given signal stops', () => {
   const reason = new Error('own');
   controller.abort(reason);
   assert.equal(stopRequested(controller.signal), true);
-  assert.throws(() => throwIfStopped(controller.signal), (e) => e === reason);
+  assert.throws(
+    () => throwIfStopped(controller.signal),
+    (e) => e === reason,
+  );
 });
 
 test("inside a kernel: the cell's interrupt stops, after a turn of the event loop in yieldAndCheck", async () => {
   const cell = new AbortController();
-  (globalThis as Record<symbol, unknown>)[KERNEL_BRIDGE_KEY] = { currentSignal: () => cell.signal } as unknown as KernelBridge;
+  (globalThis as Record<symbol, unknown>)[KERNEL_BRIDGE_KEY] = {
+    currentSignal: () => cell.signal,
+  } as unknown as KernelBridge;
   assert.equal(stopRequested(new AbortController().signal), false);
   const reason = new Error('interrupt');
   setImmediate(() => cell.abort(reason));
@@ -31,5 +36,8 @@ test("inside a kernel: the cell's interrupt stops, after a turn of the event loo
 
 test('a signal aborted without a reason gives a TrainingStoppedError naming the job', () => {
   const signal = { aborted: true, reason: undefined } as unknown as AbortSignal;
-  assert.throws(() => throwIfStopped(signal, 'dpo'), (e: Error) => e instanceof TrainingStoppedError && /^dpo was stopped/.test(e.message));
+  assert.throws(
+    () => throwIfStopped(signal, 'dpo'),
+    (e: Error) => e instanceof TrainingStoppedError && /^dpo was stopped/.test(e.message),
+  );
 });

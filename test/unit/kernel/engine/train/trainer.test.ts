@@ -17,7 +17,9 @@ import { maxAbsDiff, snapshot, TINY_DISTILBERT, TINY_GPT2 } from './trainerFakes
 
 before(useTestBackend);
 
-const lmData = Array.from({ length: 10 }, (_, i) => ({ inputIds: Array.from({ length: 4 + (i % 3) }, (_, t) => (3 * i + 5 * t) % 24) }));
+const lmData = Array.from({ length: 10 }, (_, i) => ({
+  inputIds: Array.from({ length: 4 + (i % 3) }, (_, t) => (3 * i + 5 * t) % 24),
+}));
 const clsData = Array.from({ length: 8 }, (_, i) => ({ inputIds: [2, 4 + (i % 2), 7 + (i % 3), 3], label: i % 2 }));
 
 async function runLm(seed: number, dropout = 0.1) {
@@ -32,27 +34,54 @@ test('same seed → identical losses and weights (with dropout); another seed �
   const a = await runLm(1);
   const b = await runLm(1);
   const c = await runLm(2);
-  assert.deepEqual(a.result.history.map((h) => h.loss), b.result.history.map((h) => h.loss));
-  for (const [name, w] of a.weights) assert.deepEqual(w, b.weights.get(name), `${name} differs between equal-seed runs`);
-  assert.notDeepEqual(a.result.history.map((h) => h.loss), c.result.history.map((h) => h.loss));
+  assert.deepEqual(
+    a.result.history.map((h) => h.loss),
+    b.result.history.map((h) => h.loss),
+  );
+  for (const [name, w] of a.weights)
+    assert.deepEqual(w, b.weights.get(name), `${name} differs between equal-seed runs`);
+  assert.notDeepEqual(
+    a.result.history.map((h) => h.loss),
+    c.result.history.map((h) => h.loss),
+  );
   assert.equal(a.result.steps, 4);
   assert.ok(a.result.history.every((h) => Number.isFinite(h.loss) && h.gradNorm > 0));
 });
 
 test('training loss goes down on a repeated batch; examples and tokens per second are reported', async () => {
   const model = create(TINY_GPT2, { seed: 3 });
-  const result = await train(model, lmData.slice(0, 4), { maxSteps: 12, batchSize: 4, learningRate: 3e-2, schedule: 'constant', seed: 0, progress: false });
-  assert.ok(result.history.at(-1)!.loss < result.history[0].loss - 0.5, `loss ${result.history[0].loss} → ${result.history.at(-1)!.loss}`);
+  const result = await train(model, lmData.slice(0, 4), {
+    maxSteps: 12,
+    batchSize: 4,
+    learningRate: 3e-2,
+    schedule: 'constant',
+    seed: 0,
+    progress: false,
+  });
+  assert.ok(
+    result.history.at(-1)!.loss < result.history[0].loss - 0.5,
+    `loss ${result.history[0].loss} → ${result.history.at(-1)!.loss}`,
+  );
   assert.ok(result.examplesPerSecond > 0 && result.tokensPerSecond > result.examplesPerSecond);
   assert.equal(result.trainableParams, result.totalParams);
-  assert.equal(result.totalParams, [...model.params.values()].reduce((n, v) => n + v.size, 0));
+  assert.equal(
+    result.totalParams,
+    [...model.params.values()].reduce((n, v) => n + v.size, 0),
+  );
   model.dispose();
 });
 
 test('no tensors leak across steps, accumulation and evaluation', async () => {
   const model = create(TINY_GPT2, { seed: 4 });
   const before = tf.memory().numTensors;
-  await train(model, lmData, { maxSteps: 3, batchSize: 2, gradientAccumulationSteps: 2, evalData: lmData.slice(0, 3), evalSteps: 2, progress: false });
+  await train(model, lmData, {
+    maxSteps: 3,
+    batchSize: 2,
+    gradientAccumulationSteps: 2,
+    evalData: lmData.slice(0, 3),
+    evalSteps: 2,
+    progress: false,
+  });
   assert.equal(tf.memory().numTensors, before);
   model.dispose();
 });
@@ -60,7 +89,14 @@ test('no tensors leak across steps, accumulation and evaluation', async () => {
 test('gradient accumulation of 2×2 equals one batch of 4 (no dropout, no shuffle)', async () => {
   const run = async (batchSize: number, gradientAccumulationSteps: number) => {
     const model = create({ ...TINY_GPT2, resid_pdrop: 0, embd_pdrop: 0, attn_pdrop: 0 }, { seed: 5 });
-    const r = await train(model, lmData.slice(0, 8), { epochs: 1, batchSize, gradientAccumulationSteps, learningRate: 1e-2, shuffle: false, progress: false });
+    const r = await train(model, lmData.slice(0, 8), {
+      epochs: 1,
+      batchSize,
+      gradientAccumulationSteps,
+      learningRate: 1e-2,
+      shuffle: false,
+      progress: false,
+    });
     const w = await snapshot(model);
     model.dispose();
     return { r, w };
@@ -82,7 +118,9 @@ test('SFT records: loss only on the completion; plain {text} records: loss on ev
   assert.deepEqual(ex!.labels.slice(0, 2), [IGNORE_INDEX, IGNORE_INDEX]);
   assert.deepEqual(ex!.labels.slice(2), ex!.inputIds.slice(2));
   const plain = prepareData(model, [{ text: 'the cat sat' }], { what: 'data' });
-  assert.ok(plain.task === 'causal-lm' && plain.examples[0].labels.every((l, i) => l === plain.examples[0].inputIds[i]));
+  assert.ok(
+    plain.task === 'causal-lm' && plain.examples[0].labels.every((l, i) => l === plain.examples[0].inputIds[i]),
+  );
   assert.equal(plain.task === 'causal-lm' && plain.examples[0].inputIds.at(-1), model.tokenizer.eosTokenId);
   model.dispose();
 });
@@ -95,7 +133,13 @@ test('SFT training on {prompt, completion} runs and lowers the completion loss',
     { prompt: 'q is the dog bad', completion: 'no' },
   ];
   const before = await evaluate(model, data);
-  const result = await train(model, data, { epochs: 15, batchSize: 2, learningRate: 3e-2, schedule: 'constant', progress: false });
+  const result = await train(model, data, {
+    epochs: 15,
+    batchSize: 2,
+    learningRate: 3e-2,
+    schedule: 'constant',
+    progress: false,
+  });
   const after = await evaluate(model, data);
   assert.equal(result.task, 'causal-lm');
   assert.ok(after.eval_loss < before.eval_loss - 0.5, `eval loss ${before.eval_loss} → ${after.eval_loss}`);
@@ -106,8 +150,16 @@ test('SFT training on {prompt, completion} runs and lowers the completion loss',
 test('classification from {text, label} with string labels: sorted label ids, accuracy and F1 each epoch', async () => {
   const model = create(TINY_DISTILBERT, { seed: 3 });
   model.tokenizer = bertLike();
-  const data = ['the cat is good', 'the dog is bad', 'a cat sat', 'a dog ran', 'good cat', 'bad dog'].map((text, i) => ({ text, label: i % 2 ? 'neg' : 'pos' }));
-  const result = await train(model, data, { epochs: 2, batchSize: 3, learningRate: 1e-2, evalData: data, progress: false });
+  const data = ['the cat is good', 'the dog is bad', 'a cat sat', 'a dog ran', 'good cat', 'bad dog'].map(
+    (text, i) => ({ text, label: i % 2 ? 'neg' : 'pos' }),
+  );
+  const result = await train(model, data, {
+    epochs: 2,
+    batchSize: 3,
+    learningRate: 1e-2,
+    evalData: data,
+    progress: false,
+  });
   assert.deepEqual(result.labelNames, ['neg', 'pos']);
   assert.equal(result.evalHistory.length, 2);
   for (const e of result.evalHistory) {
@@ -122,7 +174,13 @@ test('the optimizer only updates trainable variables', async () => {
   const model = create(TINY_DISTILBERT, { seed: 4 });
   freeze(model, 'distilbert.**');
   const frozenBefore = await snapshot(model);
-  const result = await train(model, clsData, { maxSteps: 2, batchSize: 4, learningRate: 1e-1, weightDecay: 0.1, progress: false });
+  const result = await train(model, clsData, {
+    maxSteps: 2,
+    batchSize: 4,
+    learningRate: 1e-1,
+    weightDecay: 0.1,
+    progress: false,
+  });
   const after = await snapshot(model);
   for (const [name, w] of frozenBefore) {
     if (name.startsWith('distilbert.')) assert.deepEqual(after.get(name), w, `${name} changed although frozen`);
@@ -134,15 +192,24 @@ test('the optimizer only updates trainable variables', async () => {
 
 test('errors name the problem: wrong head for the task, nothing trainable, bad options, mixed records', async () => {
   const lm = create(TINY_GPT2, { seed: 1 });
-  await assert.rejects(train(lm, clsData, { progress: false }), (e: Error) => e instanceof TrainerError && /addClassificationHead/.test(e.message));
+  await assert.rejects(
+    train(lm, clsData, { progress: false }),
+    (e: Error) => e instanceof TrainerError && /addClassificationHead/.test(e.message),
+  );
   const cls = addClassificationHead(lm, { numLabels: 2 });
-  await assert.rejects(train(cls, lmData, { progress: false }), (e: Error) => e instanceof TrainerError && /LM head/.test(e.message));
+  await assert.rejects(
+    train(cls, lmData, { progress: false }),
+    (e: Error) => e instanceof TrainerError && /LM head/.test(e.message),
+  );
   await assert.rejects(train(cls, [{ inputIds: [1, 2], label: 5 }], { progress: false }), /label id 5.*2 labels/);
   freeze(cls, '**');
   await assert.rejects(train(cls, clsData, { progress: false }), /no trainable parameters/);
   await assert.rejects(train(lm, lmData, { batchSize: 0 }), /batchSize must be an integer >= 1/);
   await assert.rejects(train(lm, lmData, { evalStrategy: 'steps' }), /needs evalData/);
-  await assert.rejects(train(lm, [...lmData, { text: 'x' }] as never, { progress: false }), /\[10\] is a \{text\} record/);
+  await assert.rejects(
+    train(lm, [...lmData, { text: 'x' }] as never, { progress: false }),
+    /\[10\] is a \{text\} record/,
+  );
   await assert.rejects(train(lm, [{ text: 'the cat' }], { progress: false }), /need a tokenizer/);
   await assert.rejects(train(lm, [{ inputIds: [1, 99] }], { progress: false }), /inputIds\[1\] = 99 is not a token id/);
   await assert.rejects(train(lm, [], { progress: false }), /is empty/);

@@ -52,7 +52,9 @@ abstract class FakeModel implements Model {
     this.forwardCalls++;
     return tf.tidy(() => {
       const ids = tf.tensor2d(input as number[][], undefined, 'int32');
-      const mask = opts.attentionMask ? tf.tensor2d(opts.attentionMask as number[][], undefined, 'int32') : tf.onesLike(ids);
+      const mask = opts.attentionMask
+        ? tf.tensor2d(opts.attentionMask as number[][], undefined, 'int32')
+        : tf.onesLike(ids);
       return this.forward(ids, mask as tf.Tensor2D);
     });
   }
@@ -60,7 +62,13 @@ abstract class FakeModel implements Model {
     throw new Error('not used');
   }
   layers(): LayerInfo[] {
-    return [...this.params].map(([name, v]) => ({ path: name.replace(/\.[^.]+$/, ''), kind: 'Fake', params: v.size, trainableParams: v.trainable ? v.size : 0, trainable: v.trainable }));
+    return [...this.params].map(([name, v]) => ({
+      path: name.replace(/\.[^.]+$/, ''),
+      kind: 'Fake',
+      params: v.size,
+      trainableParams: v.trainable ? v.size : 0,
+      trainable: v.trainable,
+    }));
   }
   generate(): Promise<never> {
     return Promise.reject(new Error('not used'));
@@ -82,7 +90,10 @@ export class BagClassifier extends FakeModel {
   protected forward(ids: tf.Tensor2D, mask: tf.Tensor2D): tf.Tensor {
     const m = tf.expandDims(tf.cast(mask, 'float32'), -1); // [B, T, 1]
     const h = tf.div(tf.sum(tf.mul(tf.gather(this.params.get('embed.weight')!, ids), m), 1), tf.sum(m, 1)); // [B, D]
-    return tf.add(tf.matMul(h, this.params.get('classifier.weight')!, false, true), this.params.get('classifier.bias')!);
+    return tf.add(
+      tf.matMul(h, this.params.get('classifier.weight')!, false, true),
+      this.params.get('classifier.bias')!,
+    );
   }
 }
 
@@ -138,4 +149,12 @@ export function maxAbsDiff(a: ArrayLike<number>, b: ArrayLike<number>): number {
 
 /** Tiny configs for the real architectures. */
 export const TINY_GPT2 = { model_type: 'gpt2', n_layer: 2, n_head: 2, n_embd: 16, vocab_size: 24, n_positions: 32 };
-export const TINY_DISTILBERT = { model_type: 'distilbert', n_layers: 2, n_heads: 2, dim: 16, hidden_dim: 32, vocab_size: 24, max_position_embeddings: 32 };
+export const TINY_DISTILBERT = {
+  model_type: 'distilbert',
+  n_layers: 2,
+  n_heads: 2,
+  dim: 16,
+  hidden_dim: 32,
+  vocab_size: 24,
+  max_position_embeddings: 32,
+};

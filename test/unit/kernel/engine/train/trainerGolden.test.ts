@@ -15,7 +15,10 @@ before(useTestBackend);
 const golden = trainerGolden();
 
 function close(actual: number, expected: number, relTol: number, what: string) {
-  assert.ok(Math.abs(actual - expected) <= relTol * Math.max(1, Math.abs(expected)), `${what}: ${actual} vs ${expected}`);
+  assert.ok(
+    Math.abs(actual - expected) <= relTol * Math.max(1, Math.abs(expected)),
+    `${what}: ${actual} vs ${expected}`,
+  );
 }
 
 test('causal LM loss: shifted next-token cross-entropy, ignore_index -100 skipped', () => {
@@ -35,17 +38,24 @@ test('classification loss: summed cross-entropy', () => {
 test('gradient clipping matches torch.nn.utils.clip_grad_norm_', () => {
   const g = golden.clip;
   const grads: tf.NamedTensorMap = {};
-  g.grads.forEach((t: { shape: number[]; values: number[] }, i: number) => (grads[`g${i}`] = tf.tensor(t.values, t.shape)));
+  g.grads.forEach(
+    (t: { shape: number[]; values: number[] }, i: number) => (grads[`g${i}`] = tf.tensor(t.values, t.shape)),
+  );
   const norm = clipByGlobalNorm(grads, g.max_norm);
   close(norm, g.norm, 1e-5, 'norm');
-  g.clipped.forEach((values: number[], i: number) => assert.ok(maxAbsDiff(grads[`g${i}`].dataSync(), values) < 1e-6, `clipped grad ${i}`));
+  g.clipped.forEach((values: number[], i: number) =>
+    assert.ok(maxAbsDiff(grads[`g${i}`].dataSync(), values) < 1e-6, `clipped grad ${i}`),
+  );
   tf.dispose(Object.values(grads));
 });
 
 for (const run of golden.runs as GoldenRun[]) {
   test(`${run.kind} run: losses, learning rates, grad norms and final weights match PyTorch`, async () => {
     const o = run.options;
-    const model = run.kind === 'classification' ? new BagClassifier({ vocab_size: 10, pad_token_id: 0 }, run.init) : new TokenLm({ vocab_size: 8 }, run.init);
+    const model =
+      run.kind === 'classification'
+        ? new BagClassifier({ vocab_size: 10, pad_token_id: 0 }, run.init)
+        : new TokenLm({ vocab_size: 8 }, run.init);
     const before = tf.memory().numTensors;
     const result = await train(model, run.examples, {
       batchSize: o.batchSize,
@@ -74,7 +84,10 @@ for (const run of golden.runs as GoldenRun[]) {
       assert.ok(diff < 1e-4, `${name} differs from PyTorch by ${diff}`);
     }
     assert.equal(tf.memory().numTensors, before, 'tensors leaked by train()');
-    assert.equal(result.totalParams, Object.values(run.init).reduce((n, t) => n + t.values.length, 0));
+    assert.equal(
+      result.totalParams,
+      Object.values(run.init).reduce((n, t) => n + t.values.length, 0),
+    );
     model.dispose();
   });
 }

@@ -13,7 +13,9 @@ import { TINY_GPT2 } from './trainerFakes';
 
 before(useTestBackend);
 
-const lmData = Array.from({ length: 8 }, (_, i) => ({ inputIds: Array.from({ length: 4 + (i % 3) }, (_, t) => (3 * i + 5 * t) % 24) }));
+const lmData = Array.from({ length: 8 }, (_, i) => ({
+  inputIds: Array.from({ length: 4 + (i % 3) }, (_, t) => (3 * i + 5 * t) % 24),
+}));
 const FROZEN = 'transformer.h.0.';
 
 function weights(model: ReturnType<typeof create>): Map<string, Float32Array> {
@@ -38,7 +40,13 @@ test('first block frozen: its parameters have zero change and gradient, the rest
   freeze(model, 'transformer.h.0');
   const start = weights(model);
   const tensorsBefore = tf.memory().numTensors;
-  const result = await train(model, lmData, { maxSteps: 3, batchSize: 4, learningRate: 1e-2, seed: 0, progress: false });
+  const result = await train(model, lmData, {
+    maxSteps: 3,
+    batchSize: 4,
+    learningRate: 1e-2,
+    seed: 0,
+    progress: false,
+  });
   assert.equal(tf.memory().numTensors, tensorsBefore, 'the start snapshots were disposed');
   const end = weights(model);
   const stats = trainingStats(model)!;
@@ -52,8 +60,12 @@ test('first block frozen: its parameters have zero change and gradient, the rest
     const startNorm = l2(a);
     // float32 norms computed by tfjs vs float64 here: relative tolerance 1e-4
     assert.ok(Math.abs(s.deltaNorm - delta) <= 1e-4 * Math.max(delta, 1e-6), `${name}: ΔW ${s.deltaNorm} vs ${delta}`);
-    assert.ok(Math.abs(s.startNorm - startNorm) <= 1e-4 * Math.max(startNorm, 1e-6), `${name}: ‖W‖ ${s.startNorm} vs ${startNorm}`);
-    if (startNorm > 0) assert.ok(Math.abs(s.weightChange - delta / startNorm) <= 1e-4 * (delta / startNorm) + 1e-9, `${name}: change`);
+    assert.ok(
+      Math.abs(s.startNorm - startNorm) <= 1e-4 * Math.max(startNorm, 1e-6),
+      `${name}: ‖W‖ ${s.startNorm} vs ${startNorm}`,
+    );
+    if (startNorm > 0)
+      assert.ok(Math.abs(s.weightChange - delta / startNorm) <= 1e-4 * (delta / startNorm) + 1e-9, `${name}: change`);
     if (name.startsWith(FROZEN)) {
       frozen++;
       assert.equal(s.deltaNorm, 0, `${name} is frozen`);
@@ -71,7 +83,14 @@ test('first block frozen: its parameters have zero change and gradient, the rest
 test('one step, no clipping: per-parameter gradient norms combine to the global norm the trainer logged', async () => {
   const model = create(TINY_GPT2, { seed: 6 });
   freeze(model, 'transformer.h.0');
-  const result = await train(model, lmData.slice(0, 4), { maxSteps: 1, batchSize: 4, learningRate: 1e-3, seed: 0, progress: false, maxGradNorm: 0 });
+  const result = await train(model, lmData.slice(0, 4), {
+    maxSteps: 1,
+    batchSize: 4,
+    learningRate: 1e-3,
+    seed: 0,
+    progress: false,
+    maxGradNorm: 0,
+  });
   const stats = trainingStats(model)!;
   const combined = Math.sqrt([...stats.params.values()].reduce((sum, s) => sum + s.gradNorm ** 2, 0));
   const logged = result.history[0].gradNorm;
@@ -100,7 +119,13 @@ test('a run interrupted before its first step records zero steps and zero change
   const tensorsBefore = tf.memory().numTensors;
   const controller = new AbortController();
   controller.abort();
-  const result = await train(model, lmData, { maxSteps: 2, batchSize: 4, seed: 0, progress: false, signal: controller.signal });
+  const result = await train(model, lmData, {
+    maxSteps: 2,
+    batchSize: 4,
+    seed: 0,
+    progress: false,
+    signal: controller.signal,
+  });
   assert.equal(result.interrupted, true);
   assert.equal(tf.memory().numTensors, tensorsBefore);
   const stats = trainingStats(model)!;

@@ -3,7 +3,13 @@
 import { before, test } from 'node:test';
 import * as assert from 'node:assert/strict';
 import { create } from '../../../../../kernel/engine/models/create';
-import { freeze, globToRegExp, parameterCounts, selectParameters, unfreeze } from '../../../../../kernel/engine/tuners/freeze';
+import {
+  freeze,
+  globToRegExp,
+  parameterCounts,
+  selectParameters,
+  unfreeze,
+} from '../../../../../kernel/engine/tuners/freeze';
 import { addClassificationHead } from '../../../../../kernel/engine/heads/addHead';
 import { train } from '../../../../../kernel/engine/train/trainer';
 import { useTestBackend } from '../models/testBackend';
@@ -27,7 +33,8 @@ test('globs: * stays inside a segment, ** crosses segments', () => {
     ['transformer.h.1', 'transformer.h.10', false],
     ['**', 'anything.at.all', true],
   ];
-  for (const [glob, path, expected] of cases) assert.equal(globToRegExp(glob).test(path), expected, `${glob} vs ${path}`);
+  for (const [glob, path, expected] of cases)
+    assert.equal(globToRegExp(glob).test(path), expected, `${glob} vs ${path}`);
 });
 
 test('a glob selects every parameter under the matched modules; unfreeze undoes it; counts add up', () => {
@@ -65,22 +72,40 @@ test('parameter-name globs and lists', () => {
 
 test('{ firstBlocks: k } = embeddings + the first k blocks (GPT-2, DistilBERT, a head model)', () => {
   const gpt2 = create(TINY_GPT2, { seed: 1 });
-  assert.deepEqual(selectParameters(gpt2, { firstBlocks: 1 }).matched, ['transformer.wte', 'transformer.wpe', 'transformer.h.0']);
+  assert.deepEqual(selectParameters(gpt2, { firstBlocks: 1 }).matched, [
+    'transformer.wte',
+    'transformer.wpe',
+    'transformer.h.0',
+  ]);
   assert.deepEqual(selectParameters(gpt2, { firstBlocks: 0 }).matched, ['transformer.wte', 'transformer.wpe']);
   const distil = create(TINY_DISTILBERT, { seed: 1 });
-  assert.deepEqual(selectParameters(distil, { firstBlocks: 2 }).matched, ['distilbert.embeddings', 'distilbert.transformer.layer.0', 'distilbert.transformer.layer.1']);
+  assert.deepEqual(selectParameters(distil, { firstBlocks: 2 }).matched, [
+    'distilbert.embeddings',
+    'distilbert.transformer.layer.0',
+    'distilbert.transformer.layer.1',
+  ]);
   const bare = create(TINY_GPT2, { seed: 1, architecture: 'GPT2Model' });
   const head = addClassificationHead(bare, { numLabels: 2 });
-  assert.deepEqual(selectParameters(head, { firstBlocks: 1 }).matched, ['transformer.wte', 'transformer.wpe', 'transformer.h.0']);
+  assert.deepEqual(selectParameters(head, { firstBlocks: 1 }).matched, [
+    'transformer.wte',
+    'transformer.wpe',
+    'transformer.h.0',
+  ]);
   freeze(head, { firstBlocks: 2 });
-  assert.deepEqual([...head.params].filter(([, v]) => v.trainable).map(([n]) => n), ['transformer.ln_f.weight', 'transformer.ln_f.bias', 'score.weight']);
+  assert.deepEqual(
+    [...head.params].filter(([, v]) => v.trainable).map(([n]) => n),
+    ['transformer.ln_f.weight', 'transformer.ln_f.bias', 'score.weight'],
+  );
   assert.throws(() => freeze(gpt2, { firstBlocks: 3 }), /0\.\.2.*got 3/);
   [gpt2, distil, head].forEach((m) => m.dispose());
 });
 
 test('selectors that match nothing or are malformed fail clearly and change nothing', () => {
   const model = create(TINY_GPT2, { seed: 1 });
-  assert.throws(() => freeze(model, 'transformer.blocks.*'), /matches no module or parameter; paths look like: transformer, transformer\.wte/);
+  assert.throws(
+    () => freeze(model, 'transformer.blocks.*'),
+    /matches no module or parameter; paths look like: transformer, transformer\.wte/,
+  );
   assert.throws(() => freeze(model, []), /non-empty list/);
   assert.throws(() => freeze(model, ['transformer.h.0', 'nope']), /"nope" matches no/);
   assert.equal(model.trainableVariables().length, model.params.size);

@@ -11,7 +11,15 @@ import * as tf from '@tensorflow/tfjs-core';
 import { load } from '../../../../../kernel/engine/models/load';
 import { create } from '../../../../../kernel/engine/models/create';
 import { train } from '../../../../../kernel/engine/train/trainer';
-import { lora, loraLayers, merge, mergeAndUnload, removeLora, unmerge, withAdaptersDisabled } from '../../../../../kernel/engine/tuners/lora/inject';
+import {
+  lora,
+  loraLayers,
+  merge,
+  mergeAndUnload,
+  removeLora,
+  unmerge,
+  withAdaptersDisabled,
+} from '../../../../../kernel/engine/tuners/lora/inject';
 import { loadAdapter, loraOptionsFromPeft, saveAdapter } from '../../../../../kernel/engine/tuners/lora/peftFormat';
 import { resolveLoraConfig } from '../../../../../kernel/engine/tuners/lora/config';
 import { AdapterError } from '../../../../../kernel/engine/tuners/lora/loraError';
@@ -21,7 +29,10 @@ import { useTestBackend } from '../models/testBackend';
 import { snapshot, TINY_DISTILBERT, TINY_GPT2 } from '../train/trainerFakes';
 
 const ADAPTERS = join(__dirname, '..', '..', '..', '..', 'fixtures', 'adapters');
-const IDS = [[5, 17, 200, 33, 90, 4], [100, 101, 7, 8, 250, 266]];
+const IDS = [
+  [5, 17, 200, 33, 90, 4],
+  [100, 101, 7, 8, 250, 266],
+];
 
 before(useTestBackend);
 
@@ -37,23 +48,38 @@ test('injection: targets by suffix and layer, A ~ U(±1/√in), B = 0, outputs u
   const model = await load(fixtureDir('gpt2'));
   const baseline = model.logits(IDS);
   const summary = lora(model, { r: 4, alpha: 8, targets: ['c_attn', 'c_proj'], layers: [1], seed: 3 });
-  assert.deepEqual(summary.adapted, ['transformer.h.1.attn.c_attn', 'transformer.h.1.attn.c_proj', 'transformer.h.1.mlp.c_proj']);
+  assert.deepEqual(summary.adapted, [
+    'transformer.h.1.attn.c_attn',
+    'transformer.h.1.attn.c_proj',
+    'transformer.h.1.mlp.c_proj',
+  ]);
   const a = model.params.get('transformer.h.1.attn.c_attn.lora_A.weight')!;
   const b = model.params.get('transformer.h.1.attn.c_attn.lora_B.weight')!;
   assert.deepEqual(a.shape, [4, 32]);
   assert.deepEqual(b.shape, [96, 4]);
   const aValues = a.dataSync();
   const bound = 1 / Math.sqrt(32);
-  assert.ok(aValues.every((x) => Math.abs(x) <= bound) && Math.max(...aValues.map(Math.abs)) > bound / 2, 'A within kaiming-uniform bound');
+  assert.ok(
+    aValues.every((x) => Math.abs(x) <= bound) && Math.max(...aValues.map(Math.abs)) > bound / 2,
+    'A within kaiming-uniform bound',
+  );
   assert.ok(b.dataSync().every((x) => x === 0));
-  const trainable = model.trainableVariables().map((v) => [...model.params].find(([, p]) => p === v)![0]).sort();
+  const trainable = model
+    .trainableVariables()
+    .map((v) => [...model.params].find(([, p]) => p === v)![0])
+    .sort();
   assert.deepEqual(trainable, summary.adapted.flatMap((p) => [`${p}.lora_A.weight`, `${p}.lora_B.weight`]).sort());
   const after = model.logits(IDS);
   assert.equal(maxDiff(after, baseline), 0);
   // adapters show in layers() and in loraLayers()
   const flat = (ls: any[]): any[] => ls.flatMap((l) => [l, ...flat(l.children ?? [])]);
-  const adapterNodes = flat(model.layers()).filter((l) => l.kind === 'LoraAdapter').map((l) => l.path);
-  assert.ok(adapterNodes.includes('transformer.h.1.attn.c_attn.lora_A') && adapterNodes.includes('transformer.h.1.mlp.c_proj.lora_B'));
+  const adapterNodes = flat(model.layers())
+    .filter((l) => l.kind === 'LoraAdapter')
+    .map((l) => l.path);
+  assert.ok(
+    adapterNodes.includes('transformer.h.1.attn.c_attn.lora_A') &&
+      adapterNodes.includes('transformer.h.1.mlp.c_proj.lora_B'),
+  );
   assert.equal(adapterNodes.length, 6);
   const info = loraLayers(model);
   assert.equal(info.length, 3);
@@ -64,7 +90,10 @@ test('injection: targets by suffix and layer, A ~ U(±1/√in), B = 0, outputs u
 
 test('bad options fail clearly and change nothing', () => {
   const model = create(TINY_GPT2, { seed: 1 });
-  assert.throws(() => lora(model, { targets: ['q_lin'] }), /match no Linear\/Conv1D layer; this model's are named c_attn, c_proj, c_fc/);
+  assert.throws(
+    () => lora(model, { targets: ['q_lin'] }),
+    /match no Linear\/Conv1D layer; this model's are named c_attn, c_proj, c_fc/,
+  );
   assert.throws(() => lora(model, { r: 0 }), /rank r must be a positive integer/);
   assert.throws(() => lora(model, { dropout: 1 }), /dropout must be in \[0, 1\)/);
   assert.equal(model.trainableVariables().length, model.params.size);
@@ -124,8 +153,14 @@ test('merged logits equal unmerged within 1e-5 (DistilBERT, trained-looking B)',
     const b = model.params.get(`${l.path}.lora_B.weight`)!;
     tf.tidy(() => b.assign(tf.randomNormal(b.shape, 0, 0.5, 'float32', 6)));
   }
-  const ids = [[2, 5, 9, 3], [2, 7, 3, 0]];
-  const mask = [[1, 1, 1, 1], [1, 1, 1, 0]];
+  const ids = [
+    [2, 5, 9, 3],
+    [2, 7, 3, 0],
+  ];
+  const mask = [
+    [1, 1, 1, 1],
+    [1, 1, 1, 0],
+  ];
   const before = model.logits(ids, { attentionMask: mask });
   const base = withAdaptersDisabled(model, () => model.logits(ids, { attentionMask: mask }));
   assert.ok(maxDiff(before, base) > 1e-3);
@@ -157,8 +192,14 @@ test('save → load round trip in PEFT format (keys, shapes, config), into a fre
     assert.deepEqual(cfg.modules_to_save, ['classifier']);
     const keys = [...parseSafetensors(readFileSync(join(dir, 'adapter_model.safetensors'))).tensors.entries()];
     const byName = new Map(keys.map(([k, t]) => [k, t.shape]));
-    assert.deepEqual(byName.get('base_model.model.distilbert.transformer.layer.1.attention.v_lin.lora_A.weight'), [2, 16]);
-    assert.deepEqual(byName.get('base_model.model.distilbert.transformer.layer.1.attention.v_lin.lora_B.weight'), [16, 2]);
+    assert.deepEqual(
+      byName.get('base_model.model.distilbert.transformer.layer.1.attention.v_lin.lora_A.weight'),
+      [2, 16],
+    );
+    assert.deepEqual(
+      byName.get('base_model.model.distilbert.transformer.layer.1.attention.v_lin.lora_B.weight'),
+      [16, 2],
+    );
     assert.deepEqual(byName.get('base_model.model.classifier.weight'), [2, 16]);
     assert.ok(byName.has('base_model.model.pre_classifier.bias'));
     assert.equal(keys.length, 2 * 2 * 2 + 4);
@@ -172,11 +213,17 @@ test('save → load round trip in PEFT format (keys, shapes, config), into a fre
     // a folder that does not fit leaves the model as it was
     const broken = join(dir, 'broken');
     mkdirSync(broken);
-    writeFileSync(join(broken, 'adapter_config.json'), JSON.stringify({ ...cfg, target_modules: ['q_lin', 'k_lin', 'v_lin'] }));
+    writeFileSync(
+      join(broken, 'adapter_config.json'),
+      JSON.stringify({ ...cfg, target_modules: ['q_lin', 'k_lin', 'v_lin'] }),
+    );
     copyFileSync(join(dir, 'adapter_model.safetensors'), join(broken, 'adapter_model.safetensors'));
     const third = create(TINY_DISTILBERT, { seed: 7 });
     const paramsBefore = third.params.size;
-    await assert.rejects(loadAdapter(third, broken), /has no tensor base_model\.model\.distilbert\.transformer\.layer\.0\.attention\.k_lin\.lora_A\.weight/);
+    await assert.rejects(
+      loadAdapter(third, broken),
+      /has no tensor base_model\.model\.distilbert\.transformer\.layer\.0\.attention\.k_lin\.lora_A\.weight/,
+    );
     assert.equal(third.params.size, paramsBefore);
     assert.equal(loraLayers(third).length, 0);
     assert.equal(third.trainableVariables().length, paramsBefore);
@@ -195,7 +242,10 @@ test('train(): only A and B change, frozen weights stay bit-identical; dropout o
   const first = model.logits(IDS.map((r) => r.map((x) => x % 24)));
   const tensorsBefore = tf.memory().numTensors;
   await train(model, data, { maxSteps: 3, batchSize: 2, learningRate: 1e-2, progress: false });
-  assert.ok(tf.memory().numTensors <= tensorsBefore + 2, `tensors grew from ${tensorsBefore} to ${tf.memory().numTensors}`);
+  assert.ok(
+    tf.memory().numTensors <= tensorsBefore + 2,
+    `tensors grew from ${tensorsBefore} to ${tf.memory().numTensors}`,
+  );
   const afterValues = await snapshot(model);
   for (const [name, w] of beforeValues) {
     if (/lora_[AB]\.weight$/.test(name)) assert.notDeepEqual(afterValues.get(name), w, `${name} did not train`);
@@ -234,7 +284,13 @@ test('BERT and ViT default targets (query, value); forward leaks no tensors; asy
   assert.equal(maxDiff(during, base), 0);
   const afterwards = bert.logits(ids);
   assert.equal(maxDiff(afterwards, adapted), 0);
-  assert.throws(() => withAdaptersDisabled(bert, () => { throw new Error('boom'); }), /boom/);
+  assert.throws(
+    () =>
+      withAdaptersDisabled(bert, () => {
+        throw new Error('boom');
+      }),
+    /boom/,
+  );
   const again = bert.logits(ids);
   assert.equal(maxDiff(again, adapted), 0, 'adapters back on after a throwing fn');
   const vit = await load(fixtureDir('vit'));
@@ -274,10 +330,41 @@ test('adapter folders PEFT settings the engine cannot reproduce are refused clea
 
 test('fuzz: any adapter_config.json either resolves to valid options or fails with an AdapterError', () => {
   let seed = 12345;
-  const rand = () => ((seed = (Math.imul(seed, 1103515245) + 12345) >>> 0) / 2 ** 32);
+  const rand = () => (seed = (Math.imul(seed, 1103515245) + 12345) >>> 0) / 2 ** 32;
   const pick = <T>(xs: T[]): T => xs[Math.floor(rand() * xs.length)];
-  const values = [undefined, null, 0, -1, 1, 2.5, 8, 'x', '', 'c_attn', ['c_attn'], [], [1], {}, { a: 1 }, true, NaN, [0, 1], 'c_.*'];
-  const fields = ['peft_type', 'r', 'lora_alpha', 'lora_dropout', 'target_modules', 'layers_to_transform', 'modules_to_save', 'bias', 'use_dora', 'rank_pattern'];
+  const values = [
+    undefined,
+    null,
+    0,
+    -1,
+    1,
+    2.5,
+    8,
+    'x',
+    '',
+    'c_attn',
+    ['c_attn'],
+    [],
+    [1],
+    {},
+    { a: 1 },
+    true,
+    NaN,
+    [0, 1],
+    'c_.*',
+  ];
+  const fields = [
+    'peft_type',
+    'r',
+    'lora_alpha',
+    'lora_dropout',
+    'target_modules',
+    'layers_to_transform',
+    'modules_to_save',
+    'bias',
+    'use_dora',
+    'rank_pattern',
+  ];
   let accepted = 0;
   for (let i = 0; i < 2000; i++) {
     const cfg: Record<string, unknown> = { peft_type: 'LORA', r: 4, lora_alpha: 8, target_modules: ['c_attn'] };

@@ -45,7 +45,10 @@ test('a PEFT PROMPT_TUNING adapter gives the reference logits of the real tokens
   const padded = model.logits([[...want.ids[0], 0, 0]], { attentionMask: [[1, 1, 1, 1, 0, 0]] });
   assert.ok(maxDiff(tf.slice(padded, [0, 0, 0], [1, 4, -1]), tf.slice(logits, [0, 0, 0], [1, 4, -1])) <= 1e-4);
   // too long for the positions once the prompt is in front
-  assert.throws(() => model.logits([Array.from({ length: 46 }, () => 1)]), /virtual tokens exceed the model's 48 positions/);
+  assert.throws(
+    () => model.logits([Array.from({ length: 46 }, () => 1)]),
+    /virtual tokens exceed the model's 48 positions/,
+  );
   // generation starts from the prompted context: its first greedy token is the argmax of the last prompted logit
   const gen = await model.generate(want.ids[0], { maxNewTokens: 1 });
   const lastArgmax = tf.tidy(() => tf.argMax(tf.slice(logits, [0, 3, 0], [1, 1, -1]), -1).dataSync()[0]);
@@ -63,7 +66,11 @@ test('options are checked; vocab and text init copy word embeddings', async () =
   promptTuning(model, { virtualTokens: 3, init: 'vocab', seed: 2 });
   const table = model.params.get('distilbert.embeddings.word_embeddings.weight')!.arraySync() as number[][];
   const prompt = model.params.get(PROMPT_PARAM)!.arraySync() as number[][];
-  for (const row of prompt) assert.ok(table.some((t) => t.every((x, i) => x === row[i])), 'a vocabulary row');
+  for (const row of prompt)
+    assert.ok(
+      table.some((t) => t.every((x, i) => x === row[i])),
+      'a vocabulary row',
+    );
   const gpt2 = await load(fixtureDir('gpt2'));
   promptTuning(gpt2, { virtualTokens: 5, init: 'ab' });
   const ids = gpt2.tokenizer!.encode('ab', { addSpecialTokens: false });
@@ -78,13 +85,25 @@ test('training changes only the prompt embeddings and lowers the loss (DistilBER
   const withHead = await load(fixtureDir('distilbert'));
   promptTuning(withHead, { virtualTokens: 4 });
   // by default the task head trains with the prompt (PEFT's modules_to_save for SEQ_CLS)
-  assert.deepEqual([...withHead.params].filter(([, v]) => v.trainable).map(([n]) => n).sort(), ['classifier.bias', 'classifier.weight', 'pre_classifier.bias', 'pre_classifier.weight', PROMPT_PARAM].sort());
+  assert.deepEqual(
+    [...withHead.params]
+      .filter(([, v]) => v.trainable)
+      .map(([n]) => n)
+      .sort(),
+    ['classifier.bias', 'classifier.weight', 'pre_classifier.bias', 'pre_classifier.weight', PROMPT_PARAM].sort(),
+  );
   withHead.dispose();
   const model = await load(fixtureDir('distilbert'));
   promptTuning(model, { virtualTokens: 4, init: 'vocab', seed: 4, trainHead: false });
   const before = await snapshot(model);
   const data = Array.from({ length: 8 }, (_, i) => ({ inputIds: [2, 5 + (i % 4), 9, 3], label: i % 2 }));
-  const result = await train(model, data, { maxSteps: 10, batchSize: 4, learningRate: 5e-2, progress: false, loggingSteps: 1 });
+  const result = await train(model, data, {
+    maxSteps: 10,
+    batchSize: 4,
+    learningRate: 5e-2,
+    progress: false,
+    loggingSteps: 1,
+  });
   const losses = result.history.map((h) => h.loss);
   assert.ok(losses.at(-1)! < losses[0] - 0.05, `loss ${losses[0]} → ${losses.at(-1)}`);
   const after = await snapshot(model);

@@ -19,7 +19,24 @@ before(async () => {
   await useTestBackend();
 });
 
-const FILLER = ['the', 'sea', 'was', 'calm', 'and', 'we', 'saw', 'a', 'ship', 'at', 'dawn', 'near', 'land', 'people', 'of', 'nation'];
+const FILLER = [
+  'the',
+  'sea',
+  'was',
+  'calm',
+  'and',
+  'we',
+  'saw',
+  'a',
+  'ship',
+  'at',
+  'dawn',
+  'near',
+  'land',
+  'people',
+  'of',
+  'nation',
+];
 
 /** Six random filler words with one keyword inserted at a random place; the keyword is the label. */
 function keywordTask(n: number, seed: number): Array<{ text: string; label: string }> {
@@ -37,14 +54,30 @@ test('soft prompt tuning learns a keyword → label task well above chance, and 
   const model = addClassificationHead(await load('tunebook/tiny-distilbert'), { id2label: labels, pooling: 'mean' });
   const summary = promptTuning(model, { virtualTokens: 4, init: 'vocab' });
   const prompt = model.params.get('distilbert.prompt_encoder.embedding.weight');
-  assert.ok(prompt && model.trainableVariables().includes(prompt), 'the prompt is a trainable variable of the head model');
+  assert.ok(
+    prompt && model.trainableVariables().includes(prompt),
+    'the prompt is a trainable variable of the head model',
+  );
   const trainable = model.trainableVariables().reduce((n, v) => n + v.size, 0);
-  assert.equal(trainable, summary.trainableParams + [...model.headParams().values()].reduce((n, v) => n + v.size, 0), 'prompt + head only');
+  assert.equal(
+    trainable,
+    summary.trainableParams + [...model.headParams().values()].reduce((n, v) => n + v.size, 0),
+    'prompt + head only',
+  );
   const promptBefore = Array.from(prompt.dataSync());
-  const result = await train(model, keywordTask(24, 1), { labels, epochs: 6, batchSize: 8, learningRate: 1e-2, progress: false });
+  const result = await train(model, keywordTask(24, 1), {
+    labels,
+    epochs: 6,
+    batchSize: 8,
+    learningRate: 1e-2,
+    progress: false,
+  });
   const scores = await evaluate(model, keywordTask(32, 2), { labels, batchSize: 32 });
   const losses = result.history.map((h) => h.loss);
-  assert.ok(scores.eval_accuracy >= 0.8, `held-out accuracy ${scores.eval_accuracy} (chance 0.5); losses ${losses.map((l) => l.toFixed(2)).join(' ')}`);
+  assert.ok(
+    scores.eval_accuracy >= 0.8,
+    `held-out accuracy ${scores.eval_accuracy} (chance 0.5); losses ${losses.map((l) => l.toFixed(2)).join(' ')}`,
+  );
   assert.ok(losses.at(-1)! < 0.6, `final loss ${losses.at(-1)}`);
   assert.notDeepEqual(Array.from(prompt.dataSync()), promptBefore, 'the prompt embeddings changed');
   model.dispose();
@@ -53,15 +86,27 @@ test('soft prompt tuning learns a keyword → label task well above chance, and 
 test('a built-in [CLS] head (DistilBertForSequenceClassification) reads the first real token, not a virtual one', async () => {
   const model = await load(fixtureDir('distilbert'));
   promptTuning(model, { virtualTokens: 3, init: 'vocab' });
-  const ids = [[2, 11, 12, 3], [2, 40, 3, 0]];
-  const attentionMask = [[1, 1, 1, 1], [1, 1, 1, 0]];
+  const ids = [
+    [2, 11, 12, 3],
+    [2, 40, 3, 0],
+  ];
+  const attentionMask = [
+    [1, 1, 1, 1],
+    [1, 1, 1, 0],
+  ];
   const hidden = model.hidden(ids, { attentionMask }).arraySync() as number[][][]; // real positions only
   const linear = (x: number[], w: string, b: string) => {
     const W = model.params.get(w)!.arraySync() as number[][];
     const B = model.params.get(b)!.dataSync();
     return W.map((row, o) => row.reduce((s, v, i) => s + v * x[i], B[o]));
   };
-  const expected = hidden.map((seq) => linear(linear(seq[0], 'pre_classifier.weight', 'pre_classifier.bias').map((v) => Math.max(0, v)), 'classifier.weight', 'classifier.bias'));
+  const expected = hidden.map((seq) =>
+    linear(
+      linear(seq[0], 'pre_classifier.weight', 'pre_classifier.bias').map((v) => Math.max(0, v)),
+      'classifier.weight',
+      'classifier.bias',
+    ),
+  );
   const logits = model.logits(ids, { attentionMask });
   const diff = tf.tidy(() => tf.max(tf.abs(tf.sub(logits, tf.tensor2d(expected)))).dataSync()[0]);
   assert.ok(diff < 1e-4, `logits differ from the head on the first real token by ${diff}`);

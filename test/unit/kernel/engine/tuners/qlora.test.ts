@@ -6,7 +6,13 @@ import * as tf from '@tensorflow/tfjs-core';
 import { load } from '../../../../../kernel/engine/models/load';
 import { train } from '../../../../../kernel/engine/train/trainer';
 import { dequantizeInt8, quantizeInt8 } from '../../../../../kernel/engine/tuners/qlora/int8';
-import { dequantizeNf4, NF4_CODES, NF4_MAX_HALF_GAP, nearestNf4, quantizeNf4 } from '../../../../../kernel/engine/tuners/qlora/nf4';
+import {
+  dequantizeNf4,
+  NF4_CODES,
+  NF4_MAX_HALF_GAP,
+  nearestNf4,
+  quantizeNf4,
+} from '../../../../../kernel/engine/tuners/qlora/nf4';
 import { QuantizedWeight } from '../../../../../kernel/engine/tuners/qlora/quantizedWeight';
 import { qlora, quantizationReport } from '../../../../../kernel/engine/tuners/qlora/qlora';
 import { merge } from '../../../../../kernel/engine/tuners/lora/inject';
@@ -20,7 +26,8 @@ function sample(n: number, seed: number): Float32Array {
   let s = seed >>> 0;
   const u = () => ((s = (Math.imul(s, 1664525) + 1013904223) >>> 0) + 0.5) / 2 ** 32;
   const out = new Float32Array(n);
-  for (let i = 0; i < n; i++) out[i] = Math.sqrt(-2 * Math.log(u())) * Math.cos(2 * Math.PI * u()) * (i % 97 === 0 ? 6 : 0.7);
+  for (let i = 0; i < n; i++)
+    out[i] = Math.sqrt(-2 * Math.log(u())) * Math.cos(2 * Math.PI * u()) * (i % 97 === 0 ? 6 : 0.7);
   return out;
 }
 
@@ -46,13 +53,20 @@ test('NF4 table: 16 sorted codes from -1 to 1 with an exact 0; half the largest 
   assert.ok(Math.abs(NF4_MAX_HALF_GAP - (1 - 0.6961928009986877) / 2) < 1e-7);
   // nearest code by brute force on a grid
   for (let v = -1; v <= 1; v += 0.0137) {
-    const brute = [...NF4_CODES].reduce((best, c, i) => (Math.abs(v - c) < Math.abs(v - NF4_CODES[best]) ? i : best), 0);
+    const brute = [...NF4_CODES].reduce(
+      (best, c, i) => (Math.abs(v - c) < Math.abs(v - NF4_CODES[best]) ? i : best),
+      0,
+    );
     assert.equal(Math.abs(v - NF4_CODES[nearestNf4(v)]), Math.abs(v - NF4_CODES[brute]), `v=${v}`);
   }
 });
 
 test('NF4 round trip: every element within absmax × max half-gap of its block; two codes per byte', () => {
-  for (const [n, blockSize] of [[4096, 64], [1001, 64], [333, 32]] as const) {
+  for (const [n, blockSize] of [
+    [4096, 64],
+    [1001, 64],
+    [333, 32],
+  ] as const) {
     const x = sample(n, n);
     const q = quantizeNf4(x, blockSize);
     assert.equal(q.packed.length, Math.ceil(n / 2));
@@ -63,7 +77,8 @@ test('NF4 round trip: every element within absmax × max half-gap of its block; 
       const absmax = blockAbsmax(x, start, end);
       assert.equal(q.absmax[b], absmax);
       const bound = absmax * NF4_MAX_HALF_GAP * (1 + 1e-6);
-      for (let i = start; i < end; i++) assert.ok(Math.abs(x[i] - y[i]) <= bound, `element ${i}: |${x[i]} - ${y[i]}| > ${bound}`);
+      for (let i = start; i < end; i++)
+        assert.ok(Math.abs(x[i] - y[i]) <= bound, `element ${i}: |${x[i]} - ${y[i]}| > ${bound}`);
       // the block maximum is represented exactly (code ±1)
       const iMax = Array.from({ length: end - start }, (_, k) => start + k).find((i) => Math.abs(x[i]) === absmax)!;
       assert.equal(y[iMax], x[iMax]);
@@ -75,7 +90,8 @@ test('int8 round trip: error ≤ absmax / 254 per block; double-quantised NF4 sc
   const x = sample(2000, 5);
   const q = quantizeInt8(x, 64);
   const y = dequantizeInt8(q);
-  for (let i = 0; i < x.length; i++) assert.ok(Math.abs(x[i] - y[i]) <= (q.absmax[Math.floor(i / 64)] / 254) * (1 + 1e-5) + 1e-7);
+  for (let i = 0; i < x.length; i++)
+    assert.ok(Math.abs(x[i] - y[i]) <= (q.absmax[Math.floor(i / 64)] / 254) * (1 + 1e-5) + 1e-7);
 
   const w = sample(64 * 600, 9); // 600 blocks → 3 blocks of 256 scales
   const single = QuantizedWeight.quantize(w, [600, 64], 4, 64, false);
@@ -83,7 +99,16 @@ test('int8 round trip: error ≤ absmax / 254 per block; double-quantised NF4 sc
   assert.ok(double.storedBytes < single.storedBytes);
   const nf4 = quantizeNf4(w, 64);
   const mean = nf4.absmax.reduce((s, a) => s + a, 0) / nf4.absmax.length;
-  const scaleErr = Math.max(...[0, 1, 2].map((b) => blockAbsmax(nf4.absmax.map((a) => a - mean), b * 256, Math.min(600, (b + 1) * 256)))) / 254;
+  const scaleErr =
+    Math.max(
+      ...[0, 1, 2].map((b) =>
+        blockAbsmax(
+          nf4.absmax.map((a) => a - mean),
+          b * 256,
+          Math.min(600, (b + 1) * 256),
+        ),
+      ),
+    ) / 254;
   const yd = double.dequantize();
   for (let i = 0; i < w.length; i++) {
     const absmax = nf4.absmax[Math.floor(i / 64)];
@@ -94,7 +119,10 @@ test('int8 round trip: error ≤ absmax / 254 per block; double-quantised NF4 sc
 test('qlora: ≥ 6× less frozen-weight memory, float variables disposed, forward close to float, merge refused', async () => {
   const reference = await load(fixtureDir('gpt2'));
   const model = await load(fixtureDir('gpt2'));
-  const ids = [[5, 17, 200, 33, 90, 4], [100, 101, 7, 8, 250, 266]];
+  const ids = [
+    [5, 17, 200, 33, 90, 4],
+    [100, 101, 7, 8, 250, 266],
+  ];
   const want = reference.logits(ids);
   const floatWeight = model.params.get('transformer.h.0.attn.c_attn.weight')!;
   const tensorsBefore = tf.memory().numTensors;
@@ -112,7 +140,13 @@ test('qlora: ≥ 6× less frozen-weight memory, float variables disposed, forwar
   // exactly the float model with its weights replaced by their dequantised values (the forward rebuilds them)
   const dequantised = await load(fixtureDir('gpt2'));
   for (const layer of report.layers) {
-    const q = QuantizedWeight.quantize(dequantised.params.get(`${layer.path}.weight`)!.dataSync() as Float32Array, layer.shape, 4, 64, false);
+    const q = QuantizedWeight.quantize(
+      dequantised.params.get(`${layer.path}.weight`)!.dataSync() as Float32Array,
+      layer.shape,
+      4,
+      64,
+      false,
+    );
     tf.tidy(() => dequantised.params.get(`${layer.path}.weight`)!.assign(tf.tensor(q.dequantize(), layer.shape)));
   }
   const viaDequantised = dequantised.logits(ids);
@@ -145,7 +179,13 @@ test('LoRA on a 4-bit model trains: loss goes down, only adapters change', async
   qlora(model, { r: 4, alpha: 16, targets: ['c_attn', 'c_fc'], quantizeAll: true, doubleQuant: true, seed: 22 });
   const data = Array.from({ length: 8 }, () => ({ inputIds: [11, 42, 7, 99, 150, 3, 64, 200] }));
   const before = new Map([...model.params].map(([n, v]) => [n, Float32Array.from(v.dataSync())]));
-  const result = await train(model, data, { maxSteps: 12, batchSize: 4, learningRate: 3e-2, progress: false, loggingSteps: 1 });
+  const result = await train(model, data, {
+    maxSteps: 12,
+    batchSize: 4,
+    learningRate: 3e-2,
+    progress: false,
+    loggingSteps: 1,
+  });
   const losses = result.history.map((h) => h.loss);
   assert.ok(losses.at(-1)! < 0.8 * losses[0], `loss ${losses[0]} → ${losses.at(-1)}`);
   for (const [name, v] of model.params) {

@@ -22,9 +22,19 @@ test('token windows hold at most size tokens and share overlap tokens', () => {
 test('sentence chunks group whole sentences up to size characters, repeating overlap sentences', () => {
   const text = 'One two. Three four five! Six? Seven eight nine ten eleven.';
   assert.deepEqual(splitSentences(text), ['One two.', 'Three four five!', 'Six?', 'Seven eight nine ten eleven.']);
-  assert.deepEqual(chunkText(text, { by: 'sentences', size: 30 }), ['One two. Three four five! Six?', 'Seven eight nine ten eleven.']);
-  assert.deepEqual(chunkText(text, { by: 'sentences', size: 34, overlap: 1 }), ['One two. Three four five! Six?', 'Six? Seven eight nine ten eleven.']);
-  assert.deepEqual(chunkText(text, { by: 'sentences', size: 30, overlap: 1 }), ['One two. Three four five! Six?', 'Seven eight nine ten eleven.'], 'overlap shrinks to fit');
+  assert.deepEqual(chunkText(text, { by: 'sentences', size: 30 }), [
+    'One two. Three four five! Six?',
+    'Seven eight nine ten eleven.',
+  ]);
+  assert.deepEqual(chunkText(text, { by: 'sentences', size: 34, overlap: 1 }), [
+    'One two. Three four five! Six?',
+    'Six? Seven eight nine ten eleven.',
+  ]);
+  assert.deepEqual(
+    chunkText(text, { by: 'sentences', size: 30, overlap: 1 }),
+    ['One two. Three four five! Six?', 'Seven eight nine ten eleven.'],
+    'overlap shrinks to fit',
+  );
   assert.deepEqual(chunkText('no end mark', { by: 'sentences', size: 3 }), ['no end mark']);
 });
 
@@ -36,7 +46,10 @@ test('bad chunk options are refused with the reason', () => {
 
 test('ragPrompt numbers the hits into the context slot and keeps slot-like text in the question as written', () => {
   const hits = [{ text: 'cats sit on mats' }, { text: 'dogs run' }];
-  assert.equal(ragPrompt('who sits?', hits, 'C:\n{context}\nQ: {question}'), 'C:\n[1] cats sit on mats\n[2] dogs run\nQ: who sits?');
+  assert.equal(
+    ragPrompt('who sits?', hits, 'C:\n{context}\nQ: {question}'),
+    'C:\n[1] cats sit on mats\n[2] dogs run\nQ: who sits?',
+  );
   assert.equal(ragPrompt('what is {context}?', [], '{context}|{question}'), '|what is {context}?');
   assert.match(ragPrompt('q', hits), /Context:\n\[1\] cats sit on mats/);
   assert.throws(() => ragPrompt('q', hits, 'no slots'), /\{context\} and \{question\}/);
@@ -44,7 +57,7 @@ test('ragPrompt numbers the hits into the context slot and keeps slot-like text 
 
 test('fuzz: character windows rebuild the text, sentence chunks keep every sentence and respect size when they can', () => {
   let state = 12345;
-  const next = (n: number) => ((state = (state * 1103515245 + 12345) % 2 ** 31) % n);
+  const next = (n: number) => (state = (state * 1103515245 + 12345) % 2 ** 31) % n;
   const alphabet = 'ab .!?\n';
   for (let round = 0; round < 300; round++) {
     const text = Array.from({ length: 1 + next(80) }, () => alphabet[next(alphabet.length)]).join('');
@@ -60,7 +73,15 @@ test('fuzz: character windows rebuild the text, sentence chunks keep every sente
     assert.ok(windows.every((w) => w.length <= size));
     const sentences = splitSentences(text);
     const chunks = chunkText(text, { by: 'sentences', size: size * 3, overlap: next(3) });
-    for (const s of sentences) assert.ok(chunks.some((c) => c.includes(s)), `sentence ${JSON.stringify(s)} kept`);
-    for (const c of chunks) assert.ok(c.length <= size * 3 || sentences.includes(c), `only a lone long sentence may exceed size: ${JSON.stringify(c)}`);
+    for (const s of sentences)
+      assert.ok(
+        chunks.some((c) => c.includes(s)),
+        `sentence ${JSON.stringify(s)} kept`,
+      );
+    for (const c of chunks)
+      assert.ok(
+        c.length <= size * 3 || sentences.includes(c),
+        `only a lone long sentence may exceed size: ${JSON.stringify(c)}`,
+      );
   }
 });

@@ -47,7 +47,11 @@ test('search returns the top-k chunks by cosine similarity with text and metadat
   assert.equal(tf.memory().numTensors, before);
   assert.equal(hits.length, 3);
   const [q] = await embed(model, [query], { pooling: 'mean', normalize: true });
-  const vectors = await embed(model, hits.map((h) => h.text), { pooling: 'mean', normalize: true });
+  const vectors = await embed(
+    model,
+    hits.map((h) => h.text),
+    { pooling: 'mean', normalize: true },
+  );
   hits.forEach((h, i) => {
     const cosine = q.reduce((s, x, j) => s + x * vectors[i][j], 0);
     assert.ok(Math.abs(h.score - cosine) < 1e-4, `hit ${i}: ${h.score} vs ${cosine}`);
@@ -69,7 +73,10 @@ test('search returns the top-k chunks by cosine similarity with text and metadat
     encoding: 'utf8',
   });
   const reopened = JSON.parse(child) as { hits: typeof hits };
-  assert.deepEqual(reopened.hits.map((h) => [h.docId, h.chunk, h.text]), hits.map((h) => [h.docId, h.chunk, h.text]));
+  assert.deepEqual(
+    reopened.hits.map((h) => [h.docId, h.chunk, h.text]),
+    hits.map((h) => [h.docId, h.chunk, h.text]),
+  );
   reopened.hits.forEach((h, i) => assert.ok(Math.abs(h.score - hits[i].score) < 1e-6));
 
   const again = await openIndex(dir, { model });
@@ -85,7 +92,10 @@ test('opening with another model, creating over an index, and bad documents give
   await assert.rejects(index.add([{ text: 3 } as never]), /docs\[0\] must be a string/);
   await assert.rejects(index.search('', 2), /non-empty string/);
   index.close();
-  await assert.rejects(openIndex(dir, { model: tinyModel(SEED + 1) }), (e: unknown) => e instanceof VectorIndexError && /another model/.test(e.message));
+  await assert.rejects(
+    openIndex(dir, { model: tinyModel(SEED + 1) }),
+    (e: unknown) => e instanceof VectorIndexError && /another model/.test(e.message),
+  );
   await assert.rejects(createIndex(dir, { model: tinyModel() }), /already exists/);
   await assert.rejects(openIndex(join(scratch, 'missing'), { model: tinyModel() }), /no readable tunebook-index.json/);
   const replaced = await createIndex(dir, { model: tinyModel(), overwrite: true });

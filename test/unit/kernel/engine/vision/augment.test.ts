@@ -3,7 +3,12 @@
 import { before, test } from 'node:test';
 import * as assert from 'node:assert/strict';
 import { join } from 'node:path';
-import { augmentImage, cropRgb, flipHorizontal, randomResizedCropBox } from '../../../../../kernel/engine/vision/augment';
+import {
+  augmentImage,
+  cropRgb,
+  flipHorizontal,
+  randomResizedCropBox,
+} from '../../../../../kernel/engine/vision/augment';
 import { ImageDataset } from '../../../../../kernel/engine/vision/imageDataset';
 import { Rng } from '../../../../../kernel/engine/train/rng';
 import type { RgbImage } from '../../../../../kernel/engine/io/image';
@@ -21,7 +26,10 @@ function gradient(width: number, height: number): RgbImage {
 test('the same seed gives the same augmented images; another seed or epoch does not', async () => {
   const dir = tempDir();
   writeClassFolders(dir, { a: 3, b: 3 });
-  const options = { preprocessor: PREPROCESSOR_32, augment: { randomResizedCrop: { scale: [0.3, 1] as [number, number] }, horizontalFlip: true } };
+  const options = {
+    preprocessor: PREPROCESSOR_32,
+    augment: { randomResizedCrop: { scale: [0.3, 1] as [number, number] }, horizontalFlip: true },
+  };
   const pixels = async (seed: number, epoch: number) => {
     const data = await ImageDataset.fromFolder(dir, { ...options, seed });
     const batch = await data.batch([0, 1, 2, 3, 4, 5], { augment: true, epoch });
@@ -46,7 +54,10 @@ test('random resized crop boxes lie inside the image with the requested area', (
   const rng = Rng.fromSeed(3);
   for (let i = 0; i < 500; i++) {
     const box = randomResizedCropBox(40, 30, rng, [0.25, 0.5], [0.75, 4 / 3]);
-    assert.ok(box.left >= 0 && box.top >= 0 && box.left + box.width <= 40 && box.top + box.height <= 30, JSON.stringify(box));
+    assert.ok(
+      box.left >= 0 && box.top >= 0 && box.left + box.width <= 40 && box.top + box.height <= 30,
+      JSON.stringify(box),
+    );
     const fraction = (box.width * box.height) / 1200;
     assert.ok(fraction > 0.2 && fraction < 0.56, `area fraction ${fraction}`);
   }
@@ -72,5 +83,8 @@ test('flip probability 1 always flips, 0 never', () => {
   const image = gradient(4, 2);
   assert.deepEqual(augmentImage(image, Rng.fromSeed(1), { horizontalFlip: 1 }), flipHorizontal(image));
   assert.deepEqual(augmentImage(image, Rng.fromSeed(1), { horizontalFlip: 0 }), image);
-  assert.throws(() => new ImageDataset([{ path: join('x.png'), label: 'a' }], { augment: { horizontalFlip: 2 } }), /probability must be in \[0, 1\]/);
+  assert.throws(
+    () => new ImageDataset([{ path: join('x.png'), label: 'a' }], { augment: { horizontalFlip: 2 } }),
+    /probability must be in \[0, 1\]/,
+  );
 });

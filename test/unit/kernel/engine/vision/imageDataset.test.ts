@@ -18,7 +18,10 @@ test('a class-folder tree gives sorted classes and files, labels by folder', asy
   writeClassFolders(dir, { zebra: 2, ant: 1, '10': 1, '9': 1 });
   writeFileSync(join(dir, 'ant', 'notes.txt'), 'not an image');
   const examples = await imageFolder(dir);
-  assert.deepEqual(examples.map((e) => e.label), ['9', '10', 'ant', 'zebra', 'zebra']);
+  assert.deepEqual(
+    examples.map((e) => e.label),
+    ['9', '10', 'ant', 'zebra', 'zebra'],
+  );
   const data = await ImageDataset.fromFolder(dir, { preprocessor: PREPROCESSOR_32 });
   assert.deepEqual(data.labelNames, ['9', '10', 'ant', 'zebra']);
   assert.deepEqual(data.labelIds, [0, 1, 2, 3, 3]);
@@ -44,15 +47,27 @@ test('JSONL and CSV lists resolve paths relative to the list file', async () => 
     assert.deepEqual(batch.labels, [1, 0]);
   }
   writeFileSync(join(dir, 'bad.jsonl'), '{"path":"img/a.png","label":"red"}\n{"label":"blue"}\n');
-  await assert.rejects(ImageDataset.fromList(join(dir, 'bad.jsonl')), (e: Error) => e instanceof ImageDatasetError && /bad\.jsonl: line 2 has no image path/.test(e.message));
-  await assert.rejects(ImageDataset.fromList(join(dir, 'list.csv'), { labels: ['red', 'green'] }), /label "blue" is not one of the labels red, green/);
+  await assert.rejects(
+    ImageDataset.fromList(join(dir, 'bad.jsonl')),
+    (e: Error) => e instanceof ImageDatasetError && /bad\.jsonl: line 2 has no image path/.test(e.message),
+  );
+  await assert.rejects(
+    ImageDataset.fromList(join(dir, 'list.csv'), { labels: ['red', 'green'] }),
+    /label "blue" is not one of the labels red, green/,
+  );
 });
 
 test('a corrupt image fails with an error naming the file, and only when its batch is read', async () => {
   const dir = tempDir();
   writeClassFolders(dir, { a: 2, b: 2 });
   const corrupt = join(dir, 'b', '1.png');
-  writeFileSync(corrupt, Buffer.concat([Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]), Buffer.from('garbage that is not a PNG')]));
+  writeFileSync(
+    corrupt,
+    Buffer.concat([
+      Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]),
+      Buffer.from('garbage that is not a PNG'),
+    ]),
+  );
   const data = await ImageDataset.fromFolder(dir, { preprocessor: PREPROCESSOR_32 });
   const first = await data.batch([0, 1, 2]); // streams: the corrupt file (index 3) is not read yet
   first.pixels.dispose();
@@ -62,7 +77,10 @@ test('a corrupt image fails with an error naming the file, and only when its bat
     assert.match(e.message, /1\.png: example 3 \(label b\) cannot be used: image .*1\.png: is not a readable PNG/);
     return true;
   });
-  await assert.rejects(data.check(), (e: Error) => e instanceof ImageDatasetError && e.message.includes(corrupt) && /1 unreadable image/.test(e.message));
+  await assert.rejects(
+    data.check(),
+    (e: Error) => e instanceof ImageDatasetError && e.message.includes(corrupt) && /1 unreadable image/.test(e.message),
+  );
   writeFileSync(join(dir, 'a', '0.png'), 'plain text');
   await assert.rejects(data.batch([0]), /0\.png: example 0 \(label a\) cannot be used: .*neither PNG nor JPEG/);
   assert.equal(tf.memory().numTensors, 0);
@@ -89,7 +107,10 @@ test('batches stream over the data: every example once per epoch, seeded shuffle
 });
 
 test('missing folders and empty trees are reported', async () => {
-  await assert.rejects(ImageDataset.fromFolder('/nonexistent/tunebook-images'), /\/nonexistent\/tunebook-images: cannot be read \(ENOENT\)/);
+  await assert.rejects(
+    ImageDataset.fromFolder('/nonexistent/tunebook-images'),
+    /\/nonexistent\/tunebook-images: cannot be read \(ENOENT\)/,
+  );
   const dir = tempDir();
   await assert.rejects(ImageDataset.fromFolder(dir), /has no class sub-folders/);
   mkdirSync(join(dir, 'cat'));

@@ -20,7 +20,11 @@ import { DIGITS, tempDir } from './visionFixtures';
 before(useTestBackend);
 
 async function digits(preprocessor: object | undefined) {
-  const all = await ImageDataset.fromFolder(join(DIGITS, 'train'), { preprocessor, augment: { randomResizedCrop: { scale: [0.7, 1] } }, seed: 1 });
+  const all = await ImageDataset.fromFolder(join(DIGITS, 'train'), {
+    preprocessor,
+    augment: { randomResizedCrop: { scale: [0.7, 1] } },
+    seed: 1,
+  });
   return all.split(0.15, 2)[0]; // 24 images
 }
 
@@ -32,7 +36,13 @@ test('full fine-tuning lowers the training loss, is seeded, and leaks no tensors
     const data = await digits(model.preprocessorConfig);
     const before = await evaluateImageClassifier(model, data);
     const tensors = tf.memory().numTensors;
-    const result = await trainImageClassifier(model, data, { epochs: 2, batchSize: 8, learningRate: 1e-3, progress: false, seed: 5 });
+    const result = await trainImageClassifier(model, data, {
+      epochs: 2,
+      batchSize: 8,
+      learningRate: 1e-3,
+      progress: false,
+      seed: 5,
+    });
     assert.equal(tf.memory().numTensors, tensors);
     const after = await evaluateImageClassifier(model, data);
     model.dispose();
@@ -46,20 +56,32 @@ test('full fine-tuning lowers the training loss, is seeded, and leaks no tensors
   assert.ok(after.loss < before.loss, `loss ${before.loss} → ${after.loss}`);
   assert.equal(result.trainableParams, result.totalParams);
   const again = await run();
-  assert.deepEqual(again.result.epochs.map((e) => e.loss), result.epochs.map((e) => e.loss));
+  assert.deepEqual(
+    again.result.epochs.map((e) => e.loss),
+    result.epochs.map((e) => e.loss),
+  );
 });
 
 test('LoRA on query/value trains adapters + classifier; the adapter saves modules_to_save ["classifier"]', async () => {
   const model = await load('tunebook/tiny-vit', { id2label: { 0: 'high', 1: 'low' } });
   const summary = lora(model, { r: 4, alpha: 8, seed: 3 });
   const trainable = [...model.params].filter(([, v]) => v.trainable).map(([n]) => n);
-  assert.ok(trainable.every((n) => /lora_[AB]|^classifier\./.test(n)), trainable.join(', '));
-  assert.ok(trainable.some((n) => n.includes('attention.attention.query')) && trainable.some((n) => n.includes('attention.attention.value')));
+  assert.ok(
+    trainable.every((n) => /lora_[AB]|^classifier\./.test(n)),
+    trainable.join(', '),
+  );
+  assert.ok(
+    trainable.some((n) => n.includes('attention.attention.query')) &&
+      trainable.some((n) => n.includes('attention.attention.value')),
+  );
   assert.ok(!trainable.some((n) => n.includes('attention.attention.key')));
   const frozenBefore = Array.from(model.params.get('vit.encoder.layer.0.attention.attention.query.weight')!.dataSync());
   const data = await digits(model.preprocessorConfig);
   await trainImageClassifier(model, data, { epochs: 1, batchSize: 8, learningRate: 1e-2, progress: false });
-  assert.deepEqual(Array.from(model.params.get('vit.encoder.layer.0.attention.attention.query.weight')!.dataSync()), frozenBefore);
+  assert.deepEqual(
+    Array.from(model.params.get('vit.encoder.layer.0.attention.attention.query.weight')!.dataSync()),
+    frozenBefore,
+  );
   const dir = tempDir('tunebook-vit-adapter-');
   await saveAdapter(model, dir);
   const config = JSON.parse(readFileSync(join(dir, 'adapter_config.json'), 'utf8'));
@@ -67,7 +89,10 @@ test('LoRA on query/value trains adapters + classifier; the adapter saves module
   assert.deepEqual(config.target_modules, ['query', 'value']);
   const names = [...parseSafetensors(readFileSync(join(dir, 'adapter_model.safetensors'))).tensors.keys()];
   assert.ok(names.includes('base_model.model.classifier.weight') && names.includes('base_model.model.classifier.bias'));
-  assert.ok(names.includes('base_model.model.vit.encoder.layer.3.attention.attention.value.lora_B.weight'), names.join(', '));
+  assert.ok(
+    names.includes('base_model.model.vit.encoder.layer.3.attention.attention.value.lora_B.weight'),
+    names.join(', '),
+  );
   assert.ok(summary !== undefined);
   model.dispose();
 });
@@ -75,7 +100,10 @@ test('LoRA on query/value trains adapters + classifier; the adapter saves module
 test('a head of the wrong size, a text model and a frozen model are refused', async () => {
   const model = await load('tunebook/tiny-vit');
   const data = await digits(model.preprocessorConfig);
-  await assert.rejects(trainImageClassifier(model, data, { progress: false }), (e: Error) => e instanceof TrainerError && /head has 10 labels but the data has 2 \(high, low\)/.test(e.message));
+  await assert.rejects(
+    trainImageClassifier(model, data, { progress: false }),
+    (e: Error) => e instanceof TrainerError && /head has 10 labels but the data has 2 \(high, low\)/.test(e.message),
+  );
   const two = await load('tunebook/tiny-vit', { id2label: data.id2label });
   freeze(two, '**');
   await assert.rejects(trainImageClassifier(two, data, { progress: false }), /no trainable parameters/);

@@ -12,11 +12,16 @@ import { useTestBackend } from '../models/testBackend';
 
 before(useTestBackend);
 
-const golden = JSON.parse(readFileSync(join(FIXTURES, 'preprocess_golden.json'), 'utf8')) as { images: Array<{ file: string; shape: number[]; pixels: number[] }> };
+const golden = JSON.parse(readFileSync(join(FIXTURES, 'preprocess_golden.json'), 'utf8')) as {
+  images: Array<{ file: string; shape: number[]; pixels: number[] }>;
+};
 
 test('preprocessed pixels match the PIL/numpy reference within 1e-5', async () => {
   assert.equal(golden.images.length, 3);
-  const data = new ImageDataset(golden.images.map((g) => ({ path: join(FIXTURES, g.file), label: 'any' })), { preprocessor: PREPROCESSOR_32 });
+  const data = new ImageDataset(
+    golden.images.map((g) => ({ path: join(FIXTURES, g.file), label: 'any' })),
+    { preprocessor: PREPROCESSOR_32 },
+  );
   const batch = await data.batch([0, 1, 2]);
   assert.deepEqual(batch.pixels.shape, [3, 32, 32, 3]);
   const values = batch.pixels.dataSync();
@@ -24,7 +29,8 @@ test('preprocessed pixels match the PIL/numpy reference within 1e-5', async () =
   golden.images.forEach((g, i) => {
     assert.deepEqual(g.shape, [32, 32, 3]);
     let worst = 0;
-    for (let j = 0; j < g.pixels.length; j++) worst = Math.max(worst, Math.abs(values[i * g.pixels.length + j] - g.pixels[j]));
+    for (let j = 0; j < g.pixels.length; j++)
+      worst = Math.max(worst, Math.abs(values[i * g.pixels.length + j] - g.pixels[j]));
     assert.ok(worst <= 1e-5, `${g.file}: max |diff| ${worst}`);
   });
   assert.equal(tf.memory().numTensors, 0);

@@ -18,10 +18,16 @@ import { DIGITS, FIXTURES, REPO_ROOT } from './visionFixtures';
 before(useTestBackend);
 
 test('tiny-vit logits match torch within 1e-4', async () => {
-  const golden = JSON.parse(readFileSync(join(FIXTURES, 'tiny_vit_logits.json'), 'utf8')) as { files: string[]; logits: number[][] };
+  const golden = JSON.parse(readFileSync(join(FIXTURES, 'tiny_vit_logits.json'), 'utf8')) as {
+    files: string[];
+    logits: number[][];
+  };
   const model = await load('tunebook/tiny-vit');
   assert.deepEqual(model.loadReport!.initialized, []);
-  const data = new ImageDataset(golden.files.map((f) => ({ path: join(REPO_ROOT, f), label: 'x' })), { preprocessor: model.preprocessorConfig });
+  const data = new ImageDataset(
+    golden.files.map((f) => ({ path: join(REPO_ROOT, f), label: 'x' })),
+    { preprocessor: model.preprocessorConfig },
+  );
   const batch = await data.batch([0, 1, 2, 3]);
   const logits = tf.tidy(() => model.logits(batch.pixels).arraySync() as number[][]);
   batch.pixels.dispose();
@@ -54,7 +60,12 @@ test('a new 2-label head is fresh; the backbone is the checkpoint, before and af
   freeze(model, 'vit.**');
   const data = await ImageDataset.fromFolder(join(DIGITS, 'eval'), { preprocessor: model.preprocessorConfig });
   const [small] = data.split(0.2, 1);
-  const result = await trainImageClassifier(model, small, { epochs: 1, batchSize: 8, learningRate: 1e-2, progress: false });
+  const result = await trainImageClassifier(model, small, {
+    epochs: 1,
+    batchSize: 8,
+    learningRate: 1e-2,
+    progress: false,
+  });
   assert.equal(result.trainableParams, 2 * 64 + 2);
   assert.notDeepEqual(Array.from(model.params.get('classifier.weight')!.dataSync()), headBefore);
   expectBackboneUntouched();

@@ -30,18 +30,24 @@ interface Stored {
   data: { get(id: tf.DataId): { values: unknown } };
 }
 
-test('in-place updates: same numbers as cpu; the stored array is reused from the second step on', { skip }, async () => {
-  await initBackend('cpu');
-  const want = train(5);
-  await initBackend('native');
-  const stored = tf.backend() as unknown as Stored;
-  const arrays: unknown[] = [];
-  const got = train(5, (w) => arrays.push(stored.data.get(w.dataId).values));
-  got.forEach((v, i) => assert.ok(Math.abs(v - want[i]) <= 1e-6 + 1e-5 * Math.abs(want[i]), `w[${i}] native ${v} vs cpu ${want[i]}`));
-  assert.notEqual(arrays[0], arrays[1], 'step 1 writes new arrays (the initial values are not the optimizer\'s own)');
-  assert.equal(arrays[1], arrays[2], 'later steps update in place');
-  assert.equal(arrays[2], arrays[5]);
-});
+test(
+  'in-place updates: same numbers as cpu; the stored array is reused from the second step on',
+  { skip },
+  async () => {
+    await initBackend('cpu');
+    const want = train(5);
+    await initBackend('native');
+    const stored = tf.backend() as unknown as Stored;
+    const arrays: unknown[] = [];
+    const got = train(5, (w) => arrays.push(stored.data.get(w.dataId).values));
+    got.forEach((v, i) =>
+      assert.ok(Math.abs(v - want[i]) <= 1e-6 + 1e-5 * Math.abs(want[i]), `w[${i}] native ${v} vs cpu ${want[i]}`),
+    );
+    assert.notEqual(arrays[0], arrays[1], "step 1 writes new arrays (the initial values are not the optimizer's own)");
+    assert.equal(arrays[1], arrays[2], 'later steps update in place');
+    assert.equal(arrays[2], arrays[5]);
+  },
+);
 
 test('a clone or a dataSync() array taken between steps keeps its values', { skip }, async () => {
   await initBackend('native');

@@ -27,7 +27,11 @@ async function run(name: 'native' | 'cpu', compute: () => tf.Tensor | tf.Tensor[
   assert.equal(tf.getBackend(), name);
   const before = tf.memory().numTensors;
   const outs = tf.tidy(() => [compute()].flat());
-  const result = outs.map((t) => ({ shape: t.shape.slice(), dtype: t.dtype, values: Array.from(t.dataSync() as ArrayLike<number>) }));
+  const result = outs.map((t) => ({
+    shape: t.shape.slice(),
+    dtype: t.dtype,
+    values: Array.from(t.dataSync() as ArrayLike<number>),
+  }));
   tf.dispose(outs);
   assert.equal(tf.memory().numTensors, before, `${name}: tensors leaked`);
   return result;
@@ -38,7 +42,11 @@ async function run(name: 'native' | 'cpu', compute: () => tf.Tensor | tf.Tensor[
  * rtol = 1e-5 and atol = 1e-5 × (the largest |cpu| value of that output, at least 1) — the float32 rounding of a
  * sum whose terms are that large; same shapes and dtypes.
  */
-export async function assertNativeMatchesCpu(what: string, compute: () => tf.Tensor | tf.Tensor[], rtol = 1e-5): Promise<void> {
+export async function assertNativeMatchesCpu(
+  what: string,
+  compute: () => tf.Tensor | tf.Tensor[],
+  rtol = 1e-5,
+): Promise<void> {
   const native = await run('native', compute);
   const cpu = await run('cpu', compute);
   assert.equal(native.length, cpu.length, `${what}: output count`);

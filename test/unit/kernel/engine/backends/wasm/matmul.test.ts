@@ -31,7 +31,12 @@ for (const simd of [true, false]) {
     test(`matMul [${aShape}]${ta ? 'ᵀ' : ''} · [${bShape}]${tb ? 'ᵀ' : ''} on wasm${simd ? '' : ' (JS fallback)'} equals cpu`, async () => {
       setSimdKernelsEnabled(simd);
       try {
-        await assertSameOnBothBackends('matMul', () => tf.matMul(randomTensor(aShape, 1), randomTensor(bShape, 2), ta, tb), ATOL, RTOL);
+        await assertSameOnBothBackends(
+          'matMul',
+          () => tf.matMul(randomTensor(aShape, 1), randomTensor(bShape, 2), ta, tb),
+          ATOL,
+          RTOL,
+        );
       } finally {
         setSimdKernelsEnabled(true);
       }
@@ -46,7 +51,8 @@ test('matMul gradients (batched and transposed products) on wasm equal cpu', asy
       const a = randomTensor([3, 7, 6], 3);
       const b = randomTensor([3, 6, 5], 4);
       const w = randomTensor([5, 4], 5);
-      const f = (x: tf.Tensor, y: tf.Tensor) => tf.sum(tf.tanh(tf.matMul(tf.matMul(x, y) as tf.Tensor3D, w as tf.Tensor2D)));
+      const f = (x: tf.Tensor, y: tf.Tensor) =>
+        tf.sum(tf.tanh(tf.matMul(tf.matMul(x, y) as tf.Tensor3D, w as tf.Tensor2D)));
       return tf.grads(f)([a, b]);
     },
     ATOL,
@@ -61,12 +67,27 @@ test('fused matMul with bias and transposed operands on wasm equals cpu, with gr
       const w = randomTensor([10, 12], 7); // [out, in]: transposeB
       const bias = randomTensor([10], 8);
       const outs: tf.Tensor[] = [];
-      for (const rows of [3, 45]) { // few rows: our kernel + bias rows; many: transposed onto XNNPACK
+      for (const rows of [3, 45]) {
+        // few rows: our kernel + bias rows; many: transposed onto XNNPACK
         const x = randomTensor([rows, 12], 6);
         outs.push(tf.fused.matMul({ a: x as tf.Tensor2D, b: w as tf.Tensor2D, transposeB: true, bias }));
-        outs.push(tf.fused.matMul({ a: tf.transpose(x) as tf.Tensor2D, b: w as tf.Tensor2D, transposeA: true, transposeB: true, bias }));
-        outs.push(tf.fused.matMul({ a: x as tf.Tensor2D, b: w as tf.Tensor2D, transposeB: true, bias, activation: 'relu' }));
-        outs.push(...tf.grads((xx: tf.Tensor, ww: tf.Tensor) => tf.sum(tf.square(tf.fused.matMul({ a: xx as tf.Tensor2D, b: ww as tf.Tensor2D, transposeB: true, bias }))))([x, w]));
+        outs.push(
+          tf.fused.matMul({
+            a: tf.transpose(x) as tf.Tensor2D,
+            b: w as tf.Tensor2D,
+            transposeA: true,
+            transposeB: true,
+            bias,
+          }),
+        );
+        outs.push(
+          tf.fused.matMul({ a: x as tf.Tensor2D, b: w as tf.Tensor2D, transposeB: true, bias, activation: 'relu' }),
+        );
+        outs.push(
+          ...tf.grads((xx: tf.Tensor, ww: tf.Tensor) =>
+            tf.sum(tf.square(tf.fused.matMul({ a: xx as tf.Tensor2D, b: ww as tf.Tensor2D, transposeB: true, bias }))),
+          )([x, w]),
+        );
       }
       return outs;
     },

@@ -17,23 +17,39 @@ let noGpuReason: string | null = null;
 before(async () => {
   process.env.TUNEBOOK_THREADS = '1';
   auto = await initBackend('auto');
-  if (auto.name !== 'webgpu') noGpuReason = /webgpu: ([^;]*)/.exec(auto.fallbackReason ?? '')?.[1] ?? 'webgpu was not tried';
+  if (auto.name !== 'webgpu')
+    noGpuReason = /webgpu: ([^;]*)/.exec(auto.fallbackReason ?? '')?.[1] ?? 'webgpu was not tried';
 });
 
 test('auto without a hardware adapter starts a CPU rung and the fallback reason names WebGPU and Dawn', (t) => {
   if (auto.name === 'webgpu') return t.skip(`this machine has a hardware WebGPU adapter (${auto.device})`);
   assert.ok(['tensorflow', 'native', 'wasm', 'cpu'].includes(auto.name), auto.name);
-  assert.match(auto.fallbackReason ?? '', /webgpu: (no WebGPU adapter: .*Dawn|the WebGPU adapter .* is a (software|fallback))/);
+  assert.match(
+    auto.fallbackReason ?? '',
+    /webgpu: (no WebGPU adapter: .*Dawn|the WebGPU adapter .* is a (software|fallback))/,
+  );
   assert.notEqual(tf.getBackend(), 'webgpu');
-  const order = ['tensorflow-gpu', 'webgpu: ', '@tensorflow/tfjs-node is'].map((s) => (auto.fallbackReason ?? '').indexOf(s));
-  if (order.every((i) => i >= 0)) assert.deepEqual([...order].sort((a, b) => a - b), order, 'rungs are tried in ladder order');
+  const order = ['tensorflow-gpu', 'webgpu: ', '@tensorflow/tfjs-node is'].map((s) =>
+    (auto.fallbackReason ?? '').indexOf(s),
+  );
+  if (order.every((i) => i >= 0))
+    assert.deepEqual(
+      [...order].sort((a, b) => a - b),
+      order,
+      'rungs are tried in ladder order',
+    );
 });
 
 test('forcing webgpu without an adapter is a BackendError carrying the same reason', async (t) => {
   if (noGpuReason === null) return t.skip(`this machine has a hardware WebGPU adapter (${auto.device})`);
-  if (/software|fallback/.test(noGpuReason)) return t.skip(`only a software adapter here, which forcing accepts (${noGpuReason})`);
-  await assert.rejects(initBackend('webgpu'), (e: unknown) =>
-    e instanceof BackendError && e.message.includes('The webgpu backend was requested but cannot start: webgpu: no WebGPU adapter: '));
+  if (/software|fallback/.test(noGpuReason))
+    return t.skip(`only a software adapter here, which forcing accepts (${noGpuReason})`);
+  await assert.rejects(
+    initBackend('webgpu'),
+    (e: unknown) =>
+      e instanceof BackendError &&
+      e.message.includes('The webgpu backend was requested but cannot start: webgpu: no WebGPU adapter: '),
+  );
   assert.equal((await initBackend('cpu')).name, 'cpu', 'another backend still starts afterwards');
 });
 

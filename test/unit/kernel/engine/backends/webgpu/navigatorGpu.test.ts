@@ -29,7 +29,11 @@ test('installs navigator.gpu from create(flags) and the WebGPU globals, leaving 
   assert.deepEqual((target.GPUBufferUsage as { STORAGE: number }).STORAGE, 128);
   assert.equal(target.Existing, 'mine');
   assert.deepEqual([...installed.addedGlobals].sort(), ['GPUAdapter', 'GPUBufferUsage', 'GPUMapMode']);
-  assert.deepEqual(await new GPUAdapter().requestDevice({ requiredFeatures: [['bgra8unorm-storage']] }), ['bgra8unorm-storage'], 'GPUAdapter.requestDevice is patched');
+  assert.deepEqual(
+    await new GPUAdapter().requestDevice({ requiredFeatures: [['bgra8unorm-storage']] }),
+    ['bgra8unorm-storage'],
+    'GPUAdapter.requestDevice is patched',
+  );
 });
 
 test('a second install reuses the GPU object; an existing navigator object (Node ≥ 21) gets gpu added', () => {

@@ -4,7 +4,12 @@ import assert from 'node:assert/strict';
 import { mkdirSync, mkdtempSync, readFileSync, readlinkSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { RepoCache, isCommitHash, normalizeEtag, repoFolderName } from '../../../../../../kernel/engine/io/hub/cacheLayout';
+import {
+  RepoCache,
+  isCommitHash,
+  normalizeEtag,
+  repoFolderName,
+} from '../../../../../../kernel/engine/io/hub/cacheLayout';
 
 test('folder names and ETags follow huggingface_hub', () => {
   assert.equal(repoFolderName('openai-community/gpt2'), 'models--openai-community--gpt2');

@@ -91,7 +91,8 @@ export class FakeHub {
 
   addRepo(repo: FakeRepo): void {
     this.repos.set(repo.id, repo);
-    for (const [path, bytes] of Object.entries(repo.files)) if (isLfs(path)) this.blobs.set(sha256Hex(bytes), { path, bytes });
+    for (const [path, bytes] of Object.entries(repo.files))
+      if (isLfs(path)) this.blobs.set(sha256Hex(bytes), { path, bytes });
   }
 
   /** Requests whose path contains `part` (e.g. a file name). */
@@ -106,12 +107,30 @@ export class FakeHub {
 
   private handle(req: IncomingMessage, res: ServerResponse): void {
     const url = new URL(req.url ?? '/', this.url);
-    this.requests.push({ method: req.method ?? '', path: `${url.pathname}${url.search}`, range: req.headers.range, authorization: req.headers.authorization });
+    this.requests.push({
+      method: req.method ?? '',
+      path: `${url.pathname}${url.search}`,
+      range: req.headers.range,
+      authorization: req.headers.authorization,
+    });
     const listing = url.pathname.match(/^\/api\/models\/([^/]+\/[^/]+)\/revision\/([^/]+)$/);
-    if (listing !== null && req.method === 'GET') return this.listing(req, res, listing[1], decodeURIComponent(listing[2]), url.searchParams.get('blobs') === 'true');
+    if (listing !== null && req.method === 'GET')
+      return this.listing(
+        req,
+        res,
+        listing[1],
+        decodeURIComponent(listing[2]),
+        url.searchParams.get('blobs') === 'true',
+      );
     const resolve = url.pathname.match(/^\/([^/]+\/[^/]+)\/resolve\/([^/]+)\/(.+)$/);
     if (resolve !== null && (req.method === 'GET' || req.method === 'HEAD')) {
-      return this.resolve(req, res, resolve[1], decodeURIComponent(resolve[2]), resolve[3].split('/').map(decodeURIComponent).join('/'));
+      return this.resolve(
+        req,
+        res,
+        resolve[1],
+        decodeURIComponent(resolve[2]),
+        resolve[3].split('/').map(decodeURIComponent).join('/'),
+      );
     }
     const cdn = url.pathname.match(/^\/cdn\/([0-9a-f]{64})$/);
     const blob = cdn === null ? undefined : this.blobs.get(cdn[1]);
@@ -125,14 +144,17 @@ export class FakeHub {
     if (repo === undefined) return;
     const commit = this.commit(repo, revision);
     if (commit === undefined) return this.error(res, 404, 'RevisionNotFound', `Invalid rev id: ${revision}`);
-    if (this.options.listingBody !== undefined) return void res.writeHead(200, { 'content-type': 'application/json' }).end(this.options.listingBody);
+    if (this.options.listingBody !== undefined)
+      return void res.writeHead(200, { 'content-type': 'application/json' }).end(this.options.listingBody);
     const siblings = Object.entries(repo.files).map(([rfilename, bytes]) => {
       if (!blobs || this.options.listingWithoutBlobs) return { rfilename };
       const entry: Record<string, unknown> = { rfilename, size: bytes.length, blobId: gitBlobId(bytes) };
       if (isLfs(rfilename)) entry.lfs = { sha256: sha256Hex(bytes), size: bytes.length, pointerSize: 134 };
       return entry;
     });
-    res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({ id, modelId: id, sha: commit, private: repo.private === true, siblings }));
+    res
+      .writeHead(200, { 'content-type': 'application/json' })
+      .end(JSON.stringify({ id, modelId: id, sha: commit, private: repo.private === true, siblings }));
   }
 
   private resolve(req: IncomingMessage, res: ServerResponse, id: string, revision: string, file: string): void {
@@ -146,13 +168,24 @@ export class FakeHub {
     const headers: Record<string, string> = { 'x-repo-commit': commit, etag: `"${gitBlobId(bytes)}"` };
     if (isLfs(file)) {
       const sha = sha256Hex(bytes);
-      Object.assign(headers, { 'x-linked-etag': `"${sha}"`, 'x-linked-size': String(bytes.length), location: `${this.options.cdnUrl ?? this.url}/cdn/${sha}`, 'content-length': '0' });
+      Object.assign(headers, {
+        'x-linked-etag': `"${sha}"`,
+        'x-linked-size': String(bytes.length),
+        location: `${this.options.cdnUrl ?? this.url}/cdn/${sha}`,
+        'content-length': '0',
+      });
       return void res.writeHead(302, headers).end();
     }
     this.serveBytes(req, res, file, bytes, headers);
   }
 
-  private serveBytes(req: IncomingMessage, res: ServerResponse, file: string, bytes: Uint8Array, headers: Record<string, string>): void {
+  private serveBytes(
+    req: IncomingMessage,
+    res: ServerResponse,
+    file: string,
+    bytes: Uint8Array,
+    headers: Record<string, string>,
+  ): void {
     const drop = this.takeFault('drop', file);
     const stall = this.takeFault('stall', file);
     const corrupt = this.takeFault('corrupt', file);
@@ -161,12 +194,18 @@ export class FakeHub {
     let status = 200;
     if (range && !this.options.ignoreRange) {
       const start = Number(range[1]);
-      if (start >= bytes.length) return this.error(res, 416, 'RangeNotSatisfiable', `range ${start}- of ${bytes.length} bytes`);
+      if (start >= bytes.length)
+        return this.error(res, 416, 'RangeNotSatisfiable', `range ${start}- of ${bytes.length} bytes`);
       headers['content-range'] = `bytes ${start}-${bytes.length - 1}/${bytes.length}`;
       body = body.subarray(start);
       status = 206;
     }
-    res.writeHead(status, { ...headers, 'accept-ranges': 'bytes', 'content-length': String(body.length), 'content-type': 'application/octet-stream' });
+    res.writeHead(status, {
+      ...headers,
+      'accept-ranges': 'bytes',
+      'content-length': String(body.length),
+      'content-type': 'application/octet-stream',
+    });
     if (req.method === 'HEAD') return void res.end();
     if (drop !== undefined && drop.kind === 'drop') {
       // Give the client time to read the bytes before the connection goes (else they may be lost with it).
@@ -182,12 +221,18 @@ export class FakeHub {
     const token = req.headers.authorization?.replace(/^Bearer /, '');
     if (repo === undefined || (repo.private && token !== this.options.token)) {
       // Like the Hub: without a token, missing and private look the same (401); with a valid token, 404.
-      if (token === undefined || (repo !== undefined && repo.private)) this.error(res, 401, 'RepoNotFound', 'Repository not found');
+      if (token === undefined || (repo !== undefined && repo.private))
+        this.error(res, 401, 'RepoNotFound', 'Repository not found');
       else this.error(res, 404, 'RepoNotFound', 'Repository not found');
       return undefined;
     }
     if (repo.gated !== undefined && token !== repo.gated.acceptedToken) {
-      this.error(res, token === undefined ? 401 : 403, 'GatedRepo', `Access to model ${id} is restricted. You must have access to it and be authenticated to access it.`);
+      this.error(
+        res,
+        token === undefined ? 401 : 403,
+        'GatedRepo',
+        `Access to model ${id} is restricted. You must have access to it and be authenticated to access it.`,
+      );
       return undefined;
     }
     return repo;
@@ -198,7 +243,9 @@ export class FakeHub {
   }
 
   private takeStatusFault(res: ServerResponse, where: 'listing' | 'resolve', file?: string): boolean {
-    const fault = this.faults.find((f) => f.kind === 'status' && f.where === where && f.times > 0 && (f.file === undefined || f.file === file));
+    const fault = this.faults.find(
+      (f) => f.kind === 'status' && f.where === where && f.times > 0 && (f.file === undefined || f.file === file),
+    );
     if (fault === undefined || fault.kind !== 'status') return false;
     fault.times--;
     this.error(res, fault.status, fault.errorCode, `injected HTTP ${fault.status}`);

@@ -16,7 +16,8 @@ export const MODEL_FILES = ['config.json', 'model.safetensors', 'tokenizer.json'
 
 export function folderFiles(dir: string, skip: string[] = []): Record<string, Uint8Array> {
   const files: Record<string, Uint8Array> = {};
-  for (const name of readdirSync(dir)) if (!skip.includes(name)) files[name] = new Uint8Array(readFileSync(join(dir, name)));
+  for (const name of readdirSync(dir))
+    if (!skip.includes(name)) files[name] = new Uint8Array(readFileSync(join(dir, name)));
   return files;
 }
 
@@ -30,7 +31,13 @@ export function gpt2Repo(overrides: Partial<FakeRepo> = {}): FakeRepo {
 }
 
 /** Writes `files` into `cacheDir` the way huggingface_hub does: blobs by ETag, relative symlinks, refs/<rev>. */
-export function writePythonCache(cacheDir: string, id: string, commit: string, files: Record<string, Uint8Array>, revision = 'main'): string {
+export function writePythonCache(
+  cacheDir: string,
+  id: string,
+  commit: string,
+  files: Record<string, Uint8Array>,
+  revision = 'main',
+): string {
   const repo = join(cacheDir, `models--${id.replace('/', '--')}`);
   const snapshot = join(repo, 'snapshots', commit);
   mkdirSync(join(repo, 'blobs'), { recursive: true });
@@ -48,7 +55,17 @@ export function writePythonCache(cacheDir: string, id: string, commit: string, f
   return snapshot;
 }
 
-const HF_VARS = ['HF_ENDPOINT', 'HF_TOKEN', 'HUGGING_FACE_HUB_TOKEN', 'HF_TOKEN_PATH', 'HF_HUB_OFFLINE', 'HF_HOME', 'HF_HUB_CACHE', 'HUGGINGFACE_HUB_CACHE', 'XDG_CACHE_HOME'];
+const HF_VARS = [
+  'HF_ENDPOINT',
+  'HF_TOKEN',
+  'HUGGING_FACE_HUB_TOKEN',
+  'HF_TOKEN_PATH',
+  'HF_HUB_OFFLINE',
+  'HF_HOME',
+  'HF_HUB_CACHE',
+  'HUGGINGFACE_HUB_CACHE',
+  'XDG_CACHE_HOME',
+];
 
 /** Runs `fn` with HF_HOME in a fresh temp folder, the given HF_* variables, and no others; restores afterwards. */
 export async function withHfEnv<T>(vars: Record<string, string>, fn: (home: string) => Promise<T>): Promise<T> {

@@ -82,7 +82,10 @@ test('the cell interrupt stops the download; the partial blob is kept and the ne
     assert.ok(kept >= 32_768 && kept < REPO.files['model.safetensors'].length, `${kept} bytes kept`);
     hub.requests.length = 0;
     const dir = await resolveSource(ID, { retryDelayMs: 5 });
-    assert.deepEqual(hub.requestsFor('/cdn/').map((r) => r.range), [`bytes=${kept}-`]);
+    assert.deepEqual(
+      hub.requestsFor('/cdn/').map((r) => r.range),
+      [`bytes=${kept}-`],
+    );
     assert.deepEqual(new Uint8Array(readFileSync(join(dir, 'model.safetensors'))), REPO.files['model.safetensors']);
   }));
 
@@ -91,12 +94,18 @@ test('a stalled connection times out and is continued with Range; stalling every
     hub.requests.length = 0;
     hub.faults.push({ kind: 'stall', file: 'model.safetensors', afterBytes: 20_000, times: 1 });
     const dir = await resolveSource(ID, { retryDelayMs: 5, timeoutMs: 1_000 });
-    assert.deepEqual(hub.requestsFor('/cdn/').map((r) => r.range), [undefined, 'bytes=20000-']);
+    assert.deepEqual(
+      hub.requestsFor('/cdn/').map((r) => r.range),
+      [undefined, 'bytes=20000-'],
+    );
     assert.deepEqual(new Uint8Array(readFileSync(join(dir, 'model.safetensors'))), REPO.files['model.safetensors']);
 
     hub.faults.push({ kind: 'stall', file: 'model.safetensors', afterBytes: 0, times: 3 });
     await assert.rejects(
       resolveSource(ID, { retryDelayMs: 5, timeoutMs: 500, cacheDir: join(home, 'c2') }),
-      (e: unknown) => e instanceof HubError && e.kind === 'network' && /model\.safetensors .*timed out: no data for 0\.5 s/.test(e.message),
+      (e: unknown) =>
+        e instanceof HubError &&
+        e.kind === 'network' &&
+        /model\.safetensors .*timed out: no data for 0\.5 s/.test(e.message),
     );
   }));

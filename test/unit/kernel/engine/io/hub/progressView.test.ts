@@ -4,7 +4,15 @@ import assert from 'node:assert/strict';
 import { DownloadProgressView, formatBytes, progressText } from '../../../../../../kernel/engine/io/hub/progressView';
 import type { DownloadProgress } from '../../../../../../kernel/engine/io/hub/downloadProgress';
 
-const at = (bytes: number, filesDone: number, file = 'model.safetensors'): DownloadProgress => ({ file, fileBytes: 0, fileTotal: 0, bytes, total: 548_100_000, filesDone, files: 5 });
+const at = (bytes: number, filesDone: number, file = 'model.safetensors'): DownloadProgress => ({
+  file,
+  fileBytes: 0,
+  fileTotal: 0,
+  bytes,
+  total: 548_100_000,
+  filesDone,
+  files: 5,
+});
 
 test('text: "Downloading gpt2: 2/5 files, 210.3 / 548.1 MB", then "Downloaded"', () => {
   assert.equal(progressText('gpt2', at(210_300_000, 2)), 'Downloading gpt2: 2/5 files, 210.3 / 548.1 MB');
