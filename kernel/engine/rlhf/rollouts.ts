@@ -57,7 +57,7 @@ export async function sampleCompletions(
       return ids;
     });
     const seeds = group.map(() => rng.nextSeed());
-    const rows = sampleBatch(policy, promptIds, {
+    const rows = await sampleBatch(policy, promptIds, {
       maxNewTokens: options.maxNewTokens ?? 8,
       temperature: options.temperature ?? 1,
       eosTokenIds: eos,

@@ -30,7 +30,11 @@ export interface SampledRow {
   finishReason: 'eos' | 'length' | 'context';
 }
 
-export function sampleBatch(model: Model, prompts: readonly number[][], o: BatchSampleOptions): SampledRow[] {
+export async function sampleBatch(
+  model: Model,
+  prompts: readonly number[][],
+  o: BatchSampleOptions,
+): Promise<SampledRow[]> {
   if (prompts.length === 0) throw new RlhfError('sampleBatch needs at least one prompt');
   if (o.seeds.length !== prompts.length)
     throw new RlhfError(`sampleBatch: ${prompts.length} prompts but ${o.seeds.length} seeds`);
@@ -50,7 +54,7 @@ export function sampleBatch(model: Model, prompts: readonly number[][], o: Batch
   for (let step = 0; step < o.maxNewTokens && running.size > 0; step++) {
     const active = [...running];
     const sequences = active.map((i) => [...prompts[i], ...rows[i].ids]);
-    const last = lastLogits(model, sequences, o.padId); // [active, V]
+    const last = await lastLogits(model, sequences, o.padId); // [active, V]
     const V = last.length / active.length;
     active.forEach((i, r) => {
       const token = chooseToken(last.subarray(r * V, (r + 1) * V), o, rngs[i]);
@@ -72,7 +76,7 @@ export function sampleBatch(model: Model, prompts: readonly number[][], o: Batch
 }
 
 /** Right-padded forward; each row's logits at its last real token, flattened [rows × V]. */
-function lastLogits(model: Model, sequences: number[][], padId: number): Float32Array {
+async function lastLogits(model: Model, sequences: number[][], padId: number): Promise<Float32Array> {
   const T = Math.max(...sequences.map((s) => s.length));
   const ids = sequences.map((s) => [...s, ...new Array<number>(T - s.length).fill(padId)]);
   const attentionMask = sequences.map((s) => Array.from({ length: T }, (_, t) => (t < s.length ? 1 : 0)));
@@ -85,7 +89,9 @@ function lastLogits(model: Model, sequences: number[][], padId: number): Float32
     );
     return tf.gather(tf.reshape(logits, [B * T, V]), rows); // [B, V]
   });
-  const data = picked.dataSync() as Float32Array;
-  picked.dispose();
-  return data;
+  try {
+    return (await picked.data()) as Float32Array; // asynchronous: the GPU rung cannot read synchronously
+  } finally {
+    picked.dispose();
+  }
 }

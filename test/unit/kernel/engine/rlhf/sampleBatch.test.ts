@@ -37,9 +37,9 @@ function countingLm(): Model {
   return { logits } as unknown as Model;
 }
 
-test('a batch of prompts yields completions of different lengths: EOS stops one row early; masks match', () => {
+test('a batch of prompts yields completions of different lengths: EOS stops one row early; masks match', async () => {
   const prompts = [[3, 7], [1], [5, 6, 2]];
-  const rows = sampleBatch(countingLm(), prompts, {
+  const rows = await sampleBatch(countingLm(), prompts, {
     maxNewTokens: 4,
     temperature: 0,
     eosTokenIds: [EOS],
@@ -82,7 +82,7 @@ test('a batch of prompts yields completions of different lengths: EOS stops one 
     [0, 0, 1, 1, 1, 1],
   ]);
   // without EOS every row runs to maxNewTokens
-  const long = sampleBatch(countingLm(), prompts, {
+  const long = await sampleBatch(countingLm(), prompts, {
     maxNewTokens: 4,
     temperature: 0,
     eosTokenIds: [],
@@ -94,7 +94,7 @@ test('a batch of prompts yields completions of different lengths: EOS stops one 
     [4, 4, 4],
   );
   // a row at the context length stops there
-  const short = sampleBatch(countingLm(), [[1, 2, 3]], {
+  const short = await sampleBatch(countingLm(), [[1, 2, 3]], {
     maxNewTokens: 4,
     temperature: 0,
     eosTokenIds: [],
@@ -103,7 +103,7 @@ test('a batch of prompts yields completions of different lengths: EOS stops one 
     maxPositions: 5,
   });
   assert.deepEqual(short, [{ ids: [4, 5], finishReason: 'context' }]);
-  assert.throws(
+  await assert.rejects(
     () =>
       sampleBatch(countingLm(), prompts, { maxNewTokens: 4, temperature: 0, eosTokenIds: [], padId: PAD, seeds: [1] }),
     /3 prompts but 1 seeds/,
@@ -113,7 +113,7 @@ test('a batch of prompts yields completions of different lengths: EOS stops one 
 test('on a real GPT-2, batched greedy decoding equals model.generate per prompt; sampling depends on the row seed only', async () => {
   const model = create(TINY_GPT2, { seed: 11 });
   const prompts = [[4, 9, 13, 2, 7], [5], [20, 3, 8]];
-  const rows = sampleBatch(model, prompts, {
+  const rows = await sampleBatch(model, prompts, {
     maxNewTokens: 6,
     temperature: 0,
     eosTokenIds: [],
@@ -124,14 +124,14 @@ test('on a real GPT-2, batched greedy decoding equals model.generate per prompt;
     const alone = await model.generate(prompt, { maxNewTokens: 6, ignoreEos: true });
     assert.deepEqual(rows[i].ids, alone.ids, `row ${i}`);
   }
-  const sampled = sampleBatch(model, prompts, {
+  const sampled = await sampleBatch(model, prompts, {
     maxNewTokens: 6,
     temperature: 1,
     eosTokenIds: [],
     padId: 0,
     seeds: [7, 8, 9],
   });
-  const second = sampleBatch(model, [prompts[1]], {
+  const second = await sampleBatch(model, [prompts[1]], {
     maxNewTokens: 6,
     temperature: 1,
     eosTokenIds: [],

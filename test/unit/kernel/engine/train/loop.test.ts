@@ -18,6 +18,11 @@ import { TrainerError } from '../../../../../kernel/engine/train/trainerError';
 import { trainingStats } from '../../../../../kernel/engine/train/trainingStats';
 import { freeze } from '../../../../../kernel/engine/tuners/freeze';
 import { useTestBackend } from '../models/testBackend';
+
+/** The native rung's GEMM (OpenBLAS) sums in another order than tfjs's loops: the same identities hold to 1e-5. */
+function sumTolerance(): number {
+  return tf.getBackend() === 'native' ? 1e-5 : 1e-6;
+}
 import { TINY_GPT2 } from './trainerFakes';
 
 before(useTestBackend);
@@ -69,10 +74,10 @@ test('an accumulated step over two micro-batches equals one step on the whole ba
   );
   assert.notEqual(b, 'interrupted');
   if (b === 'interrupted') return;
-  assert.ok(Math.abs(a.loss - b.loss) <= 1e-6, `loss ${a.loss} vs ${b.loss}`);
+  assert.ok(Math.abs(a.loss - b.loss) <= sumTolerance(), `loss ${a.loss} vs ${b.loss}`);
   assert.ok(Math.abs(a.gradNorm - b.gradNorm) <= 1e-5 * a.gradNorm, `grad norm ${a.gradNorm} vs ${b.gradNorm}`);
   assert.ok(
-    maxDiff(weights(whole), weights(split)) <= 1e-6,
+    maxDiff(weights(whole), weights(split)) <= sumTolerance(),
     `weights differ by ${maxDiff(weights(whole), weights(split))}`,
   );
   whole.dispose();
@@ -101,7 +106,7 @@ test('clipping to maxGradNorm equals stepping on the gradients scaled by maxGrad
   );
   await runTrainingLoop(options(free), async (loop) => losses.forEach((loss) => loop.step(() => loss(free, 1))));
   assert.ok(
-    maxDiff(weights(clipped), weights(scaled)) <= 1e-6,
+    maxDiff(weights(clipped), weights(scaled)) <= sumTolerance(),
     `clipped vs scaled differ by ${maxDiff(weights(clipped), weights(scaled))}`,
   );
   assert.ok(maxDiff(weights(clipped), weights(free)) > 1e-5, 'clipping changed the update');

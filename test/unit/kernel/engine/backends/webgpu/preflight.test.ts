@@ -121,7 +121,7 @@ test("auto on this machine: a CPU rung starts, the reason quotes Dawn, and Dawn'
     assert.equal(child.status, 0, child.stderr);
     const report = JSON.parse(child.stdout) as { name: string; device: string; fallbackReason: string | null };
     if (report.name === 'webgpu') return t.skip(`this machine has a hardware WebGPU adapter (${report.device})`);
-    assert.ok(['tensorflow', 'wasm', 'cpu'].includes(report.name), report.name);
+    assert.ok(['tensorflow', 'native', 'wasm', 'cpu'].includes(report.name), report.name);
     assert.match(report.fallbackReason ?? '', /webgpu: no WebGPU adapter: .*\(Dawn: .+\)/, run);
     assert.doesNotMatch(child.stderr, /Couldn't load Vulkan|Warning:|BackendVk/, `${run}: ${child.stderr}`);
     assert.equal(readdirSync(cacheDir).length, 1, `${run}: one cached answer`);
