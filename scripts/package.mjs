@@ -32,6 +32,15 @@ console.log(
 );
 
 const vsce = join(root, 'node_modules', '@vscode', 'vsce', 'vsce');
-step(process.execPath, [vsce, 'package', '--no-dependencies', '--target', target, '--out', vsixName]);
+step(process.execPath, [
+  vsce,
+  'package',
+  '--no-dependencies',
+  '--no-rewrite-relative-links',
+  '--target',
+  target,
+  '--out',
+  vsixName,
+]);
 const mib = statSync(join(root, vsixName)).size / 2 ** 20;
 console.log(`package: ${vsixName} ${mib.toFixed(1)} MiB`);

@@ -98,6 +98,15 @@ describe(
         assert.ok(entries.includes(`dist/node_modules/${pkg}/package.json`), pkg);
     });
 
+    it('carries the native engine addon with the OpenBLAS libraries it loads through $ORIGIN, when it was built', (t) => {
+      if (!existsSync(join(root, 'dist', 'native', 'tunebook_native.node'))) {
+        t.skip('dist/native/tunebook_native.node was not built here (no compiler or OpenBLAS)');
+        return;
+      }
+      for (const file of ['tunebook_native.node', 'libopenblas.so.0', 'libgfortran.so.5', 'libquadmath.so.0'])
+        assert.ok(entries.includes(`dist/native/${file}`), file);
+    });
+
     it('has no tests, fixtures, sources, source maps or dataset packages', () => {
       const bad = entries.filter(
         (e) =>
