@@ -112,6 +112,13 @@ describe('The installed .vsix', { timeout: 15 * 60_000 }, () => {
           line('LANCEDB_NATIVE'),
           join(extensionDir, 'dist', 'node_modules', '@lancedb', 'lancedb-linux-x64-gnu', 'lancedb.linux-x64-gnu.node'),
         );
+        if (existsSync(join(repoRoot, 'dist', 'native', 'tunebook_native.node'))) {
+          assert.equal(
+            line('NATIVE_ENGINE'),
+            join(extensionDir, 'dist', 'native', 'tunebook_native.node'),
+            'the native engine addon loads from the installed extension',
+          );
+        }
         const roots = JSON.parse(line('MODULE_ROOTS') ?? '[]') as string[];
         assert.deepEqual(
           roots,
