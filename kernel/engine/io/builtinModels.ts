@@ -13,7 +13,7 @@ function assetRoots(): string[] {
 }
 
 export function builtinModelNames(): string[] {
-  return ['tiny-gpt2', 'tiny-distilbert', 'tiny-vit'];
+  return ['tiny-gpt2', 'tiny-gpt2-icl', 'tiny-distilbert', 'tiny-vit'];
 }
 
 /** The folder of a built-in model id such as `tunebook/tiny-gpt2`, or undefined when `source` is not one. */

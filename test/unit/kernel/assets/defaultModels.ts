@@ -11,7 +11,7 @@ const ROOT = join(__dirname, '..', '..', '..', '..');
 export const MODELS_DIR = join(ROOT, 'kernel', 'assets', 'models');
 export const MAX_WEIGHTS_BYTES = 10 * 1024 * 1024;
 
-export type DefaultModelName = 'tiny-gpt2' | 'tiny-distilbert';
+export type DefaultModelName = 'tiny-gpt2' | 'tiny-gpt2-icl' | 'tiny-distilbert';
 
 export function modelDir(name: DefaultModelName): string {
   return join(MODELS_DIR, name);
