@@ -10,8 +10,6 @@ export const SETTINGS = {
   annotator: 'tunebook.annotator',
 } as const;
 
-const BACKENDS: readonly BackendChoice[] = ['auto', 'tensorflow-gpu', 'webgpu', 'tensorflow', 'native', 'wasm', 'cpu'];
-
 export interface TunebookSettings {
   backend: BackendChoice;
   /** Empty: the kernel runs on VS Code's own runtime (ELECTRON_RUN_AS_NODE=1). */
@@ -24,9 +22,7 @@ export function readSettings(scope?: vscode.Uri): TunebookSettings {
   const backend = config.get<string>(SETTINGS.backend, 'auto');
   return {
     // An unknown value is passed on, not replaced by 'auto': the kernel then refuses it naming the valid ones.
-    backend: (BACKENDS as readonly string[]).includes(backend)
-      ? (backend as BackendChoice)
-      : (backend.trim() as BackendChoice),
+    backend: backend.trim() as BackendChoice,
     nodePath: (config.get<string>(SETTINGS.nodePath, '') ?? '').trim(),
     saveOutputs: config.get<boolean>(SETTINGS.saveOutputs, true) !== false,
   };

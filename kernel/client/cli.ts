@@ -7,13 +7,11 @@
 import { mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { FtnbFormatError, parseFtnb, serializeFtnb, type FtnbNotebook } from '../format/ftnb';
-import type { BackendChoice, ExecuteCellResult } from '../protocol';
+import { BACKEND_CHOICES, isBackendChoice, type BackendChoice, type ExecuteCellResult } from '../protocol';
 import { KernelClient } from './kernelClient';
 import { errorText, outputText } from './headless/outputText';
 import { runNotebook, type RunReporter } from './headless/runNotebook';
 import { UsageError } from './headless/usageError';
-
-const BACKENDS: BackendChoice[] = ['auto', 'tensorflow-gpu', 'webgpu', 'tensorflow', 'native', 'wasm', 'cpu'];
 
 const HELP = `Usage: tunebook run <notebook.ftnb> [options]
 
@@ -22,7 +20,7 @@ and optionally writes the executed notebook.
 
 Options:
   --out <file.ftnb>   write the notebook with outputs and execution records
-  --backend <name>    ${BACKENDS.join(' | ')} (default: $TUNEBOOK_BACKEND or auto)
+  --backend <name>    ${BACKEND_CHOICES.join(' | ')} (default: $TUNEBOOK_BACKEND or auto)
   --keep-going        run the remaining cells after a cell fails
   --timeout <seconds> interrupt and fail a cell that runs longer than this
   -h, --help          show this help
@@ -56,8 +54,8 @@ export function parseArgs(argv: string[]): RunArgs | 'help' {
     else if (arg === '--keep-going') args.keepGoing = true;
     else if (arg === '--backend') {
       const name = value();
-      if (!BACKENDS.includes(name as BackendChoice))
-        throw new UsageError(`Unknown backend '${name}'; choose one of ${BACKENDS.join(', ')}.`);
+      if (!isBackendChoice(name))
+        throw new UsageError(`Unknown backend '${name}'; choose one of ${BACKEND_CHOICES.join(', ')}.`);
       args.backend = name as BackendChoice;
     } else if (arg === '--timeout') {
       const text = value();
@@ -71,8 +69,10 @@ export function parseArgs(argv: string[]): RunArgs | 'help' {
   }
   if (args.input === undefined) throw new UsageError('Which notebook? Usage: tunebook run <notebook.ftnb> [options]');
   const envBackend = (process.env.TUNEBOOK_BACKEND ?? '').trim();
-  if (args.backend === undefined && envBackend !== '' && !BACKENDS.includes(envBackend as BackendChoice)) {
-    throw new UsageError(`TUNEBOOK_BACKEND='${envBackend}' is not a backend; choose one of ${BACKENDS.join(', ')}.`);
+  if (args.backend === undefined && envBackend !== '' && !isBackendChoice(envBackend)) {
+    throw new UsageError(
+      `TUNEBOOK_BACKEND='${envBackend}' is not a backend; choose one of ${BACKEND_CHOICES.join(', ')}.`,
+    );
   }
   args.backend ??= envBackend === '' ? 'auto' : (envBackend as BackendChoice);
   return args as RunArgs;

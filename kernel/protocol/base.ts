@@ -4,8 +4,13 @@
  */
 export const PROTOCOL_VERSION = 1;
 
-/** Backend names, best first. `auto` walks the ladder. */
-export type BackendChoice = 'auto' | 'tensorflow-gpu' | 'webgpu' | 'tensorflow' | 'native' | 'wasm' | 'cpu';
+/** Backend names, best first. `auto` walks the ladder. The one list the engine, the CLI and the setting use. */
+export const BACKEND_CHOICES = ['auto', 'tensorflow-gpu', 'webgpu', 'tensorflow', 'native', 'wasm', 'cpu'] as const;
+export type BackendChoice = (typeof BACKEND_CHOICES)[number];
+
+export function isBackendChoice(name: string): name is BackendChoice {
+  return (BACKEND_CHOICES as readonly string[]).includes(name);
+}
 
 /** One output item, the same shape the .ftnb format stores. */
 export interface OutputItem {

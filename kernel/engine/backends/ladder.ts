@@ -25,8 +25,9 @@ import { startNativeRung } from './native/rung';
 // bundlers would drop `import '@tensorflow/tfjs-backend-cpu'`.
 require('@tensorflow/tfjs-backend-cpu');
 
-export const BACKEND_CHOICES = ['auto', 'tensorflow-gpu', 'webgpu', 'tensorflow', 'native', 'wasm', 'cpu'] as const;
-export type BackendChoice = (typeof BACKEND_CHOICES)[number];
+import { BACKEND_CHOICES, isBackendChoice, type BackendChoice } from '../../protocol/base';
+
+export { BACKEND_CHOICES, type BackendChoice };
 type Rung = Exclude<BackendChoice, 'auto'>;
 const LADDER: readonly Rung[] = ['tensorflow-gpu', 'webgpu', 'tensorflow', 'native', 'wasm', 'cpu'];
 
@@ -53,7 +54,7 @@ let pending: Promise<BackendReport> | undefined;
 export function backendChoiceFromEnv(env: NodeJS.ProcessEnv = process.env): BackendChoice {
   const raw = (env.TUNEBOOK_BACKEND ?? '').trim();
   if (raw === '') return 'auto';
-  if ((BACKEND_CHOICES as readonly string[]).includes(raw)) return raw as BackendChoice;
+  if (isBackendChoice(raw)) return raw;
   throw new BackendError(
     `TUNEBOOK_BACKEND="${raw}" is not a backend; use one of ${BACKEND_CHOICES.join(', ')} (set by the tunebook.backend setting or --backend).`,
   );
@@ -61,7 +62,7 @@ export function backendChoiceFromEnv(env: NodeJS.ProcessEnv = process.env): Back
 
 /** Starts the backend for `choice` (switching if another one is active) and reports what runs. */
 export async function initBackend(choice: BackendChoice = backendChoiceFromEnv()): Promise<BackendReport> {
-  if (!(BACKEND_CHOICES as readonly string[]).includes(choice)) {
+  if (!isBackendChoice(choice)) {
     throw new BackendError(`"${String(choice)}" is not a backend; use one of ${BACKEND_CHOICES.join(', ')}.`);
   }
   if (current?.choice === choice) return current;

@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { COMMANDS } from '../../../extension/commandIds';
 import { NOTEBOOK_TYPE } from '../../../extension/notebook/notebookType';
+import { BACKEND_CHOICES } from '../../../kernel/protocol/base';
 
 const root = join(__dirname, '..', '..', '..');
 interface Manifest {
@@ -65,15 +66,11 @@ describe('package.json contributions', () => {
 
   it('declares the settings with their defaults', () => {
     const props = manifest.contributes.configuration.properties;
-    assert.deepEqual(props['tunebook.backend'].enum, [
-      'auto',
-      'tensorflow-gpu',
-      'webgpu',
-      'tensorflow',
-      'native',
-      'wasm',
-      'cpu',
-    ]);
+    assert.deepEqual(
+      props['tunebook.backend'].enum,
+      [...BACKEND_CHOICES],
+      "the setting offers exactly the protocol's backends",
+    );
     assert.equal(
       (props['tunebook.backend'] as { enumDescriptions?: string[] }).enumDescriptions?.length,
       props['tunebook.backend'].enum?.length,
