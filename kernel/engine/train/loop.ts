@@ -91,21 +91,6 @@ export class TrainingLoop {
   }
 
   /**
-   * One optimizer step on one loss, reading back synchronously (cpu/wasm only; a GPU backend cannot). Jobs use
-   * `stepAsync`.
-   */
-  step(loss: () => tf.Scalar, options: StepOptions = {}): StepOutcome {
-    if (options.learningRate !== undefined) this.optimizer.learningRate = options.learningRate;
-    const { value, grads } = this.gradients(loss, options.rng);
-    try {
-      return this.apply(grads, readStep(readSync(stepReadback([value], grads)), 1, grads)).outcome;
-    } finally {
-      value.dispose();
-      tf.dispose(Object.values(grads));
-    }
-  }
-
-  /**
    * One optimizer step on one loss with a single asynchronous read-back per step (loss, gradient norms and the
    * loss's `report` tensor together), so a GPU backend is never asked for a synchronous read. `loss` may return
    * `{ loss, report }`: `report` (any float32 tensor, kept by the loop) comes back flattened as `outcome.report`.
@@ -266,14 +251,6 @@ function readStep(values: ArrayLike<number>, lossCount: number, grads: tf.NamedT
     paramNorms: all.subarray(lossCount + 1, lossCount + 1 + paramCount),
     report: all.slice(lossCount + 1 + paramCount),
   };
-}
-
-function readSync(t: tf.Tensor): Float32Array {
-  try {
-    return t.dataSync() as Float32Array;
-  } finally {
-    t.dispose();
-  }
 }
 
 async function readAsync(t: tf.Tensor): Promise<Float32Array> {

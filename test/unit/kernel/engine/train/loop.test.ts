@@ -68,7 +68,7 @@ test('an accumulated step over two micro-batches equals one step on the whole ba
   const whole = create(TINY_GPT2, { seed: 3 });
   const split = create(TINY_GPT2, { seed: 3 });
   const scale = 1 / (rows.length * 3);
-  const a = await runTrainingLoop(options(whole), async (loop) => loop.step(() => lmLoss(whole, rows, scale)));
+  const a = await runTrainingLoop(options(whole), async (loop) => loop.stepAsync(() => lmLoss(whole, rows, scale)));
   const b = await runTrainingLoop(options(split), async (loop) =>
     loop.accumulatedStep(2, (i) => lmLoss(split, rows.slice(2 * i, 2 * i + 2), scale)),
   );
@@ -93,18 +93,22 @@ test('clipping to maxGradNorm equals stepping on the gradients scaled by maxGrad
     (m: Model, s: number) => lmLoss(m, rows, s / 12),
     (m: Model, s: number) => lmLoss(m, rows.slice(0, 2), (50 * s) / 6),
   ];
-  const norms = await runTrainingLoop(options(clipped, { maxGradNorm }), async (loop) =>
-    losses.map((loss) => loop.step(() => loss(clipped, 1)).gradNorm),
-  );
+  const norms = await runTrainingLoop(options(clipped, { maxGradNorm }), async (loop) => {
+    const seen: number[] = [];
+    for (const loss of losses) seen.push((await loop.stepAsync(() => loss(clipped, 1))).gradNorm);
+    return seen;
+  });
   assert.ok(
     norms.every((n) => n > 10 * maxGradNorm),
     `the norms ${norms} are above the clip`,
   );
   // the reference: no clipping in the loop, the loss itself scaled by the clip coefficient (scales its gradient)
-  await runTrainingLoop(options(scaled), async (loop) =>
-    losses.forEach((loss, i) => loop.step(() => loss(scaled, maxGradNorm / (norms[i] + 1e-6)))),
-  );
-  await runTrainingLoop(options(free), async (loop) => losses.forEach((loss) => loop.step(() => loss(free, 1))));
+  await runTrainingLoop(options(scaled), async (loop) => {
+    for (const [i, loss] of losses.entries()) await loop.stepAsync(() => loss(scaled, maxGradNorm / (norms[i] + 1e-6)));
+  });
+  await runTrainingLoop(options(free), async (loop) => {
+    for (const loss of losses) await loop.stepAsync(() => loss(free, 1));
+  });
   assert.ok(
     maxDiff(weights(clipped), weights(scaled)) <= sumTolerance(),
     `clipped vs scaled differ by ${maxDiff(weights(clipped), weights(scaled))}`,
@@ -172,14 +176,14 @@ test('a NaN loss is refused before any update; finish frees the optimizer and st
   const model = create(TINY_GPT2, { seed: 7 });
   const tensors = tf.memory().numTensors;
   await runTrainingLoop(options(model), async (loop) => {
-    loop.step(() => lmLoss(model, rows, 0.05));
+    await loop.stepAsync(() => lmLoss(model, rows, 0.05));
   });
   assert.equal(tf.memory().numTensors, tensors, 'moments, gradients and start snapshots are freed');
   assert.equal(trainingStats(model)?.steps, 1);
   const afterOne = weights(model);
   await assert.rejects(
     runTrainingLoop(options(model), async (loop) => {
-      loop.step(() => tf.mul(lmLoss(model, rows, 1), NaN) as tf.Scalar);
+      await loop.stepAsync(() => tf.mul(lmLoss(model, rows, 1), NaN) as tf.Scalar);
     }),
     (e: Error) => e instanceof TrainerError && /loss became NaN at step 1; the model was not updated/.test(e.message),
   );
